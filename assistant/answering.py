@@ -1,0 +1,123 @@
+"""``ask(question) -> Answer``: follow-up rewriting, intent routing (citation
+graph, glossary, drafting), retrieval, abstention, and the extractive or LLM
+answer with verification."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from assistant.extractive import extractive_answer
+from assistant.types import Answer, Citation
+from index.types import Hit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from assistant.service import CCHCService
+
+log = logging.getLogger(__name__)
+
+ABSTAIN_TEXT = (
+    "Không tìm thấy trong tài liệu thông tin đủ tin cậy để trả lời câu hỏi này. "
+    "Anh/chị có thể hỏi cụ thể hơn (tên văn bản, số hiệu, đơn vị, năm) hoặc bổ sung văn bản vào kho tài liệu."
+)
+
+
+def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
+    if not history:
+        return question
+    try:
+        from bot.followup import rewrite_followup
+    except ImportError:
+        return question
+    try:
+        return rewrite_followup(question, history) or question
+    except Exception:
+        log.exception("follow-up rewrite failed")
+        return question
+
+
+def _validity_notes(citations: list[Citation]) -> None:
+    try:
+        from corpus.validity import validity_note
+    except ImportError:
+        return
+    for c in citations:
+        if c.number:
+            try:
+                c.validity_note = validity_note(c.number)
+            except Exception:
+                log.exception("validity lookup failed for %s", c.number)
+
+
+class Answerer:
+    """Answers questions for one ``CCHCService``."""
+
+    def __init__(self, service: "CCHCService"):
+        self.service = service
+        self.settings = service.settings
+
+    def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
+        query = _rewrite(question, history)
+        routed = self._route(question, query)
+        if routed is not None:
+            _validity_notes(routed.citations)
+            return routed
+        hits = self.service.search(query, k=k)
+        answer = self._answer_from_hits(question, query, hits, history)
+        if query != question:
+            answer.notes.append(f"Câu hỏi được hiểu là: {query}")
+        _validity_notes(answer.citations)
+        for c in answer.citations:
+            if c.validity_note and c.validity_note not in answer.answer:
+                answer.answer += f"\nLưu ý: {c.validity_note}"
+        return answer
+
+    # ---- intents answered from structured data (citation graph, glossary) ----
+    def _route(self, question: str, query: str) -> Answer | None:
+        try:
+            from assistant.intents import route_intent
+        except ImportError:
+            return None
+        try:
+            return route_intent(self.service, question, query)
+        except Exception:
+            log.exception("intent routing failed")
+            return None
+
+    # ---- retrieval-grounded answers -----------------------------------------
+    def _confident(self, hits: list[Hit]) -> bool:
+        return bool(hits) and max(h.confidence for h in hits) >= self.settings.abstain_threshold
+
+    def _answer_from_hits(self, question: str, query: str, hits: list[Hit], history) -> Answer:
+        if not self._confident(hits):
+            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
+                          citations=[], mode="extractive")
+        text, citations = extractive_answer(query, hits, self.service.index.bm25.idf)
+        if not text:
+            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")
+        extractive = Answer(question=question, answer=text, citations=citations, mode="extractive")
+        if not self.settings.llm_base_url:
+            return extractive
+        return self._llm(question, query, hits, history, extractive)
+
+    def _llm(self, question, query, hits, history, fallback: Answer) -> Answer:
+        from assistant.llm_answer import build_messages, generate, verify_answer, CITE_RE
+
+        try:
+            reply = generate(self.settings, build_messages(query, hits, history))
+        except Exception as e:
+            log.warning("LLM call failed: %s", e)
+            fallback.notes.append(f"Không gọi được mô hình ngôn ngữ ({type(e).__name__}); trả lời trích xuất.")
+            return fallback
+        if "không tìm thấy trong tài liệu" in reply.lower() and not CITE_RE.search(reply):
+            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="llm")
+        problems = verify_answer(reply, hits)
+        if problems:
+            fallback.notes.append("Câu trả lời của mô hình bị loại vì: " + "; ".join(problems))
+            return fallback
+        used = sorted({int(n) for n in CITE_RE.findall(reply)})
+        citations = [Citation.from_hit(n, hits[n - 1]) for n in used]
+        return Answer(question=question, answer=reply, citations=citations, mode="llm")

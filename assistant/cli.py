@@ -1,0 +1,172 @@
+"""The ``cchc`` command line.
+
+Stable contract (scripts depend on it):
+
+* ``cchc ingest [PATH ...] [--json]`` — default: the bundled corpus.
+* ``cchc ask "QUESTION" [-k N] [--json] [--batch FILE]``
+* ``cchc search "QUERY" [-k N] [--json] [--batch FILE]``
+
+``ask --json`` prints ``{"question", "answer", "abstained", "citations": [{"n",
+"doc_id", "number", "title", "issuer", "date", "section", "text", "score"}]}``;
+``search --json`` prints ``{"query", "hits": [...]}``. ``--batch FILE`` reads
+one question per line (``-`` = stdin) and prints one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Trợ lý CCHC — hỏi đáp và soạn kế hoạch cải cách hành chính có trích dẫn.")
+
+
+def _service():
+    from assistant.service import CCHCService
+
+    return CCHCService()
+
+
+def _ready_service():
+    svc = _service()
+    if svc.is_empty():
+        typer.echo("Kho dữ liệu trống: đang nạp bộ tài liệu kèm theo (bundled corpus)…", err=True)
+        t0 = time.perf_counter()
+        rep = svc.ingest(None, progress=True)
+        typer.echo(
+            f"Đã nạp {len(rep.added)} văn bản, {rep.chunks_added} đoạn trong {time.perf_counter() - t0:.0f} s.", err=True
+        )
+    return svc
+
+
+def _citation_json(c) -> dict:
+    d = c.to_dict()
+    return d
+
+
+def _print_answer(ans) -> None:
+    typer.echo(ans.answer)
+    for note in ans.notes:
+        typer.echo(f"({note})")
+    if ans.citations:
+        typer.echo("\nNguồn:")
+        for c in ans.citations:
+            label = " ".join(x for x in [c.number or c.doc_id, f"— {c.section}" if c.section else ""] if x)
+            ocr = " [bản quét, có thể sai dấu]" if c.ocr_damaged else ""
+            date = f", ngày {c.date}" if c.date else ""
+            typer.echo(f"[{c.n}] {label}{date}{ocr}")
+            snippet = " ".join(c.text.split())
+            typer.echo(f"    “{snippet[:300]}{'…' if len(snippet) > 300 else ''}”")
+
+
+def _read_batch(path: str) -> list[str]:
+    lines = sys.stdin.read().splitlines() if path == "-" else Path(path).read_text(encoding="utf-8").splitlines()
+    return [l.strip() for l in lines if l.strip()]
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(None, help="Files or folders (.txt .docx .pdf); default: the bundled corpus"),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON"),
+) -> None:
+    """Nạp văn bản vào kho (ingest documents into the index)."""
+    svc = _service()
+    t0 = time.perf_counter()
+    rep = svc.ingest(list(paths) if paths else None, progress=not as_json)
+    secs = time.perf_counter() - t0
+    if as_json:
+        typer.echo(json.dumps({**rep.to_dict(), "seconds": round(secs, 2)}, ensure_ascii=False))
+    else:
+        for p, reason in rep.failed:
+            typer.echo(f"LỖI {p}: {reason}", err=True)
+        typer.echo(
+            f"added {len(rep.added)} documents ({rep.chunks_added} chunks), skipped {len(rep.skipped)} unchanged, "
+            f"failed {len(rep.failed)} — {secs:.1f} s; total {svc.index.store.count_documents()} documents, "
+            f"{svc.index.count_chunks()} chunks"
+        )
+    if rep.failed and not rep.added and not rep.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Optional[str] = typer.Argument(None, help="Câu hỏi"),
+    k: int = typer.Option(5, "-k", help="Passages to retrieve"),
+    as_json: bool = typer.Option(False, "--json"),
+    batch: Optional[str] = typer.Option(None, "--batch", help="File with one question per line ('-' = stdin); JSON lines out"),
+) -> None:
+    """Hỏi đáp có trích dẫn (ask a question, get a cited answer)."""
+    svc = _ready_service()
+    if batch:
+        for q in _read_batch(batch):
+            typer.echo(json.dumps(svc.ask(q, k=k).to_dict(), ensure_ascii=False))
+        return
+    if not question:
+        raise typer.BadParameter("give a QUESTION or --batch FILE")
+    ans = svc.ask(question, k=k)
+    if as_json:
+        typer.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(ans)
+
+
+@app.command()
+def search(
+    query: Optional[str] = typer.Argument(None),
+    k: int = typer.Option(5, "-k"),
+    as_json: bool = typer.Option(False, "--json"),
+    batch: Optional[str] = typer.Option(None, "--batch"),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid | bm25 | dense"),
+) -> None:
+    """Tìm đoạn văn bản liên quan (hybrid BM25 + dense search)."""
+    from assistant.types import Citation
+
+    svc = _ready_service()
+
+    def run(q: str) -> dict:
+        hits = svc.search(q, k=k, mode=mode)
+        return {"query": q, "hits": [Citation.from_hit(i, h).to_dict() for i, h in enumerate(hits, 1)]}
+
+    if batch:
+        for q in _read_batch(batch):
+            typer.echo(json.dumps(run(q), ensure_ascii=False))
+        return
+    if not query:
+        raise typer.BadParameter("give a QUERY or --batch FILE")
+    out = run(query)
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for h in out["hits"]:
+        typer.echo(f"[{h['n']}] {h['score']:.4f} {h['number'] or h['doc_id']} — {h['section']}")
+        typer.echo("    " + " ".join(h["text"].split())[:240])
+
+
+@app.command()
+def documents(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Liệt kê văn bản đã nạp (list indexed documents)."""
+    svc = _service()
+    metas = svc.documents()
+    if as_json:
+        typer.echo(json.dumps([m.to_dict() for m in metas], ensure_ascii=False, indent=2))
+        return
+    for m in metas:
+        typer.echo(f"{m.doc_id}\t{m.number or '-'}\t{m.date or '-'}\t{m.title or ''}")
+
+
+# Sub-commands contributed by other modules (each exposes register(app)).
+for _mod in ("corpus.graph_cli", "assistant.draft_cli", "evals.eval_cli", "bot.serve_cli"):
+    try:
+        importlib.import_module(_mod).register(app)
+    except ModuleNotFoundError as _e:  # optional module not present
+        if _e.name != _mod:
+            raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,137 @@
+"""Grounded extractive answers: the best matching sentences/clauses of the
+retrieved passages, each marked ``[n]``, with no generated text beyond a
+short lead-in naming the document and section."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.types import Citation
+from index.lexical_tokens import lexical_tokens
+from index.types import Hit
+
+_SENT_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ0-9\-+•“\"(])")
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_LABEL_ONLY = re.compile(r"^(?:(?:Điều|Chương|Mục)\s+[0-9IVXLC]+|[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])[.)]$")
+_PROVENANCE = re.compile(r"^\[pháp điển:.*\]$")
+
+STOP = set("la gi nao bao nhieu cua va cac nhung duoc theo ve co khong cho trong tai voi den thi sao nhu the".split())
+
+
+@dataclass
+class Sentence:
+    text: str
+    hit_index: int
+    score: float
+
+
+def split_sentences(text: str) -> list[str]:
+    """Paragraph lines, then sentences/clauses inside each; 20..600 chars each."""
+    out: list[str] = []
+    for para in re.split(r"\n+", text):
+        para = re.sub(r"\s+", " ", para).strip()
+        if not para or _PROVENANCE.match(para):
+            continue
+        pieces: list[str] = []
+        for s in _SENT_SPLIT.split(para):
+            s = s.strip()
+            if pieces and _LABEL_ONLY.match(pieces[-1]):
+                pieces[-1] = f"{pieces[-1]} {s}"  # "Điều 40." + "Hiệu lực thi hành"
+            elif s:
+                pieces.append(s)
+        for s in pieces:
+            if len(s) < 12:
+                continue
+            out.append(s if len(s) <= 600 else s[:597].rsplit(" ", 1)[0] + "…")
+    return out
+
+
+def annotate_dates(sentence: str) -> str:
+    """Add the numeric form after written dates: "ngày 21 tháng 6 năm 2018 (21/6/2018)"."""
+    return _DATE_WORDS.sub(lambda m: f"{m.group(0)} ({int(m.group(1))}/{int(m.group(2))}/{m.group(3)})", sentence)
+
+
+def document_label(hit: Hit) -> str:
+    """Short human label of the hit's văn bản, e.g. "Nghị định 61/2018/NĐ-CP"
+    or "Kế hoạch 26/KH-MNHgS của Trường Mầm non Hương Sen (2024)"."""
+    m = hit.meta
+    kind = m.doc_type or ("Kế hoạch" if m.kind == "plan" else "Văn bản")
+    if m.kind == "legal" and m.number:
+        return f"{kind} {m.number}"
+    parts = [kind]
+    if m.number:
+        parts.append(m.number)
+    if m.unit:
+        parts.append(f"của {m.unit}")
+    label = " ".join(parts)
+    if m.year:
+        label += f" ({m.year})"
+    return label
+
+
+def _display_text(hit: Hit, sentence: str) -> str:
+    """Repaired text for OCR-damaged scans (what the index saw), else as is."""
+    if hit.meta.ocr_damaged:
+        try:
+            from corpus.ocr import repair_text
+
+            return repair_text(sentence)
+        except Exception:
+            return sentence
+    return sentence
+
+
+def select_sentences(question: str, hits: list[Hit], idf, max_sentences: int = 3) -> list[Sentence]:
+    """Score every sentence of every hit by the idf-weighted share of the
+    question's content terms it contains (+ a small prior for the hit's rank)
+    and return the best ``max_sentences`` (≥ 60% of the best score)."""
+    q = {t for t in lexical_tokens(question, segment=False) if t not in STOP}
+    weights = {t: idf(t) for t in q}
+    total = sum(weights.values()) or 1.0
+    cands: list[Sentence] = []
+    for i, hit in enumerate(hits):
+        for s in split_sentences(hit.chunk.text):
+            shown = _display_text(hit, s)
+            toks = set(lexical_tokens(shown, segment=False)) | set(lexical_tokens(s, segment=False))
+            cov = sum(w for t, w in weights.items() if t in toks) / total
+            cands.append(Sentence(shown, i, cov + 0.08 * (len(hits) - i) / len(hits)))
+    if not cands:
+        return []
+    cands.sort(key=lambda c: -c.score)
+    best = cands[0].score
+    chosen: list[Sentence] = []
+    seen: set[str] = set()
+    for c in cands:
+        key = c.text.lower()
+        if c.score < 0.6 * best or key in seen:
+            continue
+        seen.add(key)
+        chosen.append(c)
+        if len(chosen) >= max_sentences:
+            break
+    return chosen
+
+
+def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Citation]]:
+    """Build the answer text and its citations (numbered in order of first use).
+
+    Returns ``("", [])`` when no sentence matches.
+    """
+    chosen = select_sentences(question, hits, idf)
+    if not chosen:
+        return "", []
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    lines: list[str] = []
+    for s in chosen:
+        if s.hit_index not in numbers:
+            hit = hits[s.hit_index]
+            numbers[s.hit_index] = len(citations) + 1
+            citations.append(Citation.from_hit(numbers[s.hit_index], hit))
+        n = numbers[s.hit_index]
+        hit = hits[s.hit_index]
+        lead = f"Theo {document_label(hit)}, {('mục ' + hit.chunk.section) if hit.meta.kind == 'plan' else hit.chunk.section}"
+        mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
+        lines.append(f"- {lead}{mark}: {annotate_dates(s.text)} [{n}]")
+    return "\n".join(lines), citations

@@ -1,0 +1,80 @@
+"""LLM answers through any OpenAI-compatible server (vLLM, Ollama,
+llama.cpp server, OpenAI) via ``langchain-openai``, checked after generation.
+
+The prompt gives numbered passages and demands ``[n]`` citations to them only.
+``verify_answer`` then rejects a reply that cites a passage outside the given
+set, cites nothing, or names a document number (số hiệu) absent from the
+passages it cites; the caller falls back to the extractive answer with a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.settings import Settings
+from index.lexical_tokens import fold
+from index.types import Hit
+
+SYSTEM_PROMPT = (
+    "Bạn là trợ lý cải cách hành chính (CCHC) cho cán bộ trường học và phường, quận. "
+    "Chỉ trả lời bằng tiếng Việt, ngắn gọn, CHỈ dựa trên các đoạn trích được đánh số bên dưới. "
+    "Sau mỗi câu, ghi số đoạn trích làm căn cứ trong ngoặc vuông, ví dụ [1] hoặc [2][3]. "
+    "Không dùng số đoạn nào khác. Không nêu số hiệu văn bản, con số hay ngày tháng nào không có trong đoạn trích. "
+    "Nếu các đoạn trích không chứa câu trả lời, trả lời đúng một câu: "
+    "\"Không tìm thấy trong tài liệu.\""
+)
+
+CITE_RE = re.compile(r"\[(\d{1,2})\]")
+DOCNUM_RE = re.compile(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐa-zđ]{1,6}(?:-[A-ZĐa-zđ0-9]{1,10})+\b|\b\d{1,5}-[A-ZĐ]{1,5}/[A-ZĐ]{1,5}\b")
+
+
+def build_messages(question: str, hits: list[Hit], history: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """Chat messages ``[(role, content)]``: system rules, recent history, and
+    the numbered passages with the question."""
+    from assistant.extractive import document_label
+
+    passages = []
+    for i, h in enumerate(hits, 1):
+        text = h.chunk.index_text if h.meta.ocr_damaged else h.chunk.text
+        passages.append(f"[{i}] {document_label(h)} — {h.chunk.section}\n{text.strip()}")
+    msgs: list[tuple[str, str]] = [("system", SYSTEM_PROMPT)]
+    for q, a in (history or [])[-3:]:
+        msgs.append(("human", q))
+        msgs.append(("ai", a))
+    msgs.append(("human", "Các đoạn trích:\n\n" + "\n\n".join(passages) + f"\n\nCâu hỏi: {question}"))
+    return msgs
+
+
+def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
+    """Problems found in an LLM reply (empty list = accepted).
+
+    Checks: at least one ``[n]``; every ``n`` in 1..len(hits); every document
+    number in the reply occurs (accent- and case-insensitively) in a passage
+    the reply cites or is the số hiệu of that passage's document.
+    """
+    problems: list[str] = []
+    cited = [int(n) for n in CITE_RE.findall(answer)]
+    if not cited:
+        problems.append("câu trả lời không có trích dẫn [n]")
+    bad = sorted({n for n in cited if n < 1 or n > len(hits)})
+    if bad:
+        problems.append(f"trích dẫn ngoài danh sách đoạn trích: {bad}")
+    cited_text = fold(" ".join(
+        f"{hits[n - 1].meta.number or ''} {hits[n - 1].chunk.index_text} {hits[n - 1].chunk.text}"
+        for n in set(cited) if 1 <= n <= len(hits)
+    ))
+    for num in DOCNUM_RE.findall(answer):
+        if fold(num) not in cited_text:
+            problems.append(f"số hiệu văn bản không có trong đoạn được trích: {num}")
+    return problems
+
+
+def generate(settings: Settings, messages: list[tuple[str, str]]) -> str:
+    """Call the configured OpenAI-compatible server; raises on transport errors."""
+    from langchain_openai import ChatOpenAI
+
+    llm = ChatOpenAI(
+        base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
+        temperature=0.0, timeout=settings.llm_timeout_s, max_tokens=settings.llm_max_tokens, max_retries=1,
+    )
+    return str(llm.invoke(messages).content).strip()

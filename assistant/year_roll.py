@@ -1,0 +1,176 @@
+"""Roll a plan's year references forward (năm 2024 → năm 2025) without touching citations.
+
+A kế hoạch for year *S* copied into a draft for year *T* must say *T* where it
+speaks of its own plan year, and *T − 1* where it speaks of the year before
+("kết quả năm 2023" in a 2024 plan → "kết quả năm 2024" in a 2025 draft).
+What must never change (Nghị định 30/2020/NĐ-CP, Phụ lục I: số, ký hiệu and
+ngày tháng năm ban hành identify a văn bản):
+
+* số hiệu (``04/KH-UBND``, ``98/2023/QH15``, ``124-KH/TU``), ``ISO 9001:2015``;
+* the ngày ban hành following a số hiệu (``Kế hoạch số 04/KH-UBND ngày 04
+  tháng 01 năm 2024``, ``Quyết định số 2732/QĐ-UBND ngày 26/5/2021``) and the
+  rest of that citation's clause (its trích yếu: "… trên địa bàn Quận 1 năm
+  2024" names the 2024 văn bản and stays);
+* periods and horizons: ``giai đoạn 2021 - 2025``, ``2020-2025``, ``đến năm 2030``;
+* names of laws with their year: ``Luật Tiếp cận thông tin năm 2016``.
+
+Dates outside citations (deadlines such as "trước ngày 21/3/2023") are rolled
+and marked ``[cần xác nhận]``; "chủ đề năm …" (a theme chosen each year) is
+rolled and marked ``[cần cập nhật chủ đề năm T]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CONFIRM = "[cần xác nhận]"
+
+# Số hiệu: "04/KH-UBND", "60/2021/NĐ-CP", "98/2023/QH15", "124-KH/TU", "05-CTr/QU", "41/2011/QĐ-UBND".
+SO_HIEU_RE = re.compile(
+    r"\b\d{1,5}[a-zA-Z]?(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐa-zđ0-9]+)*"
+    r"|\b\d{1,5}-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-Za-zĐđ]*"
+)
+_DATE_RE = re.compile(
+    r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(\d{4})"
+    r"|(?:ngày\s+)?\b\d{1,2}/\d{1,2}/(\d{4})\b",
+    re.IGNORECASE,
+)
+_PERIOD_RE = re.compile(
+    r"\b\d{4}\s*[-–—]\s*\d{4}\b"
+    r"|(?:đến|tới)\s+năm\s+\d{4}"
+    r"|\bISO\s*\d+:\d{4}"
+    r"|\b(?:Luật|Bộ luật|Hiến pháp)\b[^,;.\n]{0,80}?\bnăm\s+\d{4}",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(r"\b(năm)(\s+)(\d{4})\b", re.IGNORECASE)
+_THEME_RE = re.compile(r"chủ đề\s+năm\s+\d{4}", re.IGNORECASE)
+# Clause boundary ending a citation's trích yếu.
+_CLAUSE_END = re.compile(r"[;.:\n”]|\s[–-]\s(?=[A-ZĐ])|\s(?:gắn với|nhằm|để)\s")
+
+
+@dataclass
+class RollResult:
+    """``text``: the rolled text; ``changed``: number of year references rolled;
+    ``kept``: the protected year mentions left as they were (e.g. ``"năm 2024"``
+    in a citation's trích yếu), for the caller to flag; ``marks``: notes added."""
+
+    text: str
+    changed: int = 0
+    kept: list[str] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
+
+
+def citation_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of citations: each số hiệu, followed by
+    its ngày ban hành and the rest of its clause (up to ``;``/``.``/``:``).
+
+    ``"Căn cứ Kế hoạch số 04/KH-UBND ngày 04 tháng 01 năm 2024 của UBND Quận 1
+    về … năm 2024; …"`` → one span from ``04/KH-UBND`` to just before ``;``.
+    """
+    spans = []
+    for m in SO_HIEU_RE.finditer(text):
+        end_m = _CLAUSE_END.search(text, m.end())
+        end = end_m.start() if end_m else len(text)
+        # "ngày 26/5/2021" contains no clause end; a date "…/2021." ends at the dot.
+        spans.append((m.start(), end))
+    return _merge(spans)
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that year rolling must not touch: citations (see
+    :func:`citation_spans`), periods, horizons, ISO standards and law names."""
+    spans = citation_spans(text)
+    spans += [(m.start(), m.end()) for m in _PERIOD_RE.finditer(text)]
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def roll_years(text: str, source_year: int, target_year: int) -> RollResult:
+    """Shift the plan-year references of ``text`` by ``target_year - source_year``.
+
+    Rolled: ``năm Y`` for Y in {source_year − 1, source_year} and the year of
+    a date outside a citation (that date is then marked ``[cần xác nhận]``).
+    Untouched: everything in :func:`protected_spans`. Returns a
+    :class:`RollResult`; never raises on str input.
+
+    >>> roll_years("Kế hoạch CCHC năm 2024; Kế hoạch số 04/KH-UBND ngày 04 tháng 01 năm 2024", 2024, 2025).text
+    'Kế hoạch CCHC năm 2025; Kế hoạch số 04/KH-UBND ngày 04 tháng 01 năm 2024'
+    """
+    delta = target_year - source_year
+    if delta == 0 or not text:
+        return RollResult(text)
+    prot = protected_spans(text)
+    rolling = {source_year - 1, source_year}
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    res = RollResult(text)
+
+    # Dates outside citations: roll their year, mark for confirmation.
+    date_spans = []
+    for m in _DATE_RE.finditer(text):
+        date_spans.append((m.start(), m.end()))
+        if _inside(m.start(), prot):
+            continue
+        g = 1 if m.group(1) else 2
+        y = int(m.group(g))
+        if y in rolling:
+            edits.append((m.start(g), m.end(g), str(y + delta)))
+            edits.append((m.end(), m.end(), " " + CONFIRM))
+            res.marks.append(f"ngày tháng đã chuyển năm, {CONFIRM}: {m.group(0)}")
+    for m in _YEAR_RE.finditer(text):
+        if _inside(m.start(), date_spans):
+            continue
+        y = int(m.group(3))
+        if _inside(m.start(), prot):
+            if y in rolling:
+                res.kept.append(m.group(0))
+            continue
+        if y in rolling:
+            edits.append((m.start(3), m.end(3), str(y + delta)))
+    for m in _THEME_RE.finditer(text):
+        if not _inside(m.start(), prot):
+            mark = f"[cần cập nhật chủ đề năm {target_year}]"
+            edits.append((m.end(), m.end(), " " + mark))
+            res.marks.append(mark)
+
+    out = text
+    for s, e, rep in sorted(edits, key=lambda t: (t[0], t[1]), reverse=True):
+        out = out[:s] + rep + out[e:]
+    res.text = out
+    res.changed = sum(1 for s, e, _ in edits if e > s)
+    return res
+
+
+def stale_year_refs(text: str, target_year: int) -> list[str]:
+    """Year mentions ``năm Y`` (Y < ``target_year``) outside protected spans:
+    what a draft for ``target_year`` should no longer say. ``[]`` when clean.
+
+    Plan-year references such as ``"Kế hoạch CCHC năm 2024"`` in a 2025 draft
+    are returned; ``"ngày 04 tháng 01 năm 2024"`` after a số hiệu, ``"giai đoạn
+    2021 - 2025"`` and ``"năm 2024"`` (the year before) are not: the latter is
+    legitimate ("kết quả năm 2024"), so only Y < target_year − 1 and
+    Y == target_year − 1 in a "Kế hoạch … năm Y" phrase are reported.
+    """
+    prot = protected_spans(text)
+    out = []
+    for m in _YEAR_RE.finditer(text):
+        y = int(m.group(3))
+        if y >= target_year or _inside(m.start(), prot):
+            continue
+        before = text[max(0, m.start() - 60) : m.start()].lower()
+        if y < target_year - 1 or "kế hoạch" in before or "chỉ tiêu" in before:
+            out.append(text[max(0, m.start() - 40) : m.end()])
+    return out

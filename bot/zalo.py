@@ -1,0 +1,219 @@
+"""Zalo Official Account (OA) channel: webhook in, customer-service messages out.
+
+Inbound (``POST /zalo/webhook``, ``zalo_router``):
+
+* ``X-ZEvent-Signature`` must equal ``"mac=" + sha256(app_id + raw_body +
+  timestamp + oa_secret_key)`` (hex), ``timestamp`` being the body's
+  ``"timestamp"`` field — the rule in Zalo's OA webhook documentation
+  ("Xác thực webhook"). Missing header: 401; mismatch: 403.
+* The request is answered 200 at once; the question is answered in a
+  background task. Re-delivered events (same ``message.msg_id``) are dropped.
+* ``event_name == "user_send_text"``: the text is a question (with the user's
+  history for follow-ups); "nguồn 2" shows the passage of source [2] of the
+  last answer.
+
+Outbound (``ZaloClient``): ``POST {zalo_api_base}/v3.0/oa/message/cs`` with
+header ``access_token`` and body ``{"recipient": {"user_id"}, "message":
+{"text"}}``; plain text, at most 2000 characters per message (longer replies
+are split at paragraph boundaries). When the API answers an expired/invalid
+token error (-216, -124) the client refreshes the token once at
+``{zalo_oauth_base}/v4/oa/access_token`` (form ``grant_type=refresh_token``,
+``app_id``, ``refresh_token``; header ``secret_key``) and retries. Zalo's
+refresh tokens are single-use, so the new pair is saved to
+``data_dir/zalo_tokens.json`` and preferred over the environment next start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import httpx
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+
+from assistant.settings import Settings
+from bot.formatting import format_answer, format_passage, plain
+from bot.memory import ConversationMemory
+from bot.telegram_split import split_message
+
+log = logging.getLogger(__name__)
+
+ZALO_TEXT_LIMIT = 2000
+EXPIRED_TOKEN_ERRORS = {-216, -124}
+_SOURCE_RE = re.compile(r"^\s*ngu[oồ]n\s*\[?(\d{1,2})\]?\s*$", re.IGNORECASE)
+
+
+class ZaloError(RuntimeError):
+    """The OA API refused a call: ``code`` is Zalo's ``error`` number."""
+
+    def __init__(self, code: int, message: str):
+        self.code = code
+        super().__init__(f"Zalo API error {code}: {message}")
+
+
+def signature(app_id: str, raw_body: bytes | str, timestamp: str | int, oa_secret: str) -> str:
+    """``"mac=" + sha256(app_id + raw_body + timestamp + oa_secret).hexdigest()``."""
+    body = raw_body.decode("utf-8") if isinstance(raw_body, bytes) else raw_body
+    return "mac=" + hashlib.sha256(f"{app_id}{body}{timestamp}{oa_secret}".encode("utf-8")).hexdigest()
+
+
+class ZaloClient:
+    """Sends OA customer-service text messages, refreshing the access token once on expiry.
+
+    Thread-safe (the token refresh is serialised). ``transport`` lets tests
+    pass an ``httpx`` transport; normally None.
+    """
+
+    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None):
+        self.settings = settings
+        self.api_base = settings.zalo_api_base.rstrip("/")
+        self.oauth_base = settings.zalo_oauth_base.rstrip("/")
+        self.token_file = Path(settings.data_dir) / "zalo_tokens.json"
+        self.access_token = settings.zalo_access_token
+        self.refresh_token = settings.zalo_refresh_token
+        if self.token_file.is_file():
+            try:
+                saved = json.loads(self.token_file.read_text(encoding="utf-8"))
+                self.access_token = saved.get("access_token") or self.access_token
+                self.refresh_token = saved.get("refresh_token") or self.refresh_token
+            except (OSError, ValueError):
+                log.warning("cannot read %s", self.token_file)
+        self._lock = threading.Lock()
+        self._http = httpx.Client(timeout=20.0, transport=transport)
+
+    def _post_message(self, user_id: str, text: str, token: str | None) -> dict[str, Any]:
+        r = self._http.post(
+            f"{self.api_base}/v3.0/oa/message/cs",
+            headers={"access_token": token or "", "Content-Type": "application/json"},
+            json={"recipient": {"user_id": str(user_id)}, "message": {"text": text}},
+        )
+        try:
+            return r.json()
+        except ValueError:
+            return {"error": -1, "message": f"HTTP {r.status_code}: {r.text[:200]}"}
+
+    def refresh(self, used_token: str | None = None) -> bool:
+        """Exchange the refresh token for a new pair; False if impossible.
+        ``used_token``: the token that failed — if another thread already
+        refreshed it, nothing is done."""
+        with self._lock:
+            if used_token is not None and self.access_token != used_token:
+                return True
+            if not (self.refresh_token and self.settings.zalo_app_id):
+                return False
+            secret = getattr(self.settings, "zalo_app_secret", None) or self.settings.zalo_oa_secret or ""
+            r = self._http.post(
+                f"{self.oauth_base}/v4/oa/access_token",
+                headers={"secret_key": secret},
+                data={"refresh_token": self.refresh_token, "app_id": self.settings.zalo_app_id,
+                      "grant_type": "refresh_token"},
+            )
+            try:
+                data = r.json()
+            except ValueError:
+                data = {}
+            if not data.get("access_token"):
+                log.error("Zalo token refresh failed: %s", data or r.text[:200])
+                return False
+            self.access_token = data["access_token"]
+            self.refresh_token = data.get("refresh_token") or self.refresh_token
+            try:
+                self.token_file.parent.mkdir(parents=True, exist_ok=True)
+                self.token_file.write_text(
+                    json.dumps({"access_token": self.access_token, "refresh_token": self.refresh_token}),
+                    encoding="utf-8",
+                )
+            except OSError:
+                log.warning("cannot save %s", self.token_file)
+            return True
+
+    def send_text(self, user_id: str, text: str) -> list[dict[str, Any]]:
+        """Send ``text`` (Markdown stripped, split into ≤ 2000-character messages).
+        Returns the API replies; raises ``ZaloError`` when a message is refused."""
+        replies = []
+        for part in split_message(plain(text), ZALO_TEXT_LIMIT):
+            token = self.access_token
+            resp = self._post_message(user_id, part, token)
+            if resp.get("error") in EXPIRED_TOKEN_ERRORS and self.refresh(used_token=token):
+                resp = self._post_message(user_id, part, self.access_token)
+            if resp.get("error", 0) != 0:
+                raise ZaloError(int(resp.get("error", -1)), str(resp.get("message", "")))
+            replies.append(resp)
+        return replies
+
+
+class ZaloBot:
+    """Answers one user's text event: question → cited answer; "nguồn n" → passage."""
+
+    def __init__(self, get_service: Callable[[], Any], settings: Settings, memory: ConversationMemory,
+                 client: ZaloClient):
+        self.get_service = get_service
+        self.settings = settings
+        self.memory = memory
+        self.client = client
+        self._last_sources: dict[str, str] = {}
+
+    def handle_text(self, user_id: str, text: str) -> None:
+        """Blocking; run in a worker thread. Errors are logged, never raised."""
+        try:
+            text = (text or "").strip()
+            if not text:
+                return
+            m = _SOURCE_RE.match(text)
+            if m and user_id in self._last_sources:
+                cit = self.memory.get_citation(self._last_sources[user_id], int(m.group(1)))
+                reply = format_passage(cit) if cit else f"Không có nguồn [{m.group(1)}] trong câu trả lời trước."
+                self.client.send_text(user_id, reply)
+                return
+            key = f"zalo:{user_id}"
+            history = self.memory.history(key)
+            ans = self.get_service().ask(text, k=self.settings.top_k, history=history or None)
+            self.memory.add_turn(key, text, ans.answer)
+            d = ans.to_dict()
+            reply = format_answer(d)
+            if d["citations"]:
+                self._last_sources[user_id] = self.memory.save_citations(d["citations"])
+                reply += "\n\nGõ «nguồn 1», «nguồn 2»… để xem đoạn văn bản được trích."
+            self.client.send_text(user_id, reply)
+        except Exception:
+            log.exception("Zalo reply failed for user %s", user_id)
+
+
+def zalo_router(settings: Settings, get_service: Callable[[], Any], memory: ConversationMemory,
+                client: ZaloClient) -> APIRouter:
+    """``POST /zalo/webhook`` (see module docstring)."""
+    router = APIRouter()
+    bot = ZaloBot(get_service, settings, memory, client)
+    router.zalo_bot = bot  # type: ignore[attr-defined]
+
+    @router.post("/zalo/webhook", tags=["channels"])
+    async def zalo_webhook(request: Request, background: BackgroundTasks):
+        raw = await request.body()
+        got = request.headers.get("X-ZEvent-Signature")
+        if not got:
+            raise HTTPException(401, "Thiếu chữ ký X-ZEvent-Signature / missing X-ZEvent-Signature")
+        try:
+            body = json.loads(raw)
+            timestamp = body["timestamp"]
+        except (ValueError, KeyError, TypeError):
+            raise HTTPException(403, "Chữ ký không hợp lệ / invalid signature") from None
+        expected = signature(settings.zalo_app_id or "", raw, timestamp, settings.zalo_oa_secret or "")
+        if not secrets.compare_digest(got.strip().encode(), expected.encode()):
+            raise HTTPException(403, "Chữ ký không hợp lệ / invalid signature")
+        message = body.get("message") or {}
+        msg_id = message.get("msg_id")
+        if msg_id and not memory.first_time_seen(f"zalo:{msg_id}"):
+            return {"ok": True, "duplicate": True}
+        if body.get("event_name") == "user_send_text":
+            user_id = (body.get("sender") or {}).get("id") or body.get("user_id_by_app")
+            if user_id:
+                background.add_task(bot.handle_text, str(user_id), message.get("text") or "")
+        return {"ok": True}
+
+    return router

@@ -1,0 +1,665 @@
+"""Legal citation extraction (trích dẫn văn bản) and the citation graph.
+
+Plain regular-expression code, no model. A *mention* is a reference in a text
+to another văn bản: a số hiệu (``60/2021/NĐ-CP``, ``175/KH-UBND``,
+``124-KH/TU``, ``98/2023/QH15``) with the loại văn bản written before it
+(``Nghị định``, ``Kế hoạch số`` …) or inferred from the type code of the số
+hiệu, followed where given by its ngày ban hành (``ngày 28 tháng 5 năm 2021``,
+``ngày 23/6/2022``), cơ quan ban hành (``của Ủy ban nhân dân Quận 1``) and trích
+yếu (``về thực hiện …``); or a Luật named by its title (``Luật Tiếp cận thông
+tin năm 2016``), which has no số hiệu in the running text.
+
+Number format: Nghị định 30/2020/NĐ-CP, Phụ lục I (số hiệu = số/năm/ký hiệu for
+văn bản quy phạm pháp luật, số/ký hiệu for văn bản hành chính; Party documents
+use số-ký hiệu/cơ quan, e.g. ``124-KH/TU``).
+
+Patterns run on :func:`corpus.textnorm.fold` (lower case, no diacritics, same
+length) so that OCR text (``Ké hoach sb 175/KH-UBND ngay 28 thang 5 ndm 2021``)
+matches; number type codes damaged by OCR (``ND-CP``, ``NP-CP``, ``QDP-UBND``)
+are repaired with :func:`corpus.ocr.repair_legal_numbers` and
+:func:`corpus.metadata.canonical_number`. For OCR-damaged documents
+:func:`build_graph` also extracts from :func:`corpus.ocr.repair_text` output
+and takes date/issuer/title from there (better Vietnamese), positions from the
+original.
+
+Canonical id (decision): the canonical số hiệu (``60/2021/NĐ-CP``,
+``766/QĐ-TTg``, ``1905/KH-UBND``, ``05-CTr/QU``). Số hiệu without a year
+restart every year and are reused by different bodies, so when the same
+such number is cited with two or more different years of issue in one graph,
+every dated mention of it gets the id ``"<number> (<year>)"`` (e.g.
+``"04/KH-UBND (2024)"``); undated mentions keep the bare number unless their
+cơ quan ban hành matches exactly one dated variant. Numbers that contain the
+year (``60/2021/NĐ-CP``) are never suffixed. A Luật without số hiệu gets the
+id ``"Luật <tên>"`` (``"Luật Tiếp cận thông tin"``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+from corpus.metadata import canonical_number, parse_vn_date
+from corpus.models import ParsedDocument
+from corpus.textnorm import fold
+
+__all__ = [
+    "Mention",
+    "CitedDocument",
+    "CitationEdge",
+    "CitationGraph",
+    "extract_citations",
+    "build_graph",
+    "resolve_reference",
+    "canonical_id",
+    "TYPE_BY_CODE",
+]
+
+#: type code in a số hiệu → loại văn bản
+TYPE_BY_CODE: dict[str, str] = {
+    "NĐ": "Nghị định",
+    "QĐ": "Quyết định",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
+    "KH": "Kế hoạch",
+    "NQ": "Nghị quyết",
+    "CT": "Chỉ thị",
+    "KL": "Kết luận",
+    "CTr": "Chương trình",
+    "CTR": "Chương trình",
+    "ĐA": "Đề án",
+    "HD": "Hướng dẫn",
+    "CV": "Công văn",
+    "TB": "Thông báo",
+    "BC": "Báo cáo",
+    "QH": "Luật",
+}
+
+# folded loại văn bản patterns (loose enough for OCR: "ke hoach", "k&e hoach", "cong vin", "ket ludn")
+_TYPE_PATTERNS: list[tuple[str, str]] = [
+    ("Chương trình hành động", r"chuong\s*trinh\s+hanh\s+d\w{1,3}ng"),
+    ("Chương trình", r"chuong\s*trinh"),
+    ("Thông tư liên tịch", r"th\w{1,3}ng\s*tu\s+lien\s+tich"),
+    ("Thông tư", r"th\w{1,3}ng\s*tu"),
+    ("Nghị quyết", r"ngh\w{0,2}\s*quy\w{1,2}t"),
+    ("Nghị định", r"ngh\w{0,2}\s*d\w{0,2}nh"),
+    ("Quyết định", r"quy\w{1,2}t\s*d\w{0,2}nh"),
+    ("Chỉ thị", r"chi\s*thi"),
+    ("Kế hoạch", r"k\S{0,3}\s*hoach"),
+    ("Công văn", r"c\w{1,2}ng\s*v\w{1,2}n"),
+    ("Kết luận", r"k\w{1,2}t\s*lu\w{0,2}n"),
+    ("Đề án", r"d\w{1,2}\s*an"),
+    ("Hướng dẫn", r"h\w{1,3}ng\s*d\w{1,2}n"),
+    ("Thông báo", r"thong\s*bao"),
+    ("Pháp lệnh", r"phap\s*lenh"),
+    ("Luật", r"luat"),
+]
+_TYPE_BEFORE = re.compile(
+    r"(?:^|[^a-z])(" + "|".join(f"(?:{p})" for _, p in _TYPE_PATTERNS) + r")"
+    r"\s*(?:so|s[o0-9bde8$]|\$[o0-9b])?\s*[:.]?\s*$"
+)
+_TYPE_COMPILED = [(name, re.compile(p + r"$")) for name, p in _TYPE_PATTERNS]
+
+# số hiệu in the original text: number(/year)[/-]CODE([-/]CODE)*, code parts start upper-case
+_NUMBER = re.compile(
+    r"(?<![\w/.-])(\d{1,5})(?:/(\d{4}))?[ ]?([/-])\s{0,4}"
+    r"([A-ZĐ][A-Za-zĐđ0-9]{0,11}(?:[ ]?[-/](?:\s{0,4}(?=[A-ZĐ][A-Za-zĐđ]))?[A-ZĐ][A-Za-zĐđ0-9]{0,11}){0,3})"
+    r"(?![\w])"
+)
+_DATE_AFTER = re.compile(
+    r"^\s*,?\s*(?:ban\s+hanh\s+)?ng\w{0,3}\s+(\d{1,2})\s*(?:th\w{0,4}\s+|/|-|\.)\s*(\d{1,2})\s*"
+    r"(?:\s+n\w{0,3}\s+|/|-|\.)\s*(\d{4})"
+)
+_ISSUER_START = re.compile(r"^\s*,?\s*c\w{0,3}a\s+(?=\S)")  # "của", OCR "ctia", "cta", "cua"
+_ISSUER_STOP = re.compile(
+    r"\s(?:ve|quy\s+dinh|phe\s+duyet|ban\s+hanh|huong\s+dan|ke\s+hoach|thuc\s+hien|nham|"
+    r"co\s+hieu\s+luc|trien\s+khai|giai\s+doan)(?=\s|$)|[;,.:()\[\]“”\"]|"
+    r"\s+va\s+(?=k\S{0,3}\s*hoach|ngh|quy\S{1,2}t|th\S{1,3}ng\s*tu|chi\s*thi|c\S{1,2}ng\s*v|chuong|luat|cac\s)"
+)
+# a blank line ends a field unless the next line continues it in lower case (PDF line breaks)
+_PARA_BREAK = re.compile(r"(?<!-)(?<!- )\n[ \t]*\n(?=[ \t]*[^a-zà-ỹđ\s])")
+_TITLE_START = re.compile(r"^\s*,?\s*(ve|quy\s+dinh|huong\s+dan|ban\s+hanh|phe\s+duyet)(?=\s)")
+_TITLE_STOP = re.compile(r"[;.\[\]“”\"]|,\s*co\s+hieu\s+luc|\s\(|,\s*(?:nghi|quyet|ke|thong)\s")
+_LUAT = re.compile(r"(?<![\w])Luật\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])")
+# function words that end a Luật name (compared in lower case, with diacritics)
+_LUAT_STOP = {
+    "và", "do", "này", "gồm", "có", "thì", "tại", "theo", "của", "về", "quy", "năm", "số", "được",
+    "khác", "để", "trên", "trong", "các", "những", "phải", "là", "hoặc", "với", "đã", "sẽ", "mà",
+}
+_WS = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class Mention:
+    """One citation found in a text.
+
+    ``start``/``end``: character offsets of the số hiệu (or Luật name) in the
+    text given to :func:`extract_citations`; ``raw``: the text from the loại
+    văn bản (if any) to the end of the parsed fields.
+    """
+
+    id: str
+    type: str
+    number: str | None
+    date: str | None = None
+    issuer: str | None = None
+    title: str | None = None
+    start: int = 0
+    end: int = 0
+    raw: str = ""
+
+
+@dataclass
+class CitedDocument:
+    """A văn bản cited somewhere in the corpus (fields merged over its mentions)."""
+
+    id: str
+    type: str
+    number: str | None
+    date: str | None = None
+    issuer: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class CitationEdge:
+    """``doc_id`` cites ``cited_id`` in ``section`` at ``doc.text[start:end]``."""
+
+    cited_id: str
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    raw: str
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _clean(s: str) -> str:
+    return _WS.sub(" ", s).strip(" ,;:-")
+
+
+def canonical_id(number: str) -> str:
+    """Canonical số hiệu used as id: OCR type codes repaired, spacing removed.
+
+    ``"60/2021/ND-CP"`` → ``"60/2021/NĐ-CP"``, ``"2844/QDP-UBND"`` → ``"2844/QĐ-UBND"``,
+    ``"187/QĐ- UBND"`` → ``"187/QĐ-UBND"``.
+    """
+    from corpus.ocr import repair_legal_numbers
+
+    s = re.sub(r"\s+", "", number)
+    s = repair_legal_numbers(s)
+    return canonical_number(s)
+
+
+def _code_parts(number: str) -> list[str]:
+    parts = re.split(r"[-/]", number)
+    return [p for p in parts[1:] if p and not p.isdigit()]
+
+
+def _type_from_code(number: str) -> str | None:
+    for p in _code_parts(number):
+        key = re.sub(r"\d+$", "", p)
+        if key in TYPE_BY_CODE:
+            return TYPE_BY_CODE[key]
+    return None
+
+
+def _type_before(ftext: str, start: int) -> str | None:
+    window = ftext[max(0, start - 40) : start]
+    m = _TYPE_BEFORE.search(window)
+    if not m:
+        return None
+    word = m.group(1)
+    for name, rx in _TYPE_COMPILED:
+        if rx.match(word):
+            return name
+    return None
+
+
+def _parse_tail(text: str, ftext: str, pos: int) -> tuple[str | None, str | None, str | None, int]:
+    """Parse ngày ban hành, cơ quan ban hành, trích yếu after ``pos``; returns (date, issuer, title, end)."""
+    date = issuer = title = None
+    end = pos
+    m = _DATE_AFTER.match(ftext[pos : pos + 60])
+    if m:
+        date = parse_vn_date(m.group(1), m.group(2), m.group(3))
+        end = pos + m.end()
+    m = _ISSUER_START.match(ftext[end : end + 12])
+    if m:
+        s = end + m.end()
+        seg = ftext[s : s + 120]
+        stop = _ISSUER_STOP.search(seg)
+        e = s + (stop.start() if stop else len(seg))
+        pb = _PARA_BREAK.search(text, s, e)
+        if pb:
+            e = pb.start()
+        cand = _clean(text[s:e])
+        words = cand.split()
+        if words and len(words) <= 12 and (words[0][:1].isupper() or words[0][:1].isdigit()):
+            issuer = cand
+            end = e
+    m = _TITLE_START.match(ftext[end : end + 20])
+    if m:
+        s = end + m.start(1)
+        seg = ftext[s : s + 400]
+        stop = _TITLE_STOP.search(seg)
+        e = s + (stop.start() if stop else len(seg))
+        pb = _PARA_BREAK.search(text, s, e)
+        if pb:
+            e = pb.start()
+        t = _clean(text[s:e])
+        if fold(t).startswith("ve "):
+            t = t[3:].strip()
+        if len(t) >= 8:
+            title = t[:300]
+            end = e
+    return date, issuer, title, end
+
+
+def _luat_mentions(text: str, ftext: str) -> list[Mention]:
+    """Luật cited by name: ``Luật`` + a capitalised name, up to a function word or punctuation.
+
+    ``"Luật Phòng, chống tham nhũng; Luật Khiếu nại"`` → two mentions; a comma
+    continues the name only before a lower-case word (``Phòng, chống``,
+    ``Quản lý, sử dụng tài sản công``).
+    """
+    out: list[Mention] = []
+    for m in _LUAT.finditer(text):
+        s = m.end()
+        words: list[str] = []
+        i = s
+        for wm in re.finditer(r"\S+", text[s : s + 160]):
+            w = wm.group(0)
+            core = w.rstrip(",;.:)”\"")
+            if not core or core.lower() in _LUAT_STOP or not re.match(r"^[^\W\d_]+$", core):
+                break
+            if core.lower() == "hiện" and text[s + wm.end() : s + wm.end() + 5].startswith(" hành"):
+                break
+            words.append(core)
+            i = s + wm.start() + len(core)
+            if core != w:  # punctuation ends the name, except a comma before a lower-case word
+                nxt = re.match(r"\s*(\S+)", text[i + 1 : i + 40])
+                if w.endswith(",") and w.count(",") == 1 and nxt and nxt.group(1)[:1].islower() \
+                        and nxt.group(1).rstrip(",;.") not in _LUAT_STOP:
+                    words[-1] = core + ","
+                    continue
+                break
+            if len(words) >= 10:
+                break
+        if not words:
+            continue
+        name = re.sub(r"\s+", " ", " ".join(words)).strip(",")
+        year = None
+        end = i
+        ym = re.match(r"\s+n\w{0,3}m\s+(\d{4})", ftext[i : i + 12])
+        if ym:
+            year = ym.group(1)
+            end = i + ym.end()
+        out.append(
+            Mention(id=f"Luật {name}", type="Luật", number=None, date=None, issuer="Quốc hội",
+                    title=f"{name} năm {year}" if year else name,
+                    start=m.start(), end=end, raw=_clean(text[m.start() : end]))
+        )
+    return out
+
+
+def extract_citations(text: str) -> list[Mention]:
+    """All citations of other văn bản in ``text``, in text order.
+
+    Returns a list of :class:`Mention`; ``Mention.id`` is the canonical số hiệu
+    (see :func:`canonical_id`; year disambiguation happens in
+    :func:`build_graph`). Works on clean text, on OCR text and on repaired OCR
+    text. Returns ``[]`` for empty or non-str input; never raises on str input.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _extract(text)
+    except Exception:  # pragma: no cover - defensive: extraction must not break ingest
+        return []
+
+
+def _extract(text: str) -> list[Mention]:
+    ftext = fold(text)
+    if len(ftext) != len(text):  # non-NFC input: work on NFC text
+        import unicodedata
+
+        text = unicodedata.normalize("NFC", text)
+        ftext = fold(text)
+    out: list[Mention] = []
+    prev_type: str | None = None
+    prev_end = -100
+    for m in _NUMBER.finditer(text):
+        raw_number = m.group(0)
+        codes = m.group(4)
+        # a code part must have 2+ letters somewhere (skip "3/A" style noise)
+        if not re.search(r"[A-Za-zĐđ]{2}", codes):
+            continue
+        number = canonical_id(raw_number)
+        t = _type_before(ftext, m.start())
+        start_raw = m.start()
+        if t:
+            tm = _TYPE_BEFORE.search(ftext[max(0, m.start() - 40) : m.start()])
+            if tm:
+                start_raw = max(0, m.start() - 40) + tm.start(1)
+        if t is None:
+            # list continuation: "Nghị định số 54/2016/NĐ-CP, 141/2016/NĐ-CP"
+            between = ftext[prev_end : m.start()]
+            code_t = _type_from_code(number)
+            if prev_type and re.fullmatch(r"[\s,]*(?:va|,)?\s*(?:so\s*)?", between or "x"):
+                t = code_t or prev_type
+            else:
+                t = code_t
+        if t is None:
+            # an unknown code with no loại văn bản before it: an official letter
+            # ("1228/UBND-NCPC") has the issuing body first
+            first = _code_parts(number)[:1]
+            t = "Công văn" if first and first[0] in ("UBND", "VP", "BNV", "SNV", "SGDĐT", "PGDĐT") else "Văn bản"
+        if t == "Luật" and _type_from_code(number) not in (None, "Luật"):
+            t = _type_from_code(number) or t
+        date, issuer, title, end = _parse_tail(text, ftext, m.end())
+        out.append(
+            Mention(
+                id=number, type=t, number=number, date=date, issuer=issuer, title=title,
+                start=m.start(), end=m.end(), raw=_clean(text[start_raw:end]),
+            )
+        )
+        prev_type, prev_end = t, m.end() if end == m.end() else end
+    numbered_spans = [(mm.start, mm.end) for mm in out]
+    for lm in _luat_mentions(text, ftext):
+        if not any(s <= lm.start < e for s, e in numbered_spans):
+            out.append(lm)
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def _year(date: str | None) -> str | None:
+    return date[:4] if date else None
+
+
+def _norm_issuer(s: str | None) -> str:
+    return fold(s or "").replace("uy ban nhan dan", "ubnd")
+
+
+@dataclass
+class CitationGraph:
+    """Citations between corpus documents and the văn bản they cite.
+
+    ``documents``: cited id → :class:`CitedDocument`; ``edges``: every
+    :class:`CitationEdge` in document order; ``corpus_numbers``: canonical số
+    hiệu of the corpus documents → their doc_id.
+    """
+
+    documents: dict[str, CitedDocument] = field(default_factory=dict)
+    edges: list[CitationEdge] = field(default_factory=list)
+    corpus_numbers: dict[str, str] = field(default_factory=dict)
+
+    def cited_documents(self) -> list[CitedDocument]:
+        """All cited văn bản, most cited first (ties by id)."""
+        counts = Counter(e.cited_id for e in self.edges)
+        return sorted(self.documents.values(), key=lambda d: (-counts[d.id], d.id))
+
+    def cited_by(self, cited_id: str) -> list[CitationEdge]:
+        """Edges citing ``cited_id`` (exact id, or a number whose year-suffixed ids all match)."""
+        rid = cited_id if cited_id in self.documents else (resolve_reference(cited_id, list(self.documents)) or cited_id)
+        return [e for e in self.edges if e.cited_id == rid]
+
+    def cites(self, doc_id: str) -> list[CitedDocument]:
+        """Văn bản cited by corpus document ``doc_id``, in order of first mention."""
+        seen: list[str] = []
+        for e in self.edges:
+            if e.doc_id == doc_id and e.cited_id not in seen:
+                seen.append(e.cited_id)
+        return [self.documents[i] for i in seen]
+
+    def in_corpus(self, cited_id: str) -> bool:
+        """True if the cited document's số hiệu is the số hiệu of a corpus document."""
+        d = self.documents.get(cited_id)
+        return bool(d and d.number and d.number in self.corpus_numbers)
+
+    def to_json(self) -> list[dict]:
+        """``[{"id","type","number","date","issuer","title","cited_by":[{"doc_id","section"}],"in_corpus"}]``."""
+        out = []
+        for d in self.cited_documents():
+            by: list[dict] = []
+            for e in self.edges:
+                if e.cited_id == d.id:
+                    item = {"doc_id": e.doc_id, "section": e.section}
+                    if item not in by:
+                        by.append(item)
+            row = asdict(d)
+            row["cited_by"] = by
+            row["in_corpus"] = self.in_corpus(d.id)
+            out.append(row)
+        return out
+
+    def dumps(self) -> str:
+        """:meth:`to_json` as a JSON string (UTF-8 characters kept)."""
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+
+
+def _section_at(doc: ParsedDocument, pos: int) -> str:
+    best = ""
+    for c in doc.chunks:
+        if c.start <= pos < c.end:
+            return c.section
+    return best
+
+
+def _doc_mentions(doc: ParsedDocument) -> list[Mention]:
+    ments = extract_citations(doc.text)
+    if not doc.meta.ocr_damaged:
+        return ments
+    try:
+        from corpus.ocr import repair_text
+
+        repaired = repair_text(doc.text)
+    except Exception:  # pragma: no cover
+        return ments
+    rep = extract_citations(repaired)
+    # fields from the repaired text, positions from the original (numbers are not changed by repair)
+    by_id: dict[str, list[Mention]] = defaultdict(list)
+    for r in rep:
+        by_id[r.id].append(r)
+    used: Counter[str] = Counter()
+    for m in ments:
+        cands = by_id.get(m.id)
+        if cands and used[m.id] < len(cands):
+            r = cands[used[m.id]]
+            used[m.id] += 1
+            if r.type not in ("Văn bản",):
+                m.type = r.type
+            m.date = r.date or m.date
+            m.issuer = r.issuer or m.issuer
+            m.title = r.title or m.title
+    orig_ids = Counter(m.id for m in ments)
+    for rid, cands in by_id.items():
+        extra = cands[orig_ids.get(rid, 0) :] if rid in orig_ids else cands
+        for r in extra:
+            if r.number:
+                i = doc.text.find(r.number.split("/")[0] + "/")
+            else:
+                key = fold(r.title or r.id)[:12]
+                i = fold(doc.text).find(key)
+            r.start = max(i, 0)
+            r.end = r.start + (len(r.number) if r.number else len(r.id))
+            ments.append(r)
+    ments.sort(key=lambda x: x.start)
+    return ments
+
+
+def _merge(ms: list[Mention], cid: str) -> CitedDocument:
+    def common(vals):
+        vals = [v for v in vals if v]
+        return Counter(vals).most_common(1)[0][0] if vals else None
+
+    types = [m.type for m in ms if m.type != "Văn bản"] or [m.type for m in ms]
+    # prefer the longest title among the most informative mentions
+    titles = [m.title for m in ms if m.title]
+    return CitedDocument(
+        id=cid,
+        type=Counter(types).most_common(1)[0][0],
+        number=ms[0].number,
+        date=common(m.date for m in ms),
+        issuer=common(m.issuer for m in ms),
+        title=max(titles, key=len) if titles else None,
+    )
+
+
+def build_graph(docs: list[ParsedDocument]) -> CitationGraph:
+    """Citation graph of ``docs`` (every văn bản cited by a corpus document).
+
+    Self-references (a document citing its own số hiệu, e.g. the provenance
+    notes of the pháp điển texts) are dropped. Ids are disambiguated by year as
+    described in the module docstring. ``CitationEdge.section`` is the section
+    of the chunk that contains the mention ("" when ``doc.chunks`` is empty).
+    """
+    graph = CitationGraph()
+    for d in docs:
+        if d.meta.number:
+            graph.corpus_numbers[canonical_id(d.meta.number)] = d.meta.doc_id
+    found: list[tuple[ParsedDocument, Mention]] = []
+    for d in docs:
+        own = canonical_id(d.meta.number) if d.meta.number else None
+        for m in _doc_mentions(d):
+            if own and m.number == own:
+                continue
+            found.append((d, m))
+    # year disambiguation for numbers without a year
+    years: dict[str, set[str]] = defaultdict(set)
+    for _d, m in found:
+        if m.number and not re.search(r"/\d{4}/", m.number) and m.date:
+            years[m.number].add(_year(m.date))  # type: ignore[arg-type]
+    for _d, m in found:
+        if m.number and len(years.get(m.number, ())) > 1:
+            if m.date:
+                m.id = f"{m.number} ({_year(m.date)})"
+            elif m.issuer:
+                variants = {
+                    _year(o.date)
+                    for _o, o in found
+                    if o.number == m.number and o.date and _norm_issuer(o.issuer) == _norm_issuer(m.issuer)
+                }
+                if len(variants) == 1:
+                    m.id = f"{m.number} ({variants.pop()})"
+    grouped: dict[str, list[Mention]] = defaultdict(list)
+    for d, m in found:
+        grouped[m.id].append(m)
+        graph.edges.append(
+            CitationEdge(cited_id=m.id, doc_id=d.meta.doc_id, section=_section_at(d, m.start),
+                         start=m.start, end=m.end, raw=m.raw)
+        )
+    for cid, ms in grouped.items():
+        graph.documents[cid] = _merge(ms, cid)
+    return graph
+
+
+# --------------------------------------------------------------------------- resolver
+
+_Q_TYPES: list[tuple[str, str]] = [
+    (r"\bnghi\s*dinh\b|\bnd\b", "Nghị định"),
+    (r"\bquyet\s*dinh\b|\bqd\b", "Quyết định"),
+    (r"\bthong\s*tu\b|\btt\b", "Thông tư"),
+    (r"\bnghi\s*quyet\b|\bnq\b", "Nghị quyết"),
+    (r"\bke\s*hoach\b|\bkh\b", "Kế hoạch"),
+    (r"\bchi\s*thi\b|\bct\b", "Chỉ thị"),
+    (r"\bcong\s*van\b|\bcv\b", "Công văn"),
+    (r"\bket\s*luan\b|\bkl\b", "Kết luận"),
+    (r"\bchuong\s*trinh\b|\bctr\b", "Chương trình"),
+    (r"\bluat\b", "Luật"),
+]
+
+
+@lru_cache(maxsize=1)
+def _bundled_known() -> tuple[tuple[str, str], ...]:
+    """(id, type) of every văn bản cited in or forming the bundled corpus (own simple read)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent / "documents"
+    seen: dict[str, str] = {}
+    for p in sorted(root.glob("*/*.txt")):
+        text = p.read_text(encoding="utf-8", errors="replace")
+        for m in extract_citations(text):
+            seen.setdefault(m.id, m.type)
+    return tuple(seen.items())
+
+
+def _type_of_id(cid: str) -> str | None:
+    if cid.startswith("Luật "):
+        return "Luật"
+    return _type_from_code(cid)
+
+
+def resolve_reference(query_text: str, known_ids: list[str] | None = None) -> str | None:
+    """Map a user's mention of a văn bản to one canonical id among ``known_ids``.
+
+    ``"NĐ 60/2021"``, ``"nghi dinh 60"``, ``"Nghị định 60/2021/NĐ-CP"`` →
+    ``"60/2021/NĐ-CP"``; ``"Nghị định 61"`` → ``"61/2018/NĐ-CP"``;
+    ``"kế hoạch 175"`` → ``"175/KH-UBND"``. ``known_ids`` defaults to the ids
+    cited in the bundled corpus plus the bundled documents' own số hiệu.
+    Matching: the leading number must be equal; the loại văn bản (word or
+    abbreviation) and the year, when given, must agree; among several matches
+    the one whose type agrees wins, then the one with the year; still ambiguous
+    → ``None``. Returns ``None`` when nothing matches; never raises on str.
+    """
+    if not isinstance(query_text, str) or not query_text.strip():
+        return None
+    known = list(known_ids) if known_ids is not None else [i for i, _t in _bundled_known()]
+    if not known:
+        return None
+    q = fold(query_text)
+    # a full số hiệu in the query
+    for m in _NUMBER.finditer(query_text.upper().replace("Đ", "Đ")):
+        cid = canonical_id(m.group(0))
+        for k in known:
+            if k == cid or k.startswith(cid + " ("):
+                return k
+    # a Luật by name
+    lm = re.search(r"\bluat\s+(.+)", q)
+    if lm:
+        name = lm.group(1).strip(" ?.!")
+        hits = [k for k in known if k.startswith("Luật ") and fold(k[5:]).startswith(name[:20])]
+        if len(hits) == 1:
+            return hits[0]
+    nm = re.search(r"(?<![\d/])(\d{1,5})(?:\s*/\s*(\d{4}|\d{2})(?!\d))?", q)
+    if not nm:
+        return None
+    num = nm.group(1).lstrip("0") or "0"
+    year = nm.group(2)
+    qtype = None
+    for rx, name in _Q_TYPES:
+        if re.search(rx, q):
+            qtype = name
+            break
+    cands = []
+    for k in known:
+        head = re.match(r"(\d{1,5})", k)
+        if not head or (head.group(1).lstrip("0") or "0") != num:
+            continue
+        ktype = _type_of_id(k)
+        if qtype and ktype and ktype != qtype:
+            continue
+        if year:
+            yy = year if len(year) == 4 else "20" + year
+            if yy not in k:
+                continue
+        cands.append(k)
+    if len(cands) == 1:
+        return cands[0]
+    if not cands:
+        return None
+    if qtype:
+        typed = [k for k in cands if _type_of_id(k) == qtype]
+        if len(typed) == 1:
+            return typed[0]
+    return None

@@ -1,0 +1,362 @@
+"""Vietnamese diacritic restoration (thêm dấu) for unaccented text and OCR text.
+
+Model: a syllable-level bigram language model with Viterbi decoding.
+
+* Candidates: every accented syllable seen in training whose folded form
+  (diacritics removed, ``đ`` → ``d``, lower-cased) equals the input token.
+* Score: log P(s_i | s_{i-1}) with interpolated absolute discounting
+  (Ney, Essen & Kneser 1994, "On structuring probabilistic dependences in
+  stochastic language modelling"), decoded by Viterbi over the candidate
+  lattice of each run of words between punctuation.
+* Training text (all offline, shipped with installed packages or this repo):
+  the VLSP 2013 sentences bundled with underthesea's POS model
+  (``pos_crf_vlsp2013_*/test_output.txt``, ~97K syllables), the Viet74K word
+  list bundled with underthesea (each entry counted once, gives within-word
+  bigrams) and the clean (non-OCR) documents of ``corpus/documents``.
+
+Measured (``python -m evals.ocr_restore``): word accuracy on clean corpus text
+with diacritics stripped, leave-one-document-out (the test document is never
+in the training text); see that script's output and the module report. pyvi's
+``ViUtils.add_accents`` (CRF) was measured on the same text for comparison.
+
+Tokens that already carry a diacritic are kept as they are and used as context.
+Case is restored from the input token (``UBND`` stays upper, ``Ke`` → ``Kế``).
+Never raises on str input; non-str input raises ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "fold",
+    "has_diacritics",
+    "is_unaccented",
+    "restore_diacritics",
+    "DiacriticModel",
+    "get_model",
+    "training_sentences",
+]
+
+_DOCS = Path(__file__).resolve().parent / "documents"
+# Plans whose text is OCR output with destroyed diacritics: never used for training.
+OCR_PLAN_STEMS = frozenset({"2023-mn-tuoi-hong-q1-par-index", "2024-th-hoa-binh-q1-papi"})
+
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,/]\d+)*|[^\w\s]|_|\s+", re.UNICODE)
+_BOS = "<s>"
+_NUM = "<num>"
+
+
+def fold(text: str) -> str:
+    """Remove Vietnamese diacritics: ``"Nghị định Đảng"`` → ``"Nghi dinh Dang"``.
+
+    Keeps case and length of letters (one output letter per input letter for
+    NFC text); ``đ``/``Đ`` become ``d``/``D``.
+    """
+    nfd = unicodedata.normalize("NFD", text)
+    out = "".join(ch for ch in nfd if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", out).replace("đ", "d").replace("Đ", "D")
+
+
+def has_diacritics(word: str) -> bool:
+    """True if ``word`` contains a Vietnamese letter with a diacritic (or đ)."""
+    return fold(word) != word
+
+
+def is_unaccented(text: str) -> bool:
+    """True if ``text`` (e.g. a user's query) is Vietnamese typed without diacritics.
+
+    Rule: at least 2 alphabetic words and fewer than 5 % of its letters carry a
+    diacritic (accented Vietnamese prose has 30–45 %; see ``corpus.ocr``).
+    ``"nghi dinh 61 quy dinh gi"`` → True, ``"Nghị định 61"`` → False.
+    """
+    if not isinstance(text, str):
+        return False
+    words = _WORD_RE.findall(text)
+    if len(words) < 2:
+        # A single word: unaccented if it is a known Vietnamese folded syllable
+        # that has accented readings, e.g. "nghi".
+        if len(words) == 1 and not has_diacritics(words[0]):
+            return words[0].lower() in get_model().candidates_map
+        return False
+    letters = sum(len(w) for w in words)
+    accented = sum(1 for w in words for ch in w if fold(ch) != ch)
+    return accented / max(letters, 1) < 0.05
+
+
+# --------------------------------------------------------------------------- training data
+
+
+def _underthesea_dir() -> Path | None:
+    """Directory of the installed underthesea package, located without importing it."""
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("underthesea")
+    except Exception:  # pragma: no cover - dependency missing
+        return None
+    if spec is None or not spec.origin:
+        return None
+    return Path(spec.origin).resolve().parent
+
+
+def _vlsp_path() -> Path | None:
+    root = _underthesea_dir()
+    if root is None:
+        return None
+    base = root / "pipeline" / "pos_tag" / "models"
+    found = sorted(base.glob("pos_crf_vlsp2013_*/test_output.txt"))
+    return found[-1] if found else None
+
+
+def _dict_path() -> Path | None:
+    root = _underthesea_dir()
+    if root is None:
+        return None
+    p = root / "corpus" / "data" / "Viet74K.txt"
+    return p if p.exists() else None
+
+
+def _vlsp_sentences() -> Iterable[str]:
+    p = _vlsp_path()
+    if p is None:
+        return []
+    sents: list[str] = []
+    cur: list[str] = []
+    for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.strip():
+            if cur:
+                sents.append(" ".join(cur))
+                cur = []
+            continue
+        cur.append(line.split("\t", 1)[0])
+    if cur:
+        sents.append(" ".join(cur))
+    return sents
+
+
+def clean_corpus_documents() -> dict[str, str]:
+    """Clean (non-OCR) bundled documents: ``{doc_id: text}`` (plans + decrees)."""
+    out: dict[str, str] = {}
+    for sub in ("plans", "decrees"):
+        for p in sorted((_DOCS / sub).glob("*.txt")):
+            if p.stem in OCR_PLAN_STEMS:
+                continue
+            out[p.stem] = unicodedata.normalize("NFC", p.read_text(encoding="utf-8", errors="replace"))
+    return out
+
+
+def training_sentences(exclude_docs: Iterable[str] = ()) -> list[str]:
+    """All training text as a list of strings (sentences / lines / dictionary entries).
+
+    ``exclude_docs``: corpus doc_ids (file stems) left out, for held-out evaluation.
+    """
+    excl = set(exclude_docs)
+    sents: list[str] = list(_vlsp_sentences())
+    p = _dict_path()
+    if p is not None:
+        sents.extend(p.read_text(encoding="utf-8", errors="replace").splitlines())
+    for doc_id, text in clean_corpus_documents().items():
+        if doc_id not in excl:
+            sents.extend(text.splitlines())
+    return sents
+
+
+# --------------------------------------------------------------------------- model
+
+
+def _runs(text: str) -> list[list[str]]:
+    """Split text into runs of lower-cased words/number tokens between punctuation."""
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for m in _TOKEN_RE.finditer(text):
+        t = m.group(0)
+        if t[0].isalpha():
+            cur.append(t.lower())
+        elif t[0].isdigit():
+            cur.append(_NUM)
+        elif t.isspace():
+            continue
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+class DiacriticModel:
+    """Syllable bigram LM over accented lower-case syllables + folded→candidates map.
+
+    ``restore(text)`` returns ``text`` with diacritics added to unaccented words;
+    punctuation, digits, spacing and letter case are preserved.
+    """
+
+    DISCOUNT = 0.75
+
+    def __init__(self, sentences: Iterable[str]):
+        uni: Counter[str] = Counter()
+        bi: Counter[tuple[str, str]] = Counter()
+        for s in sentences:
+            s = unicodedata.normalize("NFC", s)
+            for run in _runs(s):
+                prev = _BOS
+                for w in run:
+                    uni[w] += 1
+                    bi[(prev, w)] += 1
+                    prev = w
+        self.unigrams = uni
+        self.total = sum(uni.values()) or 1
+        self.bigrams = bi
+        ctx_count: Counter[str] = Counter()
+        ctx_types: Counter[str] = Counter()
+        for (a, _b), c in bi.items():
+            ctx_count[a] += c
+            ctx_types[a] += 1
+        self.ctx_count = ctx_count
+        self.ctx_types = ctx_types
+        cand: dict[str, Counter[str]] = defaultdict(Counter)
+        for w, c in uni.items():
+            if w != _NUM:
+                cand[fold(w)][w] += c
+        # candidates ordered by frequency, at most 12 per folded syllable
+        self.candidates_map: dict[str, list[str]] = {
+            f: [w for w, _ in cnt.most_common(12)] for f, cnt in cand.items()
+        }
+        self._v = len(uni) + 1
+
+    # -- probabilities
+    def p_uni(self, w: str) -> float:
+        return (self.unigrams.get(w, 0) + 0.1) / (self.total + 0.1 * self._v)
+
+    def logp(self, prev: str, w: str) -> float:
+        """log P(w | prev), interpolated absolute discounting."""
+        cc = self.ctx_count.get(prev, 0)
+        pu = self.p_uni(w)
+        if cc == 0:
+            return math.log(pu)
+        c = self.bigrams.get((prev, w), 0)
+        lam = self.DISCOUNT * self.ctx_types[prev] / cc
+        return math.log(max(c - self.DISCOUNT, 0.0) / cc + lam * pu)
+
+    def candidates(self, word_lower: str) -> list[str]:
+        """Accented readings of a lower-case unaccented syllable (itself if unknown)."""
+        return self.candidates_map.get(word_lower, [word_lower]) or [word_lower]
+
+    def decode(self, words: list[str], fixed: list[bool]) -> list[str]:
+        """Viterbi over one run; ``fixed[i]`` keeps ``words[i]`` as the only candidate."""
+        lat = [[w] if fx or w == _NUM else self.candidates(w) for w, fx in zip(words, fixed)]
+        # best[state] = (score, backpointer index)
+        prev_states = [_BOS]
+        prev_scores = [0.0]
+        back: list[list[int]] = []
+        for cands in lat:
+            scores = []
+            bps = []
+            for c in cands:
+                best_s, best_j = -math.inf, 0
+                for j, ps in enumerate(prev_states):
+                    s = prev_scores[j] + self.logp(ps, c)
+                    if s > best_s:
+                        best_s, best_j = s, j
+                scores.append(best_s)
+                bps.append(best_j)
+            back.append(bps)
+            prev_states, prev_scores = cands, scores
+        # backtrack
+        k = max(range(len(prev_scores)), key=prev_scores.__getitem__)
+        out = [""] * len(lat)
+        for i in range(len(lat) - 1, -1, -1):
+            out[i] = lat[i][k]
+            k = back[i][k]
+        return out
+
+    def restore(self, text: str) -> str:
+        tokens = [m.group(0) for m in _TOKEN_RE.finditer(text)]
+        out = list(tokens)
+        run_idx: list[int] = []
+
+        def flush() -> None:
+            if not run_idx:
+                return
+            words, fixed = [], []
+            for i in run_idx:
+                t = tokens[i]
+                if t[0].isdigit():
+                    words.append(_NUM)
+                    fixed.append(True)
+                else:
+                    low = t.lower()
+                    words.append(low)
+                    fixed.append(has_diacritics(t))
+            dec = self.decode(words, fixed)
+            for i, w in zip(run_idx, dec):
+                t = tokens[i]
+                if w == _NUM or has_diacritics(t):
+                    continue
+                out[i] = _apply_case(t, w)
+            run_idx.clear()
+
+        for i, t in enumerate(tokens):
+            if t[0].isalpha() or t[0].isdigit():
+                run_idx.append(i)
+            elif t.isspace():
+                continue
+            else:
+                flush()
+        flush()
+        return "".join(out)
+
+
+def _apply_case(src: str, word: str) -> str:
+    """Copy the case pattern of ``src`` onto ``word`` (same length after folding)."""
+    if len(src) != len(word):
+        return src
+    if src.isupper() and len(src) > 1:
+        return word.upper()
+    return "".join(w.upper() if s.isupper() else w for s, w in zip(src, word))
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> DiacriticModel:
+    return DiacriticModel(training_sentences())
+
+
+def get_model() -> DiacriticModel:
+    """The shared model trained on all training text (built once, ~1–2 s)."""
+    with _lock:
+        return _default_model()
+
+
+def restore_diacritics(text: str, model: DiacriticModel | None = None) -> str:
+    """Add Vietnamese diacritics to the unaccented words of ``text``.
+
+    ``"ke hoach so 175 ngay 28 thang 5 nam 2021"`` →
+    ``"kế hoạch số 175 ngày 28 tháng 5 năm 2021"``. Words that already carry a
+    diacritic are kept; unknown words (abbreviations, names not seen in
+    training) are kept unchanged. Output has the same length as the input for
+    NFC input. Raises ``TypeError`` if ``text`` is not a str; never raises on
+    any str.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"restore_diacritics expects str, got {type(text).__name__}")
+    if not text:
+        return text
+    text = unicodedata.normalize("NFC", text)
+    m = model or get_model()
+    try:
+        return m.restore(text)
+    except Exception:  # pragma: no cover - defensive: never fail on user text
+        return text

@@ -1,0 +1,486 @@
+"""Load a document file into normalised plain text.
+
+One job: bytes on disk → one normalised Unicode string (NFC, clean
+whitespace, hard-wrapped lines joined back into paragraphs, paragraphs
+separated by one blank line).  Supported: ``.txt``/``.md`` (encoding detected
+with charset-normalizer; UTF-8 first, UTF-16 and cp1258 tolerated), ``.docx``
+(python-docx: paragraphs and tables in document order) and ``.pdf`` (pypdf
+text layer).  Every failure is a :class:`corpus.models.DocumentError` with a
+one-line reason.
+
+The paragraph re-joining (:func:`unwrap_lines`) is plain code tuned on the
+bundled corpus: PDF-exported plans where every physical line is followed by a
+blank line and sentences break mid-line (``2024-mn-ben-thanh-q1-cchc.txt``),
+OCR scans with hard-wrapped paragraphs, Word exports with one paragraph per
+line, and legal texts from the Bộ pháp điển.  Structural lines (headings,
+``I.``/``1.``/``1.1.`` items, bullets, ``Điều N.``, khoản ``1.``, điểm ``a)``,
+``Số:`` and date lines) are never glued to the previous paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from corpus.models import DocumentError
+from corpus.textnorm import collapse_spaces, fold, is_upper_line, nfc, normalize_whitespace
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "DEFAULT_MAX_BYTES",
+    "load_text",
+    "decode_bytes",
+    "normalize_document_text",
+    "unwrap_lines",
+    "starts_with_marker",
+]
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
+DEFAULT_MAX_BYTES = 50 * 2**20
+#: Largest total uncompressed size accepted inside a .docx (zip) archive.
+MAX_DOCX_UNCOMPRESSED = 200 * 2**20
+#: Largest compression ratio accepted for one member of a .docx archive.
+MAX_DOCX_RATIO = 200
+
+# --------------------------------------------------------------------------
+# line classification
+# --------------------------------------------------------------------------
+
+# All regexes below run on the *folded* line (lowercase, no diacritics), so
+# they also match OCR output that lost its accents.
+_ROMAN_MARK = re.compile(r"^[ivxl1]{1,5}\s?\.\s*\S")
+_DECIMAL_MARK = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}[.)](?=\s|[^\W\d_])")
+_POINT_MARK = re.compile(r"^[a-z]\)\s*\S")
+_BULLET_MARK = re.compile(r"^(?:[-+•*▪●○◦∙·]|–(?=\s))\s*\S")
+_LEGAL_MARK = re.compile(r"^(?:dieu\s+\d+[a-z]?\s*\.|chuong\s+[ivxlc\d]+\b|muc\s+(?:\d+|[ivxlc]+)\b|phan\s+(?:thu\s+)?[ivxlc\d]+\b)")
+# lines that never continue into the next one (folded)
+_STANDALONE = re.compile(r"^(?:source:|alt_source|note:|\[phap dien|(?:so|s[o0-9]|\$[o0-9])\s*[:;])")
+# lines that always open a new paragraph (original case)
+_OPENERS = re.compile(r"^(?:Căn cứ|Nơi nhận|Kính gửi|Trên đây|SOURCE:|ALT_SOURCE|NOTE:|\[pháp điển)")
+_DATELINE = re.compile(r",\s*ng\w{0,3}\s+\d{1,2}\s+th\w{0,4}\s+\d{1,2}\s+n\w{0,3}\s+\d{4}\s*$")
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$")
+_ARTEFACTS = re.compile(r"\[(?:bookmark|anchor|footnote ref|comment ref)[^\]]{0,200}\]", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TERMINAL = set(".;:!?…")
+_CLOSERS = "\"'”’)]»›"
+
+
+def starts_with_marker(line: str) -> bool:
+    """True if ``line`` opens a structural unit and must start a new paragraph.
+
+    Markers: roman ``I.``/``IV.`` (OCR variants ``IL.``/``I11.``), decimal
+    ``1.``/``1.1.``/``2.Chi`` , điểm ``a)``/``đ)``, bullets ``-``/``+``/``•``/``*``,
+    ``Điều N.``, ``Chương``, ``Mục``, ``Phần``.
+    """
+    f = fold(line.strip())
+    return bool(
+        _ROMAN_MARK.match(f)
+        or _DECIMAL_MARK.match(f)
+        or _POINT_MARK.match(f)
+        or _BULLET_MARK.match(f)
+        or _LEGAL_MARK.match(f)
+    )
+
+
+def _is_standalone(line: str) -> bool:
+    f = fold(line.strip())
+    return bool(_STANDALONE.match(f) or _DATELINE.search(f))
+
+
+def _ends_terminal(line: str) -> bool:
+    s = line.rstrip().rstrip(_CLOSERS).rstrip()
+    return bool(s) and s[-1] in _TERMINAL
+
+
+def _starts_lower(line: str) -> bool:
+    for ch in line:
+        if ch.isalpha():
+            return ch.islower()
+        if ch.isdigit():
+            return True  # "2020-2025 và …", "224/KH-UBND ngày …": continuation
+        if ch in "([\"“'‘":
+            continue
+        return False
+    return False
+
+
+def _should_join(prev: str, nxt: str, typical_len: float, nxt_indented: bool = False) -> bool:
+    """Decide whether physical line ``nxt`` continues the paragraph ending in ``prev``.
+
+    Soft-break rule (inside a block, no blank line between the two lines).
+    """
+    if not prev or not nxt:
+        return False
+    if _is_standalone(prev) or _is_standalone(nxt) or _OPENERS.match(nxt):
+        return False
+    if starts_with_marker(nxt):
+        return False
+    if is_upper_line(prev) or is_upper_line(nxt):
+        return False
+    if _starts_lower_letter(nxt):
+        return True  # a paragraph never starts with a lowercase letter
+    if nxt_indented:
+        return False  # first-line indent opens a paragraph
+    if _ends_terminal(prev):
+        return False
+    limit = 0.8 if starts_with_marker(prev) else 0.6
+    if len(prev) < limit * typical_len and not _starts_lower(nxt):
+        return False  # a heading or the ragged last line of a paragraph
+    return True
+
+
+def _join_across_blank(prev: str, nxt: str) -> bool:
+    """Hard-break exception: a page/scan break in the middle of a sentence."""
+    return (
+        bool(prev and nxt)
+        and _starts_lower_letter(nxt)
+        and not _ends_terminal(prev)
+        and not starts_with_marker(nxt)
+        and not _is_standalone(prev)
+        and not _is_standalone(nxt)
+        and not _OPENERS.match(nxt)
+        and not starts_with_marker(prev)
+        and not is_upper_line(prev)
+    )
+
+
+def _starts_lower_letter(line: str) -> bool:
+    for ch in line:
+        if ch.isalpha():
+            return ch.islower()
+        if ch in "([\"“'‘":
+            continue
+        return False
+    return False
+
+
+def _glue(prev: str, nxt: str) -> str:
+    # "Chỉ thị số 08/CT-" + "UBND ngày …" → "08/CT-UBND"; "kinh tế -" + "xã hội" keeps the space.
+    if len(prev) >= 2 and prev.endswith("-") and prev[-2].isalnum():
+        return prev + nxt
+    return prev + " " + nxt
+
+
+_INDENT = re.compile(r"^(?:\t| {3,})")
+
+
+def unwrap_lines(text: str) -> list[str]:
+    """Join hard-wrapped physical lines of ``text`` back into paragraphs.
+
+    ``text`` is NFC text with ``\n`` line ends; leading indentation (a tab or
+    3+ spaces) is read as a first-line indent.  Returns the list of
+    paragraphs (stripped, spaces collapsed, no empty strings).
+
+    Blank lines are paragraph breaks, except in *double-spaced* text (most
+    lines followed by exactly one blank line and frequent mid-sentence breaks,
+    as in PDF exports): there one blank line is a soft break and two or more
+    are a hard break.  Soft breaks are joined by :func:`_should_join`; a hard
+    break is crossed only when the next line starts with a lowercase letter
+    and the previous one does not end a sentence (page break mid-sentence).
+    """
+    raw_lines = text.split("\n")
+    items: list[tuple[str, int, bool]] = []  # (line, blank lines before, indented)
+    gap = 0
+    for raw in raw_lines:
+        ln = collapse_spaces(raw)
+        if ln:
+            items.append((ln, gap, bool(_INDENT.match(raw))))
+            gap = 0
+        else:
+            gap += 1
+    if not items:
+        return []
+    lengths = sorted(len(ln) for ln, _, _ in items)
+    typical = lengths[int(0.8 * (len(lengths) - 1))] if len(lengths) > 4 else max(lengths)
+    typical = max(typical, 40)
+
+    single_gaps = sum(1 for _, g, _ in items[1:] if g == 1)
+    evidence = sum(
+        1
+        for (p, _, _), (n, g, _) in zip(items, items[1:])
+        if g == 1 and not _ends_terminal(p) and _starts_lower(n) and not starts_with_marker(n)
+    )
+    double_spaced = (
+        len(items) > 4 and single_gaps / (len(items) - 1) > 0.5 and evidence / max(single_gaps, 1) > 0.1
+    )
+    hard_gap = 2 if double_spaced else 1
+
+    paras: list[str] = []
+    cur = ""
+    last_line = ""
+    for ln, g, indented in items:
+        if cur and (
+            (g < hard_gap and _should_join(last_line, ln, typical, indented))
+            or (g >= hard_gap and g <= 3 and _join_across_blank(last_line, ln))
+        ):
+            cur = _glue(cur, ln)
+        else:
+            if cur:
+                paras.append(cur)
+            cur = ln
+        last_line = ln
+    if cur:
+        paras.append(cur)
+    return paras
+
+
+def _drop_artefacts(text: str) -> str:
+    """Remove converter artefacts, control characters and page-number-only lines.
+
+    A dropped page number takes the blank lines after it along, so a sentence
+    running across the page break stays joinable.
+    """
+    text = _ARTEFACTS.sub("", text)
+    text = _CONTROL.sub("", text)
+    out: list[str] = []
+    skipping = False
+    for ln in text.split("\n"):
+        s = ln.strip()
+        if s and _PAGE_NUMBER.match(fold(s)):
+            skipping = True
+            continue
+        if skipping and not s:
+            continue
+        skipping = False
+        out.append(ln)
+    return "\n".join(out)
+
+
+def normalize_document_text(text: str) -> str:
+    """Canonical text of a document: the form stored, chunked and hashed.
+
+    Steps: NFC → line ends and Unicode spaces normalised → drop artefacts
+    (``[bookmark: _GoBack]``, control characters, page-number-only lines) →
+    re-join hard-wrapped lines (:func:`unwrap_lines`) → paragraphs joined by
+    ``"\\n\\n"``.  Idempotent on its own output (tested).  Returns ``""``
+    for text without content.
+    """
+    text = normalize_whitespace(nfc(text), keep_indent=True)
+    text = _drop_artefacts(text)
+    return "\n\n".join(unwrap_lines(text)).strip()
+
+
+# --------------------------------------------------------------------------
+# decoding
+# --------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _text_quality(text: str) -> float:
+    """Share of characters that are letters, digits, whitespace or common punctuation."""
+    if not text:
+        return 0.0
+    ok = 0
+    for ch in text:
+        if ch.isalnum() or ch.isspace() or unicodedata.combining(ch) or ch in ".,;:!?()[]{}\"'“”‘’-–—/%&*+=<>#@_…•·$€|\\^~`":
+            ok += 1
+    return ok / len(text)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    even = data[0::2]
+    odd = data[1::2]
+    if not data or len(data) % 2:
+        return None
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        enc = "utf-16-le"
+    elif even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        enc = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
+    """Decode the bytes of a plain-text file.
+
+    Order: BOM (UTF-8/16/32) → strict UTF-8 → UTF-16 without BOM (NUL-byte
+    pattern) → charset-normalizer's best guess, compared with cp1258 (the
+    Windows Vietnamese code page) by Vietnamese-letter coverage.
+
+    Raises :class:`DocumentError` for binary content (NUL bytes that are not
+    UTF-16, or mostly non-text characters) and for bytes no encoding decodes.
+    """
+    from corpus.textnorm import vietnamese_accent_ratio
+
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise DocumentError(name, f"undecodable text: invalid {enc} ({e.reason})") from None
+            return _check_text(text, name)
+    try:
+        return _check_text(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise DocumentError(name, "binary content (NUL bytes), not a text file")
+        return _check_text(text, name)
+
+    candidates: list[str] = []
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            candidates.append(str(best))
+    except Exception:  # pragma: no cover - library failure → fall back
+        pass
+    try:
+        candidates.append(data.decode("cp1258"))
+    except UnicodeDecodeError:
+        pass
+    candidates = [c for c in candidates if _text_quality(c) >= 0.9]
+    if not candidates:
+        raise DocumentError(name, "undecodable text: no known encoding gives readable text")
+    best_text = max(candidates, key=lambda c: vietnamese_accent_ratio(nfc(c)))
+    return _check_text(best_text, name)
+
+
+def _check_text(text: str, name: str) -> str:
+    if "\x00" in text:
+        raise DocumentError(name, "binary content (NUL characters), not a text file")
+    sample = text[:20000]
+    if sample.strip() and _text_quality(sample) < 0.85:
+        raise DocumentError(name, "binary content: mostly non-text characters")
+    if sample.count("\ufffd") > max(3, len(sample) // 200):
+        raise DocumentError(name, "undecodable text: too many invalid characters")
+    return text
+
+
+# --------------------------------------------------------------------------
+# formats
+# --------------------------------------------------------------------------
+
+
+def _read_docx(path: Path) -> str:
+    name = str(path)
+    if not zipfile.is_zipfile(path):
+        raise DocumentError(name, "corrupt docx: not a zip archive")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            total = sum(i.file_size for i in infos)
+            if total > MAX_DOCX_UNCOMPRESSED:
+                raise DocumentError(
+                    name,
+                    f"zip bomb suspected: docx expands to {total / 2**20:.0f} MiB "
+                    f"(limit {MAX_DOCX_UNCOMPRESSED // 2**20} MiB)",
+                )
+            for i in infos:
+                if i.file_size > 2**20 and i.file_size > MAX_DOCX_RATIO * max(i.compress_size, 1):
+                    raise DocumentError(
+                        name, f"zip bomb suspected: {i.filename} compressed {i.file_size // max(i.compress_size, 1)}:1"
+                    )
+            if "word/document.xml" not in names:
+                raise DocumentError(name, "corrupt docx: word/document.xml missing")
+    except zipfile.BadZipFile as e:
+        raise DocumentError(name, f"corrupt docx: {e}") from None
+
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(str(path))
+        parts: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    cells: list[str] = []
+                    for cell in row.cells:
+                        t = " ".join(cell.text.split())
+                        if t and (not cells or cells[-1] != t):  # merged cells repeat
+                            cells.append(t)
+                    if cells:
+                        parts.append(" | ".join(cells))
+                parts.append("")
+    except DocumentError:
+        raise
+    except Exception as e:
+        raise DocumentError(name, f"corrupt docx: {type(e).__name__}: {str(e)[:120]}") from None
+    return "\n".join(parts)
+
+
+def _read_pdf(path: Path) -> str:
+    name = str(path)
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise DocumentError(name, "encrypted pdf: cannot read without a password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except Exception as e:
+        raise DocumentError(name, f"corrupt pdf: {type(e).__name__}: {str(e)[:120]}") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise DocumentError(name, "pdf has no text layer (scanned image? run OCR first)")
+    return text
+
+
+def load_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Load one document file as normalised text.
+
+    Returns ``(text, fmt)``: ``text`` is the output of
+    :func:`normalize_document_text` (NFC, paragraphs joined by ``"\\n\\n"``);
+    ``fmt`` is ``"txt"``, ``"md"``, ``"docx"`` or ``"pdf"``.
+
+    Raises :class:`DocumentError` (one-line reason) for: missing file,
+    unsupported extension, empty file, file larger than ``max_bytes``,
+    binary or undecodable text, corrupt docx/pdf, a zip bomb disguised as
+    .docx (checked on the zip directory before python-docx opens it), or a
+    file with no text.
+    """
+    path = Path(path)
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            name, f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if not path.is_file():
+        raise DocumentError(name, "file not found")
+    size = path.stat().st_size
+    if size == 0:
+        raise DocumentError(name, "empty file")
+    if size > max_bytes:
+        raise DocumentError(name, f"file too large: {size / 2**20:.1f} MiB > {max_bytes / 2**20:.1f} MiB")
+
+    fmt = suffix.lstrip(".")
+    if suffix in (".txt", ".md"):
+        raw = decode_bytes(path.read_bytes(), name)
+    elif suffix == ".docx":
+        raw = _read_docx(path)
+    else:
+        raw = _read_pdf(path)
+    text = normalize_document_text(raw)
+    if not text:
+        raise DocumentError(name, "empty file: no text content")
+    return text, fmt
+

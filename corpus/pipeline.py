@@ -1,0 +1,118 @@
+"""Document pipeline: file → :class:`ParsedDocument`.
+
+One job: run the deterministic steps in order — load (:mod:`corpus.loaders`)
+→ NFC/normalise → metadata (:mod:`corpus.metadata`) → section tree
+(:mod:`corpus.structure`) → passages (:mod:`corpus.chunker`).
+
+OCR-damaged scans (diacritics destroyed, detected by
+:func:`corpus.ocr.is_ocr_damaged`) keep their original text for display;
+metadata is read from the repaired header and each passage's ``index_text``
+is built from the repaired passage (:func:`corpus.ocr.repair_text`, cached).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from corpus.chunker import chunk_document
+from corpus.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, load_text, normalize_document_text
+from corpus.metadata import extract_metadata
+from corpus.models import DocumentError, ParsedDocument
+from corpus.structure import parse_structure
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "parse_file",
+    "parse_text",
+    "bundled_dir",
+    "bundled_paths",
+    "content_hash",
+]
+
+#: characters of a damaged document repaired for metadata extraction
+HEADER_CHARS = 4000
+
+
+def _ocr_functions() -> tuple[Callable[[str], bool], Callable[[str], str]] | None:
+    try:
+        from corpus.ocr import is_ocr_damaged, repair_text
+    except ImportError:  # OCR repair module not available: treat text as clean
+        return None
+    return is_ocr_damaged, repair_text
+
+
+@lru_cache(maxsize=8192)
+def _repair_cached(text: str) -> str:
+    fns = _ocr_functions()
+    return fns[1](text) if fns else text
+
+
+def bundled_dir() -> Path:
+    """Folder of the bundled corpus (``corpus/documents``)."""
+    return Path(__file__).resolve().parent / "documents"
+
+
+def bundled_paths() -> list[Path]:
+    """The bundled documents: ``plans/*`` then ``decrees/*``, each sorted by name.
+
+    Only files with a supported suffix; ``validity.tsv`` is not a document.
+    """
+    out: list[Path] = []
+    for sub in ("plans", "decrees"):
+        d = bundled_dir() / sub
+        if d.is_dir():
+            out.extend(sorted(p for p in d.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+    return out
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 hex digest of the normalised text (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_text(
+    text: str,
+    doc_id: str,
+    path: str = "",
+    max_chars: int = 1000,
+    min_chars: int = 200,
+) -> ParsedDocument:
+    """Parse raw or already-normalised text into a :class:`ParsedDocument`.
+
+    ``text`` is normalised with :func:`corpus.loaders.normalize_document_text`
+    (idempotent, so text from :func:`corpus.loaders.load_text` is unchanged).
+    Raises :class:`DocumentError` when no text remains.
+    """
+    norm = normalize_document_text(text)
+    if not norm:
+        raise DocumentError(path or doc_id, "empty document: no text content")
+    fns = _ocr_functions()
+    damaged = bool(fns and fns[0](norm))
+    if damaged:
+        header = norm[:HEADER_CHARS]
+        meta = extract_metadata(_repair_cached(header), doc_id, path)
+    else:
+        meta = extract_metadata(norm, doc_id, path)
+    meta.ocr_damaged = damaged
+    meta.content_hash = content_hash(norm)
+    tree = parse_structure(norm)
+    chunks = chunk_document(
+        norm, meta, tree, max_chars=max_chars, min_chars=min_chars, repair=_repair_cached if damaged else None
+    )
+    if not chunks:
+        raise DocumentError(path or doc_id, "no indexable text after parsing")
+    return ParsedDocument(meta=meta, text=norm, chunks=chunks)
+
+
+def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
+    """Load and parse one document file; ``doc_id`` is the file stem.
+
+    Raises :class:`DocumentError` (one-line reason) for unreadable, empty,
+    binary, oversized or unsupported files (see :func:`corpus.loaders.load_text`).
+    """
+    path = Path(path)
+    text, _fmt = load_text(path, max_bytes=max_bytes)
+    return parse_text(text, doc_id=path.stem, path=str(path))

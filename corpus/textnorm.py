@@ -1,0 +1,151 @@
+"""Unicode and whitespace normalisation for Vietnamese text.
+
+One job: turn text into a canonical form (NFC, clean whitespace) and give an
+accent-insensitive *folded* form for matching.  No model, no I/O.
+
+* :func:`nfc` – Unicode NFC (Vietnamese combining marks → precomposed letters,
+  e.g. ``"a\\u0301"`` → ``"á"``).
+* :func:`fold` – lowercase, diacritics removed, ``đ`` → ``d``.  For NFC input
+  the result has **the same length** as the input, so a match position in the
+  folded text is a valid position in the original (used by
+  :mod:`corpus.metadata` to read values out of the original text).
+* :func:`vietnamese_accent_ratio` – share of letters carrying a Vietnamese
+  diacritic; real Vietnamese prose is ~0.25–0.45, OCR output that lost its
+  diacritics is far lower.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "nfc",
+    "fold",
+    "fold_char",
+    "vietnamese_accent_ratio",
+    "normalize_whitespace",
+    "collapse_spaces",
+    "is_upper_line",
+]
+
+# Characters that are whitespace-like but not ASCII spaces, and invisible ones.
+_SPACE_LIKE = dict.fromkeys(
+    map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"),
+    " ",
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE}
+
+_MULTI_SPACE = re.compile(r" {2,}")
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC (composed) form.
+
+    Vietnamese text from Word/PDF often uses decomposed marks (``e`` + U+0302 +
+    U+0301); NFC turns them into the single code points (``ế``) that the rest of
+    the pipeline and the indexes expect.
+    """
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """Fold one character: lowercase, strip diacritics, ``đ/Đ`` → ``d``.
+
+    Always returns exactly one character (the input itself when folding would
+    change the length), so :func:`fold` preserves string length.
+    """
+    if ch in "đĐ":
+        return "d"
+    if ord(ch) < 128:
+        return ch.lower()
+    base = unicodedata.normalize("NFD", ch)
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    low = base.lower()
+    if len(low) == 1:
+        return low
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Accent-insensitive form of ``text`` for matching (BM25 side, regexes).
+
+    ``"Nghị định số 60/2021/NĐ-CP"`` → ``"nghi dinh so 60/2021/nd-cp"``.
+    The input is NFC-normalised first; for NFC input the output has the same
+    length, character for character.
+    """
+    text = nfc(text)
+    return "".join(fold_char(c) for c in text)
+
+
+_VI_SPECIAL = set("ăâđêôơưĂÂĐÊÔƠƯ")
+
+
+def _has_vi_mark(ch: str) -> bool:
+    if ch in _VI_SPECIAL:
+        return True
+    if ord(ch) < 128 or not ch.isalpha():
+        return False
+    d = unicodedata.normalize("NFD", ch)
+    return any(unicodedata.combining(c) for c in d)
+
+
+def vietnamese_accent_ratio(text: str) -> float:
+    """Share (0.0–1.0) of letters in ``text`` that carry a Vietnamese diacritic.
+
+    Counts letters with a tone mark or a vowel/consonant modifier
+    (``ă â đ ê ô ơ ư``).  Returns 0.0 for text without letters.  Typical
+    Vietnamese prose scores about 0.3–0.45; OCR output with destroyed
+    diacritics (``"Thyc hién Ké hoach"``) scores well under 0.15.
+    """
+    letters = 0
+    marked = 0
+    for ch in nfc(text):
+        if ch.isalpha():
+            letters += 1
+            if _has_vi_mark(ch):
+                marked += 1
+    return marked / letters if letters else 0.0
+
+
+def collapse_spaces(line: str) -> str:
+    """Collapse runs of spaces inside one line and strip both ends."""
+    return _MULTI_SPACE.sub(" ", line).strip()
+
+
+def normalize_whitespace(text: str, keep_indent: bool = False) -> str:
+    """Normalise line endings and in-line whitespace, keep line structure.
+
+    ``\\r\\n``/``\\r`` → ``\\n``; tabs, NBSP and other Unicode spaces → space;
+    zero-width characters and soft hyphens removed; runs of spaces collapsed;
+    each line stripped (with ``keep_indent=True`` the leading spaces of a line
+    are kept, a tab counting as four, because a first-line indent marks a new
+    paragraph).  Blank lines are kept: they carry paragraph information used
+    by :func:`corpus.loaders.unwrap_lines`.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.replace("\t", "    ").translate(_TRANSLATE)
+    if not keep_indent:
+        return "\n".join(collapse_spaces(line) for line in text.split("\n"))
+    out = []
+    for line in text.split("\n"):
+        body = collapse_spaces(line)
+        indent = len(line) - len(line.lstrip(" ")) if body else 0
+        out.append(" " * indent + body)
+    return "\n".join(out)
+
+
+def is_upper_line(line: str, min_letters: int = 4, threshold: float = 0.85) -> bool:
+    """True if ``line`` is written in capitals (a heading like ``"KẾ HOẠCH"``).
+
+    At least ``min_letters`` letters and at least ``threshold`` of them upper case.
+    """
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < min_letters:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) >= threshold

@@ -1,0 +1,62 @@
+"""Passage-embedding cache: SQLite table keyed by (embedding space, SHA-256 of
+the text). Re-ingesting an edited document only embeds the chunks whose text
+changed; rebuilding an index after deleting a collection costs no embedding.
+Queries are not cached."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from index.embeddings import embedder_id
+
+
+class CachedEmbeddings(Embeddings):
+    """Wraps ``inner``; ``hits``/``misses`` count cached and computed passages."""
+
+    def __init__(self, inner: Embeddings, path: Path):
+        self.inner = inner
+        self.space = embedder_id(inner)
+        self.name = getattr(inner, "name", type(inner).__name__)
+        if hasattr(inner, "model_name"):
+            self.model_name = inner.model_name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.space}\x00{text}".encode()).hexdigest()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        keys = [self._key(t) for t in texts]
+        with self._lock:
+            found: dict[str, bytes] = {}
+            for i in range(0, len(keys), 500):
+                part = keys[i : i + 500]
+                q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(part))})"
+                found.update(dict(self._db.execute(q, part).fetchall()))
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        new = self.inner.embed_documents([texts[i] for i in todo]) if todo else []
+        if new:
+            with self._lock, self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO emb(key, vec) VALUES (?, ?)",
+                    [(keys[i], np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(todo, new)],
+                )
+        self.hits += len(texts) - len(todo)
+        self.misses += len(todo)
+        out: list[list[float]] = []
+        fresh = iter(new)
+        for k in keys:
+            out.append(np.frombuffer(found[k], dtype=np.float32).tolist() if k in found else list(next(fresh)))
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)

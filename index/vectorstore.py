@@ -1,0 +1,75 @@
+"""Dense side: a Chroma collection through ``langchain-chroma``.
+
+Embedded ``chromadb.PersistentClient`` under the data dir by default; a
+Chroma server (``chromadb.HttpClient``) when ``CCHC_CHROMA_URL`` is set
+(e.g. ``http://127.0.0.1:8001``). The collection uses cosine distance; the
+embedding space (backend + model) is recorded in the collection metadata and a
+mismatch raises instead of returning nonsense.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from index.embeddings import embedder_id
+
+
+class EmbeddingMismatch(RuntimeError):
+    """The collection was built with another embedding model."""
+
+
+def make_client(persist_dir: Path, url: str | None = None):
+    """A Chroma client: ``HttpClient`` for ``url``, else ``PersistentClient``."""
+    cs = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        u = urlparse(url)
+        return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000, ssl=u.scheme == "https", settings=cs)
+    persist_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(persist_dir), settings=cs)
+
+
+class VectorIndex:
+    """Thin wrapper around ``langchain_chroma.Chroma``."""
+
+    def __init__(self, embeddings: Embeddings, persist_dir: Path, collection: str, url: str | None = None):
+        self.embeddings = embeddings
+        self.client = make_client(persist_dir, url)
+        space = embedder_id(embeddings)
+        self.store = Chroma(
+            collection_name=collection,
+            embedding_function=embeddings,
+            client=self.client,
+            collection_metadata={"hnsw:space": "cosine", "embedder": space},
+        )
+        found = (self.store._collection.metadata or {}).get("embedder")
+        if found and found != space:
+            raise EmbeddingMismatch(
+                f"collection {collection!r} was built with embedder {found!r}, settings ask for {space!r}; "
+                "use another CCHC_DATA_DIR / CCHC_COLLECTION or re-ingest with --rebuild"
+            )
+
+    def add(self, ids: list[str], texts: list[str], metadatas: list[dict]) -> None:
+        """Embed ``texts`` (passage side) and add them under ``ids``."""
+        if ids:
+            self.store.add_texts(texts=texts, metadatas=metadatas, ids=ids)
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            self.store.delete(ids=ids)
+
+    def count(self) -> int:
+        return self.store._collection.count()
+
+    def search_by_vector(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """Top-``k`` ``(vector id, cosine similarity)`` for a query vector."""
+        if self.count() == 0:
+            return []
+        pairs = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, self.count()))
+        # langchain-chroma returns the cosine *distance* here (lower = closer).
+        return [(doc.id, 1.0 - float(dist)) for doc, dist in pairs]

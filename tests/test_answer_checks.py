@@ -1,0 +1,73 @@
+"""Extractive sentence handling and the post-generation check of LLM replies,
+on real passages of the corpus (NĐ 61/2018/NĐ-CP Điều 40; Bến Thành plan)."""
+
+from __future__ import annotations
+
+from assistant.extractive import annotate_dates, split_sentences
+from assistant.llm_answer import build_messages, verify_answer
+from corpus.models import Chunk, DocumentMeta
+from index.types import Hit
+
+DIEU_40 = (
+    "Điều 40. Hiệu lực thi hành\n"
+    "1. Nghị định này có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018.\n"
+    "2. Quyết định số 09/2015/QĐ-TTg ngày 25 tháng 3 năm 2015 của Thủ tướng Chính phủ ban hành Quy chế thực hiện "
+    "cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính tại cơ quan hành chính nhà nước ở địa "
+    "phương hết hiệu lực kể từ ngày Nghị định này có hiệu lực thi hành."
+)
+YOYO = "3.5. Tỷ lệ PHHS tham gia sử dụng thanh toán học phí qua phần mềm Yoyoschool tại đơn vị đạt tỷ lệ 100%."
+
+
+def _hit(doc_id, number, text, section):
+    legal = number is not None and "NĐ" in number
+    meta = DocumentMeta(doc_id=doc_id, kind="legal" if legal else "plan", number=number,
+                        doc_type="Nghị định" if legal else "Kế hoạch")
+    chunk = Chunk(chunk_id=f"{doc_id}#0000", doc_id=doc_id, text=text, index_text=text, section=section)
+    return Hit(chunk=chunk, meta=meta, score=1.0)
+
+
+HITS = [
+    _hit("nd-61-2018-nd-cp", "61/2018/NĐ-CP", DIEU_40, "Điều 40"),
+    _hit("2024-mn-ben-thanh-q1-cchc", None, YOYO, "II > 3 > 3.5"),
+]
+
+
+def test_split_sentences_keeps_khoan_lines_apart():
+    sents = split_sentences(DIEU_40)
+    assert sents[0] == "Điều 40. Hiệu lực thi hành"
+    assert sents[1] == "1. Nghị định này có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018."
+    assert sents[2].startswith("2. Quyết định số 09/2015/QĐ-TTg")
+
+
+def test_annotate_dates_adds_numeric_form():
+    assert annotate_dates("có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018.") == (
+        "có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018 (21/6/2018)."
+    )
+
+
+def test_verify_accepts_a_grounded_reply():
+    assert verify_answer("Nghị định 61/2018/NĐ-CP có hiệu lực thi hành từ ngày 21/6/2018 [1].", HITS) == []
+
+
+def test_verify_rejects_citation_outside_the_retrieved_set():
+    problems = verify_answer("Tỷ lệ đạt 100% [3].", HITS)
+    assert any("ngoài danh sách" in p for p in problems)
+
+
+def test_verify_rejects_uncited_reply():
+    assert verify_answer("Tỷ lệ đạt 100%.", HITS)
+
+
+def test_verify_rejects_document_number_absent_from_the_cited_passage():
+    # 09/2015/QĐ-TTg exists, but in passage [1], not in the cited passage [2].
+    problems = verify_answer("Theo Quyết định 09/2015/QĐ-TTg, tỷ lệ đạt 100% [2].", HITS)
+    assert any("09/2015/QĐ-TTg" in p for p in problems)
+    # An invented number is rejected too.
+    assert verify_answer("Theo Nghị định 999/2025/NĐ-CP, tỷ lệ đạt 100% [2].", HITS)
+
+
+def test_prompt_numbers_passages_and_demands_citations():
+    msgs = build_messages("Tỷ lệ thanh toán học phí qua Yoyoschool là bao nhiêu?", HITS)
+    assert msgs[0][0] == "system" and "[1]" in msgs[0][1]
+    assert "[1] Nghị định 61/2018/NĐ-CP — Điều 40" in msgs[-1][1]
+    assert "[2] " in msgs[-1][1] and "Yoyoschool" in msgs[-1][1]

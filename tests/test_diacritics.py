@@ -1,0 +1,48 @@
+"""Diacritic restoration and unaccented-query detection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.diacritics import DiacriticModel, fold, is_unaccented, restore_diacritics, training_sentences
+from evals.ocr_restore import word_accuracy
+
+DOCS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+
+
+def test_fold():
+    assert fold("Nghị định Đảng ỦY BAN") == "Nghi dinh Dang UY BAN"
+    assert len(fold("Nghị định")) == len("Nghị định")
+
+
+def test_restore_citation_sentence():
+    src = "Ke hoach so 175/KH-UBND ngay 28 thang 5 nam 2021 cua Uy ban nhan dan Quan 1 ve cai cach hanh chinh"
+    assert restore_diacritics(src) == (
+        "Kế hoạch số 175/KH-UBND ngày 28 tháng 5 năm 2021 của Ủy ban nhân dân Quận 1 về cải cách hành chính"
+    )
+
+
+def test_restore_keeps_accented_words_case_and_unknowns():
+    out = restore_diacritics("Nghị định 61 quy dinh gi ve co che MOT CUA, PAPI?")
+    assert out.startswith("Nghị định 61 quy định gì về cơ chế MỘT CỬA, PAPI?")
+    assert restore_diacritics("") == ""
+    assert restore_diacritics("123 / ; xyzq") == "123 / ; xyzq"
+
+
+def test_held_out_accuracy_on_clean_plan():
+    """Model trained without the Hương Sen plan restores its stripped text ≥ 95 % of words."""
+    doc = "2024-mn-huong-sen-go-vap-cai-cach-tthc"
+    text = (DOCS / "plans" / f"{doc}.txt").read_text(encoding="utf-8")
+    model = DiacriticModel(training_sentences(exclude_docs=[doc]))
+    pred = restore_diacritics(fold(text), model=model)
+    c, n = word_accuracy(pred, text)
+    assert n > 900
+    assert c / n > 0.95
+
+
+def test_is_unaccented():
+    assert is_unaccented("nghi dinh 61 quy dinh gi ve mot cua")
+    assert is_unaccented("thu tuc hanh chinh")
+    assert not is_unaccented("Nghị định 61 quy định gì về một cửa")
+    assert not is_unaccented("PAPI")
+    assert not is_unaccented("")
