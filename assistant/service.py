@@ -71,6 +71,7 @@ class CCHCService:
         )
         self._write_lock = threading.Lock()
         self._answerer = None
+        self._derived: dict[str, tuple[int, object]] = {}
 
     # ---- ingest --------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -140,8 +141,22 @@ class CCHCService:
         return self.index.store.metas()
 
     def parsed_documents(self) -> list[ParsedDocument]:
-        """All indexed documents with their chunks, read from the store."""
-        return self.index.store.parsed_documents()
+        """All indexed documents with their chunks, read from the store (cached per store version)."""
+        return self._cached("docs", self.index.store.parsed_documents)
+
+    def _cached(self, name: str, build):
+        gen = self.index.store.generation()
+        hit = self._derived.get(name)
+        if hit is None or hit[0] != gen:
+            hit = (gen, build())
+            self._derived[name] = hit
+        return hit[1]
+
+    def citation_graph(self):
+        """The legal citation graph of the indexed documents (cached per store version)."""
+        from corpus.citations import build_graph
+
+        return self._cached("graph", lambda: build_graph(self.parsed_documents()))
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
         """Hybrid search (see ``index.hybrid.HybridIndex.search``)."""

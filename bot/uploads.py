@@ -104,7 +104,9 @@ def _check_docx(data: bytes) -> None:
 
 def _check_txt(data: bytes) -> None:
     head = data[:65536]
-    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM: judge the decoded text
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
+    if b"\x00" in head:
         raise UploadError(422, "Tệp .txt chứa dữ liệu nhị phân", "the .txt file contains binary data")
     ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     if head and ctrl / len(head) > 0.05:

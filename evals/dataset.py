@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from evals.metrics import contains, fold
+from evals.metrics import contains, fold, relevance
 
 KINDS = ("plain", "ocr", "decree", "cross", "followup", "glossary", "unanswerable", "unaccented")
 
@@ -200,6 +200,28 @@ def verify_gold(items: Iterable[EvalItem], texts: dict[str, str]) -> list[str]:
                 problems.append(f"{it.id}: gold_doc {d} contains none of the gold strings")
         if not it.answer_any:
             problems.append(f"{it.id}: answerable item without answer_any")
+    return problems
+
+
+def unreachable_gold(items: Iterable[EvalItem], chunks_by_doc: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """Items whose gold cannot be retrieved from the *indexed chunks* (as opposed
+    to the raw file): for each answerable item, every ``gold_doc`` must have a
+    chunk whose text contains a gold string.
+
+    ``chunks_by_doc``: ``{doc_id: [(doc_id, chunk text), ...]}`` (e.g. from
+    ``CCHCService.parsed_documents()``, text + index_text). Returns problem
+    lines (empty = every answer is reachable).
+    """
+    problems = []
+    for it in items:
+        if it.abstain:
+            continue
+        for d in it.gold_doc:
+            pairs = chunks_by_doc.get(d)
+            if pairs is None:
+                problems.append(f"{it.id}: {d} is not indexed")
+            elif not any(relevance(pairs, it.gold, [d])):
+                problems.append(f"{it.id}: no chunk of {d} contains a gold string")
     return problems
 
 

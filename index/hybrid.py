@@ -33,7 +33,33 @@ from index.vectorstore import VectorIndex
 
 log = logging.getLogger(__name__)
 
-_NUM_IN_QUERY = re.compile(r"\b(\d{1,5})\s*/\s*(\d{4})\b|\b\d{1,5}/[0-9A-Za-zĐđ\-/]+")
+_REF_NUMBER = re.compile(r"\b\d{1,5}\s*/\s*[0-9A-Za-zĐđ][0-9A-Za-zĐđ\-/]*")
+_REF_TYPED = re.compile(
+    r"\b(nghi dinh|nd|thong tu|tt|quyet dinh|qd|ke hoach|kh|chi thi|ct|nghi quyet|nq|cong van|luat)\s*(?:so\s*)?(\d{1,5})\b"
+)
+_TYPE_ALIASES = {"nd": "nghi dinh", "tt": "thong tu", "qd": "quyet dinh", "kh": "ke hoach", "ct": "chi thi", "nq": "nghi quyet"}
+
+
+def referenced_docs(query: str, metas) -> set[str]:
+    """doc_ids of corpus documents the query names by số hiệu ("61/2018",
+    "60/2021/NĐ-CP", "26/KH-MNHgS") or by type + number ("Nghị định 61",
+    "nghi dinh 60")."""
+    from index.lexical_tokens import fold
+
+    fq = fold(query)
+    out: set[str] = set()
+    nums = [re.sub(r"\s+", "", fold(m.group(0))).rstrip("/-") for m in _REF_NUMBER.finditer(query)]
+    typed = [(_TYPE_ALIASES.get(t, t), n) for t, n in _REF_TYPED.findall(fq)]
+    for m in metas:
+        if not m.number:
+            continue
+        num = fold(m.number)
+        if any(num == n or num.startswith(n + "/") or num.startswith(n + "-") for n in nums if len(n) >= 4):
+            out.add(m.doc_id)
+        dtype = fold(m.doc_type or "")
+        if any(dtype == t and num.split("/")[0] == n for t, n in typed):
+            out.add(m.doc_id)
+    return out
 
 
 def _restore(query: str) -> str:
@@ -151,6 +177,7 @@ class HybridIndex:
         for name, lst in (("bm25", lex), ("dense", dense)):
             for r, (cid, _) in enumerate(lst, 1):
                 ranks.setdefault(cid, {})[name] = r
+        refs = referenced_docs(query, self.store.metas()) if mode == "hybrid" else set()
         if mode == "bm25":
             fused = lex
         elif mode == "dense":
@@ -158,7 +185,13 @@ class HybridIndex:
         elif self.fusion == "weighted":
             fused = weighted({"bm25": lex, "dense": dense})
         else:
-            fused = rrf({"bm25": [c for c, _ in lex], "dense": [c for c, _ in dense]}, k=self.rrf_k)
+            lists = {"bm25": [c for c, _ in lex], "dense": [c for c, _ in dense]}
+            if refs:
+                # The question names a corpus document: its chunks, in BM25 then dense order, form a third list.
+                wide = [c for c, _ in self.bm25.search(q, 200)]
+                ordered = dict.fromkeys(lists["bm25"] + lists["dense"] + wide)
+                lists["ref"] = [c for c in ordered if self.bm25.chunks[c].doc_id in refs]
+            fused = rrf(lists, k=self.rrf_k)
         qtok = set(query_terms(q))
         hits: list[Hit] = []
         metas: dict = {}

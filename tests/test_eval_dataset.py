@@ -123,3 +123,29 @@ def test_dev_unaccented_file_is_generated_copy(dev):
     assert load_dataset(DEV_UNACC) == make_unaccented(dev)
     assert set(kind_counts(load_dataset(DEV_UNACC))) == {"unaccented"}
     assert set(KINDS) >= {"unaccented"}
+
+
+# ---------------------------------------------------------------- synthetic plans (evals.synth)
+
+
+def test_synth_plans_are_deterministic_and_substituted(tmp_path):
+    from corpus.pipeline import parse_file
+    from evals.synth import section_pool, synth_plan, write_synthetic_corpus
+
+    pool = section_pool()
+    # preambles and sections of the three clean plans, headings kept verbatim
+    assert {p.source for p in pool} == {"2023-mn-hoa-phuong-q8-cchc", "2024-mn-ben-thanh-q1-cchc",
+                                         "2024-mn-huong-sen-go-vap-cai-cach-tthc"}
+    assert any(p.heading == "CHỈ TIÊU" and "Yoyoschool" in p.body for p in pool)
+    a = synth_plan(7, pool, seed=1)
+    assert a == synth_plan(7, pool, seed=1) and a != synth_plan(8, pool, seed=1)
+    doc_id, text = a
+    assert "synth-000007" in doc_id
+    for source_name in ("Bến Thành", "Hoa Phượng", "Hương Sen"):
+        assert source_name not in text
+    assert text.count("\nI. ") == 1 and "KẾ HOẠCH" in text
+    paths = write_synthetic_corpus(tmp_path, 3, seed=1)
+    assert [p.stem for p in paths][0].endswith("synth-000000")
+    doc = parse_file(paths[0])
+    assert len(doc.chunks) >= 3
+    assert doc.meta.year and 2019 <= doc.meta.year <= 2026
