@@ -65,6 +65,12 @@ class Answerer:
         if routed is not None:
             _validity_notes(routed.citations)
             return routed
+        missing = self.service.index.missing_entities(query)
+        if missing:
+            answer = Answer(question=question, abstained=True, mode="extractive", answer=(
+                f"Không tìm thấy trong tài liệu: kho tài liệu không nhắc đến {', '.join(repr(m) for m in missing)}. "
+                + ABSTAIN_TEXT.split(". ", 1)[1]))
+            return answer
         hits = self.service.search(query, k=k)
         answer = self._answer_from_hits(question, query, hits, history)
         if query != question:
@@ -95,8 +101,8 @@ class Answerer:
         if not self._confident(hits):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           citations=[], mode="extractive")
-        text, citations = extractive_answer(query, hits, self.service.index.bm25.idf)
-        if not text:
+        text, citations, evidence = extractive_answer(query, hits, self.service.index.term_idf)
+        if not text or evidence < self.settings.sentence_threshold:
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")
         extractive = Answer(question=question, answer=text, citations=citations, mode="extractive")
         if not self.settings.llm_base_url:

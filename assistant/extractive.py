@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.types import Citation
-from index.lexical_tokens import lexical_tokens
+from index.lexical_tokens import folded_words, query_terms, term_coverage
 from index.types import Hit
 
 _SENT_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ0-9\-+•“\"(])")
@@ -16,7 +16,6 @@ _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4
 _LABEL_ONLY = re.compile(r"^(?:(?:Điều|Chương|Mục)\s+[0-9IVXLC]+|[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])[.)]$")
 _PROVENANCE = re.compile(r"^\[pháp điển:.*\]$")
 
-STOP = set("la gi nao bao nhieu cua va cac nhung duoc theo ve co khong cho trong tai voi den thi sao nhu the".split())
 
 
 @dataclass
@@ -24,6 +23,7 @@ class Sentence:
     text: str
     hit_index: int
     score: float
+    coverage: float = 0.0
 
 
 def split_sentences(text: str) -> list[str]:
@@ -84,18 +84,18 @@ def _display_text(hit: Hit, sentence: str) -> str:
 
 def select_sentences(question: str, hits: list[Hit], idf, max_sentences: int = 3) -> list[Sentence]:
     """Score every sentence of every hit by the idf-weighted share of the
-    question's content terms it contains (+ a small prior for the hit's rank)
-    and return the best ``max_sentences`` (≥ 60% of the best score)."""
-    q = {t for t in lexical_tokens(question, segment=False) if t not in STOP}
-    weights = {t: idf(t) for t in q}
-    total = sum(weights.values()) or 1.0
+    question's topic terms it contains (``index.lexical_tokens.term_coverage``,
+    the section heading counted with the sentence) plus a small prior for the
+    hit's rank, and return the best ``max_sentences`` (≥ 60% of the best)."""
+    terms = query_terms(question)
     cands: list[Sentence] = []
     for i, hit in enumerate(hits):
+        context = folded_words(f"{hit.meta.unit or ''} {hit.meta.number or ''} {hit.chunk.heading}")
         for s in split_sentences(hit.chunk.text):
             shown = _display_text(hit, s)
-            toks = set(lexical_tokens(shown, segment=False)) | set(lexical_tokens(s, segment=False))
-            cov = sum(w for t, w in weights.items() if t in toks) / total
-            cands.append(Sentence(shown, i, cov + 0.08 * (len(hits) - i) / len(hits)))
+            words = context + folded_words(shown) + (folded_words(s) if shown != s else "")
+            cov = term_coverage(terms, shown, idf, words=words)
+            cands.append(Sentence(shown, i, cov + 0.08 * (len(hits) - i) / len(hits), cov))
     if not cands:
         return []
     cands.sort(key=lambda c: -c.score)
@@ -113,14 +113,15 @@ def select_sentences(question: str, hits: list[Hit], idf, max_sentences: int = 3
     return chosen
 
 
-def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Citation]]:
-    """Build the answer text and its citations (numbered in order of first use).
+def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Citation], float]:
+    """Build the answer text, its citations (numbered in order of first use)
+    and the evidence (0..1: term coverage of the best sentence).
 
-    Returns ``("", [])`` when no sentence matches.
+    Returns ``("", [], 0.0)`` when no sentence matches.
     """
     chosen = select_sentences(question, hits, idf)
     if not chosen:
-        return "", []
+        return "", [], 0.0
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     lines: list[str] = []
@@ -134,4 +135,4 @@ def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Ci
         lead = f"Theo {document_label(hit)}, {('mục ' + hit.chunk.section) if hit.meta.kind == 'plan' else hit.chunk.section}"
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
         lines.append(f"- {lead}{mark}: {annotate_dates(s.text)} [{n}]")
-    return "\n".join(lines), citations
+    return "\n".join(lines), citations, max(c.coverage for c in chosen)

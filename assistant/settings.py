@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     candidates: int = 30  # per retriever, before fusion
     # Abstain when the best fused evidence is below this (calibrated on evals/dev set).
-    abstain_threshold: float = 0.35
+    abstain_threshold: float = 0.30
+    # ... and when the best answer sentence covers less than this share of the question's terms.
+    sentence_threshold: float = 0.10
 
     # LLM (any OpenAI-compatible server). Unset base URL = extractive answers only.
     llm_base_url: str | None = None

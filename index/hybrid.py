@@ -27,7 +27,7 @@ from index.bm25 import BM25Index
 from index.docstore import DocStore
 from index.embed_cache import CachedEmbeddings
 from index.fusion import rrf, weighted
-from index.lexical_tokens import lexical_tokens, query_terms
+from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
 from index.types import Hit
 from index.vectorstore import VectorIndex
 
@@ -192,7 +192,7 @@ class HybridIndex:
                 ordered = dict.fromkeys(lists["bm25"] + lists["dense"] + wide)
                 lists["ref"] = [c for c in ordered if self.bm25.chunks[c].doc_id in refs]
             fused = rrf(lists, k=self.rrf_k)
-        qtok = set(query_terms(q))
+        qterms = query_terms(q)
         hits: list[Hit] = []
         metas: dict = {}
         for cid, score in fused[:k]:
@@ -201,20 +201,29 @@ class HybridIndex:
                 continue
             meta = metas.get(chunk.doc_id) or self.store.meta(chunk.doc_id)
             metas[chunk.doc_id] = meta
-            conf = self._coverage(qtok, chunk.index_text)
+            conf = term_coverage(qterms, chunk.index_text, self.term_idf)
             hits.append(Hit(chunk=chunk, meta=meta, score=float(score), ranks=ranks.get(cid, {}), confidence=conf))
         return hits
 
-    def _coverage(self, qtok: set[str], text: str) -> float:
-        """idf-weighted share of the query's topic terms found in ``text``'s
-        tokens; a term the corpus never uses gets the maximum idf, so a
-        question about something absent from the corpus scores low."""
-        weights = {t: self.bm25.idf(t, unseen_max=True) for t in qtok}
-        total = sum(weights.values())
-        if total <= 0:
-            return 0.0
-        present = set(lexical_tokens(text))
-        return sum(w for t, w in weights.items() if t in present) / total
+    def missing_entities(self, query: str) -> list[str]:
+        """Names and số hiệu the query depends on (``named_entities`` of the
+        query and of its diacritic-restored form) that no indexed chunk
+        contains as a phrase, e.g. ``["nghe an"]`` for a question about
+        Nghệ An province."""
+        self.bm25.ensure()
+        q = _restore(query)
+        missing = []
+        for name in dict.fromkeys(named_entities(query) + named_entities(q)):
+            cands = self.bm25.search(name, 30)
+            if not any(f" {name} " in folded_words(self.bm25.chunks[c].index_text + " " + self.bm25.chunks[c].text)
+                       for c, _ in cands):
+                missing.append(name)
+        return missing
+
+    def term_idf(self, term: str) -> float:
+        """idf of a folded query term; terms the corpus never uses get the
+        maximum idf, so a question about something absent scores low."""
+        return self.bm25.idf(term, unseen_max=True)
 
     def count_chunks(self) -> int:
         return self.store.count_chunks()

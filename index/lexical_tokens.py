@@ -76,3 +76,75 @@ def query_terms(text: str) -> list[str]:
         if term not in QUERY_STOPWORDS:
             terms.append(term)
     return list(dict.fromkeys(terms))
+
+
+def folded_words(text: str) -> str:
+    """``text`` folded and reduced to space-separated alphanumeric words and
+    số hiệu, padded with spaces, for phrase look-ups by :func:`term_coverage`."""
+    text = unicodedata.normalize("NFC", text)
+    nums = " ".join(fold(m.group(0)) for m in _NUMBER_RE.finditer(text))
+    return f" {' '.join(_WORD_RE.findall(fold(text)))} {nums} "
+
+
+def term_coverage(terms: list[str], text: str, idf, words: str | None = None) -> float:
+    """idf-weighted share (0..1) of query ``terms`` (from :func:`query_terms`)
+    that occur in ``text`` as contiguous words (``tu_chu`` ⇒ "tu chu").
+
+    ``idf(term)`` gives each term's weight (callers pass an idf that gives
+    terms unseen in the corpus the maximum weight). ``words`` may pass a
+    precomputed :func:`folded_words` of ``text``.
+    """
+    if not terms:
+        return 0.0
+    hay = words if words is not None else folded_words(text)
+    total = got = 0.0
+    for t in terms:
+        w = idf(t)
+        total += w
+        if f" {t.replace('_', ' ')} " in hay:
+            got += w
+    return got / total if total > 0 else 0.0
+
+
+# Leading words of a captured name that are part of the unit type, not the name.
+_NAME_PREFIXES = ("mam non ", "tieu hoc ", "trung hoc co so ", "trung hoc pho thong ", "thcs ", "thpt ", "thanh pho ")
+_PLACE_RE = re.compile(r"\b(?i:tỉnh|thành phố|quận|huyện|phường|xã|trường(?: mầm non| tiểu học| THCS| THPT)?)\s+((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ][\wÀ-ỹ]*\s?){1,3})")
+
+
+_UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
+# Leading capitalised words of unit/document titles, stripped before a name.
+_TITLE_WORDS = frozenset(
+    "truong mam non tieu hoc trung quan tinh thanh pho huyen phuong xa uy ban nhan dan nghi dinh quyet thong tu "
+    "ke hoach cong van chi thi so bo phong giao duc dao tao luat".split()
+)
+_CAPS_SEQ_RE = re.compile(rf"\b[{_UP}][a-zà-ỹđ]+(?:\s+[{_UP}][a-zà-ỹđ]+)+")
+
+
+def named_entities(text: str) -> list[str]:
+    """Proper names and số hiệu a question depends on (folded phrases):
+    document numbers (``118/2025/nd-cp``), and capitalised names after
+    place/unit words ("tỉnh Nghệ An" → ``nghe an``, "Trường Mầm non Hoa Sen"
+    → ``hoa sen``). Used to abstain when the corpus never mentions them."""
+    text = unicodedata.normalize("NFC", text)
+    out = [fold(m.group(0)) for m in _NUMBER_RE.finditer(text) if re.search(r"[A-Za-zĐđ]", m.group(0))]
+    for m in _PLACE_RE.finditer(text):
+        name = " ".join(_WORD_RE.findall(fold(m.group(1)))) + " "
+        stripped = True
+        while stripped:
+            stripped = False
+            for p in _NAME_PREFIXES:
+                if name.startswith(p):
+                    name, stripped = name[len(p):], True
+        name = " ".join(re.split(r" (?:quan|huyen|tinh|xa|nam) ", f" {name.strip()} ")[0].split())
+        if name and not name[0].isdigit():
+            out.append(name)
+    # Other capitalised multi-word names inside the sentence ("Hà Nội", "Đà Nẵng").
+    for m in _CAPS_SEQ_RE.finditer(text):
+        if m.start() == 0 or text[: m.start()].rstrip().endswith((".", "?", "!", ":", "\n")):
+            continue
+        words = _WORD_RE.findall(fold(m.group(0)))
+        while words and words[0] in _TITLE_WORDS:
+            words.pop(0)
+        if len(words) >= 2:
+            out.append(" ".join(words))
+    return list(dict.fromkeys(out))
