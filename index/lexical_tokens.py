@@ -145,6 +145,7 @@ def named_entities(text: str) -> list[str]:
         words = _WORD_RE.findall(fold(m.group(0)))
         while words and words[0] in _TITLE_WORDS:
             words.pop(0)
+        words = " ".join(re.split(r" (?:quan|huyen|tinh|xa|nam) ", f" {' '.join(words)} ")[0].split()).split()
         if len(words) >= 2:
             out.append(" ".join(words))
     return list(dict.fromkeys(out))
