@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 from corpus.pipeline import SUPPORTED_SUFFIXES, bundled_paths, parse_file
 from index.embeddings import make_embeddings
 from index.hybrid import HybridIndex
+from index.lexical_tokens import tokenize_many
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,14 @@ class CCHCService:
             else:
                 parsed.append(doc)
         total = sum(len(d.chunks) for d in parsed)
+        t0 = time.perf_counter()
+        flat = tokenize_many([c.index_text for d in parsed for c in d.chunks])
+        self.index.stats.segment_s += time.perf_counter() - t0
+        tokens: dict[str, list[list[str]]] = {}
+        pos = 0
+        for d in parsed:
+            tokens[d.meta.doc_id] = flat[pos : pos + len(d.chunks)]
+            pos += len(d.chunks)
         bar = None
         if progress and total:
             from tqdm import tqdm
@@ -121,7 +131,8 @@ class CCHCService:
             for doc in parsed:
                 try:
                     report.chunks_added += self.index.add(
-                        doc, on_batch=bar.update if bar else None, batch_size=self.settings.embedding_batch_size
+                        doc, on_batch=bar.update if bar else None, batch_size=self.settings.embedding_batch_size,
+                        tokens=tokens.get(doc.meta.doc_id),
                     )
                     report.added.append(doc.meta.doc_id)
                 except Exception as e:

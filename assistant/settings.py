@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     telegram_allowed_chats: str | None = None  # comma-separated chat ids
     zalo_app_id: str | None = None
-    zalo_oa_secret: str | None = None
+    zalo_oa_secret: str | None = None  # OA secret key: verifies X-ZEvent-Signature on webhooks
+    zalo_app_secret: str | None = None  # app secret key: refreshes the access token (falls back to zalo_oa_secret)
     zalo_access_token: str | None = None
     zalo_refresh_token: str | None = None
     zalo_api_base: str = "https://openapi.zalo.me"

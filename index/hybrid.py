@@ -101,9 +101,12 @@ class HybridIndex:
         """True when the same content (hash) is already indexed."""
         return self.store.content_hash(doc.meta.doc_id) == doc.meta.content_hash
 
-    def add(self, doc: ParsedDocument, on_batch: Callable[[int], None] | None = None, batch_size: int = 16) -> int:
+    def add(self, doc: ParsedDocument, on_batch: Callable[[int], None] | None = None, batch_size: int = 16,
+            tokens: list[list[str]] | None = None) -> int:
         """Index ``doc`` (replacing an older version); returns chunks added.
 
+        ``tokens``: precomputed BM25 tokens per chunk (see
+        ``index.lexical_tokens.tokenize_many``), else computed here.
         Embeds in batches and calls ``on_batch(n_chunks)`` after each. The old
         version stays searchable until the new one is fully written; on any
         error the partial new vectors are removed and the error re-raised.
@@ -111,7 +114,8 @@ class HybridIndex:
         if not doc.chunks:
             raise ValueError(f"{doc.meta.doc_id}: no text to index")
         t0 = time.perf_counter()
-        tokens = [lexical_tokens(c.index_text) for c in doc.chunks]
+        if tokens is None or len(tokens) != len(doc.chunks):
+            tokens = [lexical_tokens(c.index_text) for c in doc.chunks]
         self.stats.segment_s += time.perf_counter() - t0
         prefix = doc.meta.content_hash[:12]
         ids = [f"{prefix}:{c.chunk_id}" for c in doc.chunks]

@@ -30,6 +30,23 @@ def _segmenter():
     return word_tokenize
 
 
+def tokenize_many(texts: list[str], workers: int = 0, min_parallel: int = 400) -> list[list[str]]:
+    """:func:`lexical_tokens` of many texts; for ``len(texts) >= min_parallel``
+    the word segmenter runs in a process pool of ``workers`` processes
+    (0 = one per core), since it is the slowest stage of ingest after
+    embedding (≈ 13 ms per 700-character chunk on one core)."""
+    import os
+
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(texts) < min_parallel:
+        return [lexical_tokens(t) for t in texts]
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        return list(pool.map(lexical_tokens, texts, chunksize=max(16, len(texts) // (workers * 8))))
+
+
 def lexical_tokens(text: str, segment: bool = True) -> list[str]:
     """Folded BM25 tokens of ``text`` (see module docstring). ``segment=False``
     skips the word segmenter (syllables and số hiệu only; ~100× faster)."""
