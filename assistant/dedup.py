@@ -21,9 +21,10 @@ different nhiệm vụ of the same area score below 0.40 (e.g. Bến Thành 3.3
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from corpus.textnorm import fold
 
 T = TypeVar("T")
 
@@ -42,12 +43,6 @@ ABBREVIATIONS = {
 }
 _NUMBERING = re.compile(r"^\s*(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[-*+•])\s*")
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (``đ`` → ``d``)."""
-    nfd = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in nfd if unicodedata.category(c) != "Mn").replace("đ", "d")
 
 
 def normalize(text: str, drop: Sequence[str] = ()) -> str:

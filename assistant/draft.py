@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from assistant.dedup import dedup, fold
-from assistant.draft_sections import AREAS, SKELETON, TITLES, PlanItem, preamble_bases, reflow, resolve_section, split_plan
+from assistant.draft_sections import AREAS, SKELETON, PlanItem, preamble_bases, reflow, resolve_section, split_plan
 from assistant.year_roll import CONFIRM, SO_HIEU_RE, citation_spans, roll_years, stale_year_refs
 
 log = logging.getLogger(__name__)

@@ -69,7 +69,7 @@ class CCHCService:
         s = self.settings
         self.index = HybridIndex(
             s.store_path, s.chroma_dir, self.embeddings, collection=s.collection, chroma_url=s.chroma_url,
-            fusion=s.fusion, rrf_k=s.rrf_k, candidates=s.candidates,
+            fusion=s.fusion, rrf_k=s.rrf_k, candidates=s.candidates, dense_weight=s.dense_weight,
         )
         self._write_lock = threading.Lock()
         self._answerer = None

@@ -158,17 +158,17 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(e)) from None
         base = None
         if baselines:
-            from evals.baselines import baselines_markdown, run_baselines
+            from evals.baselines import run_baselines
 
             base = run_baselines(dataset if len(dataset) > 1 else dataset[0], service, k=k)
         elapsed = time.perf_counter() - t0
         if as_json:
             typer.echo(json.dumps({"eval": result, "baselines": base}, ensure_ascii=False, indent=1))
         else:
+            from evals.baselines import baselines_markdown
+
             typer.echo(to_markdown(result))
             if base:
-                from evals.baselines import baselines_markdown
-
                 typer.echo("\n" + baselines_markdown(base))
         if report is not None:
             command = "cchc " + " ".join(shlex.quote(a) for a in sys.argv[1:])

@@ -49,9 +49,10 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+
+from corpus.textnorm import fold as textnorm_fold
 
 __all__ = [
     "fold",
@@ -84,10 +85,7 @@ def fold(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"fold expects str, got {type(text).__name__}")
-    t = unicodedata.normalize("NFD", text.lower())
-    t = "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
-    t = unicodedata.normalize("NFC", t).replace("đ", "d")
-    return _WS.sub(" ", t).strip()
+    return _WS.sub(" ", textnorm_fold(text)).strip()
 
 
 def contains(haystack: str, needle: str, folded: bool = False) -> bool:

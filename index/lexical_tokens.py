@@ -13,14 +13,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from corpus.textnorm import fold
+
 _NUMBER_RE = re.compile(r"\b\d{1,5}(?:[/-][0-9A-Za-zĐđ]+(?:[-/][0-9A-Za-zĐđ]+)*)+")
 _WORD_RE = re.compile(r"[0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, drop Vietnamese diacritics (NFD + remove combining marks), đ→d."""
-    text = text.lower().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
 @lru_cache(maxsize=1)
@@ -118,8 +114,8 @@ def term_coverage(terms: list[str], text: str, idf, words: str | None = None) ->
     for t in terms:
         w = idf(t)
         total += w
-        if f" {t.replace('_', ' ')} " in hay:
-            got += w
+        if f" {t.replace('_', ' ')} " in hay or ("/" in t and re.search(rf" {re.escape(t)}[/-]", hay)):
+            got += w  # a partial số hiệu ("61/2018") matches the full one ("61/2018/nd-cp")
     return got / total if total > 0 else 0.0
 
 
