@@ -123,3 +123,18 @@ def test_edited_document_only_embeds_changed_chunks(tmp_path):
     svc.ingest([doc])
     assert 1 <= cache.misses - first_misses <= 3
     assert cache.hits >= svc.index.count_chunks() - 3
+
+
+def test_question_naming_a_decree_is_answered_from_that_decree(full_service):
+    from index.hybrid import referenced_docs
+
+    metas = full_service.documents()
+    assert referenced_docs("nghi dinh 61/2018 co hieu luc tu ngay nao", metas) == {"nd-61-2018-nd-cp"}
+    assert referenced_docs("Nghị định 60 quy định gì?", metas) == {"nd-60-2021-nd-cp"}
+    assert referenced_docs("Kế hoạch 26/KH-MNHgS có mấy mục?", metas) == {"2024-mn-huong-sen-go-vap-cai-cach-tthc"}
+    assert referenced_docs("Tỷ lệ hồ sơ đúng hạn là bao nhiêu?", metas) == set()
+    # Both decrees say "Nghị định này có hiệu lực … từ ngày …": the named one must win, accents or not.
+    for q in ("Nghị định 61/2018/NĐ-CP có hiệu lực từ ngày nào?", "nghi dinh 61/2018 co hieu luc tu ngay nao"):
+        ans = full_service.ask(q)
+        assert ans.citations[0].doc_id == "nd-61-2018-nd-cp", q
+        assert "21/6/2018" in ans.answer and "15/8/2021" not in ans.answer
