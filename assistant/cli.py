@@ -160,7 +160,7 @@ def documents(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 # Sub-commands contributed by other modules (each exposes register(app)).
-for _mod in ("corpus.graph_cli", "assistant.draft_cli", "evals.eval_cli", "bot.serve_cli"):
+for _mod in ("assistant.citations_cli", "assistant.draft_cli", "evals.eval_cli", "bot.serve_cli"):
     try:
         importlib.import_module(_mod).register(app)
     except ModuleNotFoundError as _e:  # optional module not present

@@ -30,7 +30,7 @@ _CITED_BY_RE = re.compile(rf"(?:ke hoach|van ban|tai lieu|truong|don vi)\s+nao.{
 _GLOSS_RE = re.compile(
     r"^(?:(?:giai thich|dinh nghia|cho (?:toi|em) biet)\s+(?:(?:tu|thuat ngu|cum tu|khai niem)\s+)?)?"
     r"[\"“']?(?P<term>[a-z0-9 \-]{2,40}?)[\"”']?\s*"
-    r"(?:la gi|la viet tat cua (?:tu )?gi|viet tat (?:cua|la) (?:tu )?gi|nghia la gi|co nghia (?:la )?gi|la cai gi|$)"
+    r"(?:la gi|la chi so gi|la (?:thuat ngu|khai niem) gi|la viet tat cua (?:tu )?gi|viet tat (?:cua|la) (?:tu )?gi|nghia la gi|co nghia (?:la )?gi|la cai gi|$)"
 )
 
 
@@ -215,7 +215,9 @@ def route_intent(service: "CCHCService", question: str, query: str) -> Answer | 
         if doc is not None:
             return answer_cites(service, question, doc)
     m = _GLOSS_RE.match(q)
-    if m and len(m.group("term").split()) <= 4 and ("la gi" in q or "viet tat" in q or "nghia" in q or q.startswith(("giai thich", "dinh nghia"))):
+    if m and len(m.group("term").split()) <= 4 and (
+            re.search(r"la (?:chi so |thuat ngu |khai niem )?gi", q) or "viet tat" in q or "nghia" in q
+            or q.startswith(("giai thich", "dinh nghia"))):
         term = m.group("term").strip()
         # keep the user's casing for the lookup
         raw = re.search(re.escape(term), fold(query))

@@ -18,10 +18,13 @@ from index.types import Hit
 SYSTEM_PROMPT = (
     "Bạn là trợ lý cải cách hành chính (CCHC) cho cán bộ trường học và phường, quận. "
     "Chỉ trả lời bằng tiếng Việt, ngắn gọn, CHỈ dựa trên các đoạn trích được đánh số bên dưới. "
-    "Sau mỗi câu, ghi số đoạn trích làm căn cứ trong ngoặc vuông, ví dụ [1] hoặc [2][3]. "
+    "BẮT BUỘC: cuối mỗi câu trả lời ghi số đoạn trích làm căn cứ trong ngoặc vuông, ví dụ [1] hoặc [2][3]. "
     "Không dùng số đoạn nào khác. Không nêu số hiệu văn bản, con số hay ngày tháng nào không có trong đoạn trích. "
     "Nếu các đoạn trích không chứa câu trả lời, trả lời đúng một câu: "
-    "\"Không tìm thấy trong tài liệu.\""
+    "\"Không tìm thấy trong tài liệu.\"\n\n"
+    "Ví dụ:\nCác đoạn trích:\n[1] Kế hoạch của Trường Mầm non A — II > 2\n2.1. Tỷ lệ giải quyết hồ sơ đúng hạn đạt 98%.\n"
+    "Câu hỏi: Trường A đặt chỉ tiêu giải quyết hồ sơ đúng hạn bao nhiêu?\n"
+    "Trả lời: Trường Mầm non A đặt chỉ tiêu tỷ lệ giải quyết hồ sơ đúng hạn đạt 98% [1]."
 )
 
 CITE_RE = re.compile(r"\[(\d{1,2})\]")
@@ -41,7 +44,7 @@ def build_messages(question: str, hits: list[Hit], history: list[tuple[str, str]
     for q, a in (history or [])[-3:]:
         msgs.append(("human", q))
         msgs.append(("ai", a))
-    msgs.append(("human", "Các đoạn trích:\n\n" + "\n\n".join(passages) + f"\n\nCâu hỏi: {question}"))
+    msgs.append(("human", "Các đoạn trích:\n\n" + "\n\n".join(passages) + f"\n\nCâu hỏi: {question}\nTrả lời:"))
     return msgs
 
 

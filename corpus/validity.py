@@ -249,7 +249,7 @@ def _resolve(doc_id_or_number: str) -> str | None:
         if q == doc_id:
             return number
     if re.search(r"\d+(?:/\d{4})?[/-][A-Za-zĐđ]", q):
-        cid = canonical_id(re.sub(r"^.*?(?=\d)", "", q))
+        cid = canonical_id(re.sub(r"^.*?(?=\d)", "", q, count=1))
         return cid
     known = [n for _d, n, _t, _e in _bundled()] + list(load_validity_table().keys())
     for _d, _n, t, _e in _bundled():
