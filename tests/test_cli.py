@@ -1,0 +1,58 @@
+"""The `cchc` CLI contract (ingest / ask / search, --json, --batch), end to end
+with the fake embedder in a temp data dir."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.settings import get_settings
+from tests.conftest import BEN_THANH, ND61
+
+
+@pytest.fixture()
+def cli_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CCHC_EMBEDDING_BACKEND", "fake")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_ingest_ask_search_contract(cli_env, tmp_path):
+    runner = cli_env
+    bad = tmp_path / "rong.txt"
+    bad.write_text("")
+    r = runner.invoke(app, ["ingest", str(BEN_THANH), str(ND61), str(bad), "--json"])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.stdout)
+    assert sorted(rep["added"]) == ["2024-mn-ben-thanh-q1-cchc", "nd-61-2018-nd-cp"]
+    assert rep["failed"][0]["path"] == str(bad) and rep["failed"][0]["reason"]
+
+    r = runner.invoke(app, ["ask", "Nghị định 61/2018/NĐ-CP có hiệu lực từ ngày nào?", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert set(out) >= {"question", "answer", "abstained", "citations"}
+    assert out["abstained"] is False
+    c = out["citations"][0]
+    assert set(c) >= {"n", "doc_id", "number", "title", "issuer", "date", "section", "text", "score"}
+    assert c["doc_id"] == "nd-61-2018-nd-cp" and c["number"] == "61/2018/NĐ-CP"
+
+    r = runner.invoke(app, ["search", "Yoyoschool", "-k", "3", "--json"])
+    hits = json.loads(r.stdout)["hits"]
+    assert hits and hits[0]["doc_id"] == "2024-mn-ben-thanh-q1-cchc" and hits[0]["number"] is None
+
+    r = runner.invoke(app, ["ask", "--batch", "-"], input="Yoyoschool đạt tỷ lệ bao nhiêu?\n\nGiá vé máy bay đi Đà Nẵng?\n")
+    lines = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    assert len(lines) == 2
+    assert lines[0]["abstained"] is False and lines[1]["abstained"] is True
+
+
+def test_ask_on_empty_data_dir_ingests_the_bundled_corpus_first(cli_env):
+    r = cli_env.invoke(app, ["search", "Yoyoschool", "--json"])
+    assert r.exit_code == 0, r.output
+    assert "nạp bộ tài liệu kèm theo" in r.stderr
+    assert json.loads(r.stdout)["hits"][0]["doc_id"] == "2024-mn-ben-thanh-q1-cchc"
