@@ -52,6 +52,30 @@ def annotate_dates(sentence: str) -> str:
     return _DATE_WORDS.sub(lambda m: f"{m.group(0)} ({int(m.group(1))}/{int(m.group(2))}/{m.group(3)})", sentence)
 
 
+_ITEM_LABEL = re.compile(r"^(?:(\d+(?:\.\d+)*)\.|([a-zđ])\)|[-+•])\s+")
+
+
+def precise_location(hit: Hit, sentence: str) -> tuple[str, str]:
+    """``(location, quote)``: the chunk's section refined by the item label the
+    sentence starts with, which moves out of the quote. Plans: "mục II (3.5)";
+    legal texts: "Điều 40, khoản 1" / "Điều 9 > khoản 3, điểm a"."""
+    section = hit.chunk.section
+    m = _ITEM_LABEL.match(sentence)
+    label, quote = "", sentence
+    if m:
+        quote = sentence[m.end():]
+        if hit.meta.kind == "legal" and m.group(1) and "." not in m.group(1):
+            base = section.split(" > ")[0] if section.startswith("Điều") else section
+            return f"{base}, khoản {m.group(1)}", quote
+        if hit.meta.kind == "legal" and m.group(2):
+            base = " > ".join(p for p in section.split(" > ") if not p.startswith("điểm"))
+            return f"{base}, điểm {m.group(2)}", quote
+        label = m.group(1) or ""
+    if hit.meta.kind == "plan":
+        return (f"mục {section} ({label})" if label and not section.endswith(label) else f"mục {section}"), quote
+    return section, quote
+
+
 def document_label(hit: Hit) -> str:
     """Short human label of the hit's văn bản, e.g. "Nghị định 61/2018/NĐ-CP"
     or "Kế hoạch 26/KH-MNHgS của Trường Mầm non Hương Sen (2024)"."""
@@ -132,7 +156,8 @@ def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Ci
             citations.append(Citation.from_hit(numbers[s.hit_index], hit))
         n = numbers[s.hit_index]
         hit = hits[s.hit_index]
-        lead = f"Theo {document_label(hit)}, {('mục ' + hit.chunk.section) if hit.meta.kind == 'plan' else hit.chunk.section}"
+        where, quote = precise_location(hit, s.text)
+        lead = f"Theo {document_label(hit)}, {where}"
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
-        lines.append(f"- {lead}{mark}: {annotate_dates(s.text)} [{n}]")
+        lines.append(f"- {lead}{mark}: {annotate_dates(quote)} [{n}]")
     return "\n".join(lines), citations, max(c.coverage for c in chosen)

@@ -71,3 +71,13 @@ def test_prompt_numbers_passages_and_demands_citations():
     assert msgs[0][0] == "system" and "[1]" in msgs[0][1]
     assert "[1] Nghị định 61/2018/NĐ-CP — Điều 40" in msgs[-1][1]
     assert "[2] " in msgs[-1][1] and "Yoyoschool" in msgs[-1][1]
+
+
+def test_precise_location_moves_item_labels_out_of_the_quote():
+    from assistant.extractive import precise_location
+
+    legal, plan = HITS
+    assert precise_location(legal, "1. Nghị định này có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018.") == (
+        "Điều 40, khoản 1", "Nghị định này có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018.")
+    where, quote = precise_location(plan, YOYO)
+    assert where == "mục II > 3 > 3.5" and quote.startswith("Tỷ lệ PHHS")
