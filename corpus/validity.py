@@ -189,12 +189,19 @@ def find_validity_statements(text: str, doc_id: str = "", own_number: str | None
     out: list[ValidityStatement] = []
     for s, e in _sentences(text):
         seg_f = f[s:e]
-        kind = next((k for k, rx in _KINDS if rx.search(seg_f)), None)
-        if not kind:
+        if re.match(r"(?:SOURCE|ALT_SOURCE|NOTE)\b", text[s:e]):  # provenance lines of the pháp điển files
             continue
+        hit = next(((k, km) for k, rx in _KINDS if (km := rx.search(seg_f))), None)
+        if not hit:
+            continue
+        kind, km = hit
         seg = text[s:e]
         targets = []
         for m in extract_citations(seg):
+            # "hết hiệu lực" may close a long list; "thay thế"/"sửa đổi, bổ sung" must govern the
+            # citation: the mention starts within 80 characters after the phrase
+            if kind != "expired" and not (0 <= m.start - km.end() <= 80):
+                continue
             if m.number and m.number != own and m.id not in targets:
                 targets.append(m.id)
         if not targets:
