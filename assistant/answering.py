@@ -76,9 +76,12 @@ class Answerer:
         if query != question:
             answer.notes.append(f"Câu hỏi được hiểu là: {query}")
         _validity_notes(answer.citations)
+        # Validity warnings go with the answer as notes (shown by every channel), not into the grounded
+        # answer text: the replacing document's number comes from corpus/documents/validity.tsv, not
+        # from a cited passage.
         for c in answer.citations:
-            if c.validity_note and c.validity_note not in answer.answer:
-                answer.answer += f"\nLưu ý: {c.validity_note}"
+            if c.validity_note and f"Lưu ý: {c.validity_note}" not in answer.notes:
+                answer.notes.append(f"Lưu ý: {c.validity_note}")
         return answer
 
     # ---- intents answered from structured data (citation graph, glossary) ----
