@@ -53,7 +53,9 @@ def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
 
     Checks: at least one ``[n]``; every ``n`` in 1..len(hits); every document
     number in the reply occurs (accent- and case-insensitively) in a passage
-    the reply cites or is the số hiệu of that passage's document.
+    the reply cites or is the số hiệu of that passage's document; every other
+    figure (%, counts, the parts of a date) occurs in a cited passage; the
+    reply says something besides its markers.
     """
     problems: list[str] = []
     cited = [int(n) for n in CITE_RE.findall(answer)]
@@ -69,6 +71,15 @@ def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
     for num in DOCNUM_RE.findall(answer):
         if fold(num) not in cited_text:
             problems.append(f"số hiệu văn bản không có trong đoạn được trích: {num}")
+    # Every other figure (percentages, counts, day/month/year parts) must occur in a cited passage too.
+    rest = CITE_RE.sub(" ", DOCNUM_RE.sub(" ", answer))
+    cited_numbers = set(re.findall(r"\d+(?:[.,]\d+)*", cited_text))
+    cited_numbers |= {n.lstrip("0") or "0" for n in cited_numbers}
+    for fig in re.findall(r"\d+(?:[.,]\d+)*", rest):
+        if fig not in cited_numbers and (fig.lstrip("0") or "0") not in cited_numbers:
+            problems.append(f"con số không có trong đoạn được trích: {fig}")
+    if len(re.findall(r"\w+", rest)) < 3:
+        problems.append("câu trả lời không có nội dung ngoài trích dẫn")
     return problems
 
 

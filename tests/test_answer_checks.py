@@ -81,3 +81,12 @@ def test_precise_location_moves_item_labels_out_of_the_quote():
         "Điều 40, khoản 1", "Nghị định này có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018.")
     where, quote = precise_location(plan, YOYO)
     assert where == "mục II > 3 > 3.5" and quote.startswith("Tỷ lệ PHHS")
+
+
+def test_verify_rejects_figures_absent_from_the_cited_passage_and_empty_replies():
+    # "1200 học sinh" is in no passage (an LLM reply seen in the LLM-mode eval).
+    assert any("1200" in p for p in verify_answer("Trường có 1200 học sinh [2].", HITS))
+    assert verify_answer("[2]", HITS)
+    assert verify_answer("Tỷ lệ thanh toán học phí qua Yoyoschool đạt 100% [2].", HITS) == []
+    assert verify_answer("Nghị định này có hiệu lực từ ngày 21/6/2018 [1].", HITS) == []
+    assert any("99" in p for p in verify_answer("Tỷ lệ đạt 99% [2].", HITS))
