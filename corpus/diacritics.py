@@ -195,6 +195,17 @@ def _runs(text: str) -> list[list[str]]:
     return runs
 
 
+def backtrack(lat: list[list[str]], back: list[list[int]], last_scores: list[float]) -> list[str]:
+    """Viterbi backtrace: the best state sequence through lattice ``lat``
+    given back-pointers ``back`` and the scores of the last column."""
+    k = max(range(len(last_scores)), key=last_scores.__getitem__)
+    out = [""] * len(lat)
+    for i in range(len(lat) - 1, -1, -1):
+        out[i] = lat[i][k]
+        k = back[i][k]
+    return out
+
+
 class DiacriticModel:
     """Syllable bigram LM over accented lower-case syllables + folded→candidates map.
 
@@ -273,13 +284,7 @@ class DiacriticModel:
                 bps.append(best_j)
             back.append(bps)
             prev_states, prev_scores = cands, scores
-        # backtrack
-        k = max(range(len(prev_scores)), key=prev_scores.__getitem__)
-        out = [""] * len(lat)
-        for i in range(len(lat) - 1, -1, -1):
-            out[i] = lat[i][k]
-            k = back[i][k]
-        return out
+        return backtrack(lat, back, prev_scores)
 
     def restore(self, text: str) -> str:
         tokens = [m.group(0) for m in _TOKEN_RE.finditer(text)]

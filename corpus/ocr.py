@@ -56,7 +56,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from corpus.diacritics import _NUM, DiacriticModel, clean_corpus_documents, fold, get_model
+from corpus.diacritics import _NUM, DiacriticModel, backtrack, clean_corpus_documents, fold, get_model
 
 __all__ = [
     "OCR_ACCENT_THRESHOLD",
@@ -339,12 +339,7 @@ class _Channel:
             back.append(bps)
             lat.append(states)
             prev_states, prev_scores, prev_unknown = states, scores, False
-        k = max(range(len(prev_scores)), key=prev_scores.__getitem__)
-        out = [""] * len(lat)
-        for i in range(len(lat) - 1, -1, -1):
-            out[i] = lat[i][k]
-            k = back[i][k]
-        return out
+        return backtrack(lat, back, prev_scores)
 
 
 @lru_cache(maxsize=1)
