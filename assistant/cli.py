@@ -44,11 +44,6 @@ def _ready_service():
     return svc
 
 
-def _citation_json(c) -> dict:
-    d = c.to_dict()
-    return d
-
-
 def _print_answer(ans) -> None:
     typer.echo(ans.answer)
     for note in ans.notes:
@@ -56,7 +51,8 @@ def _print_answer(ans) -> None:
     if ans.citations:
         typer.echo("\nNguồn:")
         for c in ans.citations:
-            label = " ".join(x for x in [c.number or c.doc_id, f"— {c.section}" if c.section else ""] if x)
+            doc = c.number or (f"{c.title} ({c.doc_id})" if c.title else c.doc_id)
+            label = " ".join(x for x in [doc, f"— {c.section}" if c.section else ""] if x)
             ocr = " [bản quét, có thể sai dấu]" if c.ocr_damaged else ""
             date = f", ngày {c.date}" if c.date else ""
             typer.echo(f"[{c.n}] {label}{date}{ocr}")
