@@ -68,9 +68,16 @@ def bundled_paths() -> list[Path]:
     return out
 
 
+# Bump when parsing, chunking or OCR repair change what gets indexed: documents indexed by an
+# older pipeline then no longer match their hash and are re-indexed on the next ingest (only
+# chunks whose text changed are re-embedded, thanks to the embedding cache).
+PIPELINE_VERSION = "1"
+
+
 def content_hash(text: str) -> str:
-    """SHA-256 hex digest of the normalised text (UTF-8)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 hex digest of ``PIPELINE_VERSION`` + the normalised text (UTF-8):
+    a document is re-indexed when its text or the pipeline version changes."""
+    return hashlib.sha256(f"cchc-pipeline-{PIPELINE_VERSION}\n{text}".encode("utf-8")).hexdigest()
 
 
 def parse_text(
