@@ -418,6 +418,10 @@ def _repair_block(line: str, ch: _Channel) -> str:
                 keep.append(True)
                 continue
             c = ch.candidates(tok.lower(), not abbrev)
+            if tok[:1].isupper() and tok[1:].islower() and c:
+                # Title-case words are mostly names (schools, places), where the language model knows
+                # least: trust the OCR channel twice as much ("Tudi Hồng" → "Tuổi", not "Tủi").
+                c = tuple((w, 2.0 * cost) for w, cost in c)
             words.append(fold(tok.lower()))
             cands.append(c)
             keep.append(not c)

@@ -71,7 +71,7 @@ def bundled_paths() -> list[Path]:
 # Bump when parsing, chunking or OCR repair change what gets indexed: documents indexed by an
 # older pipeline then no longer match their hash and are re-indexed on the next ingest (only
 # chunks whose text changed are re-embedded, thanks to the embedding cache).
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def content_hash(text: str) -> str:
