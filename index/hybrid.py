@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -65,7 +66,11 @@ def referenced_docs(query: str, metas) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=256)
 def _restore(query: str) -> str:
+    """Diacritic-restored query when it was typed without accents (cached:
+    one ``ask`` restores the same query for the missing-entity check and for
+    search)."""
     try:
         from corpus.diacritics import is_unaccented, restore_diacritics
     except ImportError:  # pragma: no cover - module always shipped
@@ -102,6 +107,8 @@ class HybridIndex:
         self.bm25 = BM25Index(self.store)
         self.fusion, self.rrf_k, self.candidates = fusion, rrf_k, candidates
         self.dense_weight = dense_weight
+        self._metas: dict = {}
+        self._metas_gen = -1
         self.stats = IngestStats()
 
     # ---- writing -----------------------------------------------------------
@@ -194,7 +201,8 @@ class HybridIndex:
         for name, lst in (("bm25", lex), ("dense", dense)):
             for r, (cid, _) in enumerate(lst, 1):
                 ranks.setdefault(cid, {})[name] = r
-        refs = referenced_docs(query, self.store.metas()) if mode == "hybrid" else set()
+        metas = self.metas()
+        refs = referenced_docs(query, metas.values()) if mode == "hybrid" else set()
         if mode == "bm25":
             fused = lex
         elif mode == "dense":
@@ -210,16 +218,23 @@ class HybridIndex:
                 x for x in fused if self.bm25.chunks[x[0]].doc_id not in refs]
         qterms = query_terms(q)
         hits: list[Hit] = []
-        metas: dict = {}
         for cid, score in fused[:k]:
             chunk = self.bm25.chunks.get(cid)
             if chunk is None:
                 continue
             meta = metas.get(chunk.doc_id) or self.store.meta(chunk.doc_id)
-            metas[chunk.doc_id] = meta
             conf = term_coverage(qterms, chunk.index_text, self.term_idf)
             hits.append(Hit(chunk=chunk, meta=meta, score=float(score), ranks=ranks.get(cid, {}), confidence=conf))
         return hits
+
+    def metas(self) -> dict:
+        """doc_id → DocumentMeta of every indexed document, read from the store
+        once per store generation (not on every query)."""
+        gen = self.store.generation()
+        if self._metas_gen != gen:
+            self._metas = {m.doc_id: m for m in self.store.metas()}
+            self._metas_gen = gen
+        return self._metas
 
     def missing_entities(self, query: str) -> list[str]:
         """Names and số hiệu the query depends on (``named_entities`` of the
