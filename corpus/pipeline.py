@@ -56,12 +56,12 @@ def bundled_dir() -> Path:
 
 
 def bundled_paths() -> list[Path]:
-    """The bundled documents: ``plans/*`` then ``decrees/*``, each sorted by name.
+    """The bundled documents: ``plans/*``, ``decrees/*`` then ``guidance/*``, each sorted by name.
 
     Only files with a supported suffix; ``validity.tsv`` is not a document.
     """
     out: list[Path] = []
-    for sub in ("plans", "decrees"):
+    for sub in ("plans", "decrees", "guidance"):
         d = bundled_dir() / sub
         if d.is_dir():
             out.extend(sorted(p for p in d.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))

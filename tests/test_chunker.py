@@ -154,4 +154,4 @@ def test_parse_text_and_empty():
 
 def test_corpus_chunk_count():
     total = sum(len(parse_file(p).chunks) for p in bundled_paths())
-    assert 300 <= total <= 700
+    assert 800 <= total <= 1400

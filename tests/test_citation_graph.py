@@ -37,8 +37,8 @@ def test_graph_over_the_corpus(full_service):
     assert {c["doc_id"] for c in rows["61/2018/NĐ-CP"]["cited_by"]} >= {"2024-mn-ben-thanh-q1-cchc", "tt-01-2018-tt-vpcp"}
     assert rows["60/2021/NĐ-CP"]["cited_by"][0]["doc_id"] == "2023-mn-tuoi-hong-q1-par-index"
     assert rows["1905/KH-UBND"]["in_corpus"] is False  # cited by the Tuổi Hồng OCR scan, not held
-    cited_by_plans = {c["doc_id"] for r in rows.values() for c in r["cited_by"] if not c["doc_id"].startswith(("nd-", "tt-"))}
-    assert cited_by_plans == {p.stem for p in PLANS.glob("*.txt")}  # all five plans, OCR ones included
+    citing = {c["doc_id"] for r in rows.values() for c in r["cited_by"]}
+    assert {p.stem for p in PLANS.glob("*.txt")} <= citing  # all five plans, OCR ones included
     assert len(rows) >= 60
 
 

@@ -36,8 +36,9 @@ def test_which_plans_cite_nd_61_unaccented(full_service):
 def test_ocr_plan_citations_reach_the_graph(full_service):
     ans = full_service.ask("Văn bản nào căn cứ Nghị định 60/2021/NĐ-CP?")
     assert ans.mode == "graph"
-    assert {c.doc_id for c in ans.citations} == {"2023-mn-tuoi-hong-q1-par-index"}
-    assert all(c.ocr_damaged for c in ans.citations)
+    # the Tuổi Hồng OCR scan cites it, and so does NĐ 161/2026 (on how đơn vị sự nghiệp fund pay reform)
+    assert {c.doc_id for c in ans.citations} == {"2023-mn-tuoi-hong-q1-par-index", "nd-161-2026-nd-cp"}
+    assert all(c.ocr_damaged for c in ans.citations if c.doc_id.startswith("2023-"))
 
 
 def test_ordinary_question_is_not_routed_to_the_graph(full_service):

@@ -113,7 +113,7 @@ def test_normalisation_idempotent_and_nfc(path):
 
 def test_bundled_paths_lists_plans_and_decrees():
     names = [p.name for p in bundled_paths()]
-    assert len(names) == 10
+    assert len(names) == 19  # 5 plans, 11 decrees (2 DOCX), 3 guidance letters
     assert "validity.tsv" not in names
     assert names[0] == "2023-mn-hoa-phuong-q8-cchc.txt"
     assert "nd-61-2018-nd-cp.txt" in names

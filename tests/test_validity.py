@@ -61,5 +61,5 @@ def test_validity_notes():
     assert n == ("Quyết định 09/2015/QĐ-CP đã hết hiệu lực kể từ ngày Nghị định 61/2018/NĐ-CP có hiệu lực "
                  "(21/06/2018), theo Điều 40 Nghị định 61/2018/NĐ-CP.")
     assert "Điều 41 Nghị định 60/2021/NĐ-CP" in validity_note("Nghị định 16/2015")
-    assert validity_note("nd-120-2020-nd-cp") is None
+    assert "299/2026/NĐ-CP" in validity_note("nd-120-2020-nd-cp")
     assert validity_note("") is None
