@@ -1,18 +1,24 @@
 """``ask(question) -> Answer``: follow-up rewriting, intent routing (citation
 graph, glossary, drafting), retrieval, abstention, and the extractive or LLM
-answer with verification."""
+answer with verification.
+
+The answerer depends on small interfaces (:mod:`assistant.protocols`): a
+retriever, the indexed documents and their citation graph.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from assistant.extractive import extractive_answer
+from assistant.followup import rewrite_followup
+from assistant.intents import IntentRouter
+from assistant.llm_answer import CITE_RE, build_messages, generate, verify_answer
+from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever
+from assistant.settings import Settings
 from assistant.types import Answer, Citation
+from corpus.validity import validity_note
 from index.types import Hit
-
-if TYPE_CHECKING:  # pragma: no cover
-    from assistant.service import CCHCService
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +32,6 @@ def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
     if not history:
         return question
     try:
-        from bot.followup import rewrite_followup
-    except ImportError:
-        return question
-    try:
         return rewrite_followup(question, history) or question
     except Exception:
         log.exception("follow-up rewrite failed")
@@ -37,10 +39,6 @@ def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
 
 
 def _validity_notes(citations: list[Citation]) -> None:
-    try:
-        from corpus.validity import validity_note
-    except ImportError:
-        return
     for c in citations:
         if c.number:
             try:
@@ -50,13 +48,19 @@ def _validity_notes(citations: list[Citation]) -> None:
 
 
 class Answerer:
-    """Answers questions for one ``CCHCService``."""
+    """Answers questions over a ``retriever`` (passages), the indexed
+    ``documents`` and their citation ``graph``; ``settings`` give the
+    abstention thresholds and the LLM (``assistant.settings.Settings``)."""
 
-    def __init__(self, service: "CCHCService"):
-        self.service = service
-        self.settings = service.settings
+    def __init__(self, retriever: Retriever, documents: DocumentSource, graph: KnowledgeGraph, settings: Settings):
+        self.retriever = retriever
+        self.settings = settings
+        self.router = IntentRouter(documents, graph, settings)
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
+        """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
+        earlier ``(question, answer)`` turns, oldest first (see
+        ``CCHCService.ask``). Never raises on a question string."""
         question = (question or "").strip()
         if not question:
             return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
@@ -65,13 +69,13 @@ class Answerer:
         if routed is not None:
             _validity_notes(routed.citations)
             return routed
-        missing = self.service.index.missing_entities(query)
+        missing = self.retriever.missing_entities(query)
         if missing:
             answer = Answer(question=question, abstained=True, mode="extractive", answer=(
                 f"Không tìm thấy trong tài liệu: kho tài liệu không nhắc đến {', '.join(repr(m) for m in missing)}. "
                 + ABSTAIN_TEXT.split(". ", 1)[1]))
             return answer
-        hits = self.service.search(query, k=k)
+        hits = self.retriever.search(query, k=k)
         answer = self._answer_from_hits(question, query, hits, history)
         if query != question:
             answer.notes.append(f"Câu hỏi được hiểu là: {query}")
@@ -87,11 +91,7 @@ class Answerer:
     # ---- intents answered from structured data (citation graph, glossary) ----
     def _route(self, question: str, query: str) -> Answer | None:
         try:
-            from assistant.intents import route_intent
-        except ImportError:
-            return None
-        try:
-            return route_intent(self.service, question, query)
+            return self.router.route(question, query)
         except Exception:
             log.exception("intent routing failed")
             return None
@@ -104,7 +104,7 @@ class Answerer:
         if not self._confident(hits):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           citations=[], mode="extractive")
-        text, citations, evidence = extractive_answer(query, hits, self.service.index.term_idf)
+        text, citations, evidence = extractive_answer(query, hits, self.retriever.term_idf)
         if not text or evidence < self.settings.sentence_threshold:
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")
         extractive = Answer(question=question, answer=text, citations=citations, mode="extractive")
@@ -113,8 +113,6 @@ class Answerer:
         return self._llm(question, query, hits, history, extractive)
 
     def _llm(self, question, query, hits, history, fallback: Answer) -> Answer:
-        from assistant.llm_answer import build_messages, generate, verify_answer, CITE_RE
-
         try:
             reply = generate(self.settings, build_messages(query, hits, history))
         except Exception as e:

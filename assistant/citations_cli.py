@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         from assistant.intents import answer_glossary
 
         svc = _service()
-        ans = answer_glossary(svc, f"{term} là gì?", term)
+        ans = answer_glossary(svc.parsed_documents(), f"{term} là gì?", term)
         if ans is None:
             if as_json:
                 typer.echo(json.dumps({"term": term, "found": False}, ensure_ascii=False))

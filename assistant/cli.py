@@ -1,4 +1,11 @@
-"""The ``cchc`` command line.
+"""The ``cchc`` command line: the assistant's commands.
+
+This module defines the Typer ``app`` with the commands of the assistant
+layer (ingest, ask, search, documents, and, registered below, citations,
+explain, draft). The whole ``cchc`` program — with ``serve``/``telegram``
+(``bot.serve_cli``) and ``eval`` (``evals.eval_cli``), which sit in layers
+above this one — is assembled in :mod:`cchc.cli`; ``python -m assistant.cli``
+runs that whole program too.
 
 Stable contract (scripts depend on it):
 
@@ -14,7 +21,6 @@ one question per line (``-`` = stdin) and prints one JSON object per line.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import time
@@ -22,6 +28,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+
+from assistant import citations_cli
+from assistant.drafting import cli as drafting_cli
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Trợ lý CCHC — hỏi đáp và soạn kế hoạch cải cách hành chính có trích dẫn.")
 
@@ -155,14 +164,11 @@ def documents(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(f"{m.doc_id}\t{m.number or '-'}\t{m.date or '-'}\t{m.title or ''}")
 
 
-# Sub-commands contributed by other modules (each exposes register(app)).
-for _mod in ("assistant.citations_cli", "assistant.draft_cli", "evals.eval_cli", "bot.serve_cli"):
-    try:
-        importlib.import_module(_mod).register(app)
-    except ModuleNotFoundError as _e:  # optional module not present
-        if _e.name != _mod:
-            raise
+citations_cli.register(app)
+drafting_cli.register(app)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
+if __name__ == "__main__":  # pragma: no cover - `python -m assistant.cli …` runs the whole program
+    from cchc.cli import main
+
+    main()

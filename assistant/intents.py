@@ -8,20 +8,29 @@
 Each answer still cites the passages its facts come from (the chunk in which
 a document is cited, or in which an abbreviation is defined). Detection is
 plain pattern matching on accent-folded text, so unaccented questions work.
+
+The router (:class:`IntentRouter`) depends on two small interfaces
+(:mod:`assistant.protocols`): the indexed documents and the citation graph.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
+from assistant.drafting.drafter import draft_plan
+from assistant.drafting.models import DraftRequest
+from assistant.drafting.render_markdown import draft_to_markdown
+from assistant.drafting.sections import resolve_section
+from assistant.drafting.sources import UNIT_RE, draft_documents
+from assistant.protocols import DocumentSource, KnowledgeGraph
 from assistant.types import Answer, Citation
+from corpus.citations import CitationGraph, resolve_reference
+from corpus.glossary import explain
 from corpus.models import Chunk, ParsedDocument
 from corpus.textnorm import fold
 from index.types import Hit
-
-if TYPE_CHECKING:  # pragma: no cover
-    from assistant.service import CCHCService
 
 _CITE_VERB = r"(?:can cu|vien dan|trich dan|dan chieu|nhac (?:den|toi)|dua (?:tren|vao)|thuc hien theo)"
 _CITES_RE = re.compile(rf"{_CITE_VERB}.{{0,30}}(?:nhung|cac)?\s*(?:van ban|nghi dinh|quyet dinh|ke hoach|tai lieu)\s*(?:nao|gi)")
@@ -81,40 +90,54 @@ def _cited_label(d) -> str:
     return label
 
 
+_UNIT_LEVEL = re.compile(r"^truong\s+(?:mam non|tieu hoc|trung hoc co so|thcs|thpt)\s+")
+#: Least similarity (``difflib`` ratio, folded text) at which a unit name in a
+#: question matches a plan's unit: tolerates one OCR-damaged syllable of a
+#: two-syllable name ("tui hong" ~ "tuoi hong" = 0.94) and rejects another
+#: name ("hoa binh" ~ "hoa phuong" = 0.56).
+UNIT_MATCH = 0.85
+
+
+def _near(q: str, core: str) -> bool:
+    """True when some run of words of the folded question ``q`` is within
+    :data:`UNIT_MATCH` of the folded unit name ``core``."""
+    n = len(core.split())
+    words = q.split()
+    return any(difflib.SequenceMatcher(None, core, " ".join(words[i:i + n])).ratio() >= UNIT_MATCH
+               for i in range(len(words) - n + 1))
+
+
 def find_plan(question: str, docs: list[ParsedDocument]) -> ParsedDocument | None:
-    """The corpus document the question names by unit (trường …) or số hiệu."""
+    """The corpus document the question names by số hiệu, else by unit
+    (trường …; the name without its level, as written — the last such
+    document — or, failing that, nearly as written: an OCR-damaged unit
+    name in the metadata still matches)."""
     q = fold(question)
-    best = None
+    exact = near = None
     for d in docs:
         m = d.meta
         if m.number and fold(m.number) in q:
             return d
-        names = []
-        if m.unit:
-            core = re.sub(r"^truong\s+(?:mam non|tieu hoc|trung hoc co so|thcs|thpt)\s+", "", fold(m.unit))
-            names.append(core)
-        slug = d.meta.doc_id.replace("-", " ")
-        for name in names:
-            if len(name) >= 3 and name in q:
-                best = d
-        # the file name carries the unit slug too (robust to a mis-repaired OCR unit name)
-        for words in re.findall(r"(?:mn|th|thcs)\s+((?:[a-z]+ ){1,3}?)(?:q\d|go vap|cchc|papi|par)", slug):
-            if words.strip() and words.strip() in q:
-                best = best or d
-    return best
+        core = _UNIT_LEVEL.sub("", fold(m.unit)) if m.unit else ""
+        if len(core) < 3:
+            continue
+        if core in q:
+            exact = d
+        elif near is None and _near(q, core):
+            near = d
+    return exact or near
 
 
-def answer_cites(service: "CCHCService", question: str, doc: ParsedDocument) -> Answer:
+def answer_cites(graph: CitationGraph, docs: list[ParsedDocument], question: str, doc: ParsedDocument) -> Answer:
     """Which documents does ``doc`` cite? Each cited document with the passage citing it."""
-    graph = service.citation_graph()
     cites = _Cites()
-    docs = {d.meta.doc_id: d for d in service.parsed_documents()}
+    by_id = {d.meta.doc_id: d for d in docs}
     lines = []
     cited = graph.cites(doc.meta.doc_id)
     for cd in cited:
         edge = next(e for e in graph.edges if e.doc_id == doc.meta.doc_id and e.cited_id == cd.id)
-        chunk = _chunk_at(docs[doc.meta.doc_id], edge.start)
-        n = cites.cite(docs[doc.meta.doc_id], chunk)
+        chunk = _chunk_at(by_id[doc.meta.doc_id], edge.start)
+        n = cites.cite(by_id[doc.meta.doc_id], chunk)
         where = " (có trong kho tài liệu)" if graph.in_corpus(cd.id) else ""
         lines.append(f"- {_cited_label(cd)}{where} [{n}]")
     if not lines:
@@ -124,24 +147,23 @@ def answer_cites(service: "CCHCService", question: str, doc: ParsedDocument) -> 
     return Answer(question=question, answer=head + "\n" + "\n".join(lines), citations=cites.items, mode="graph")
 
 
-def answer_cited_by(service: "CCHCService", question: str, cited_id: str) -> Answer:
+def answer_cited_by(graph: CitationGraph, docs: list[ParsedDocument], question: str, cited_id: str) -> Answer:
     """Which corpus documents cite ``cited_id``? Each with the citing passage."""
-    graph = service.citation_graph()
-    docs = {d.meta.doc_id: d for d in service.parsed_documents()}
+    by_id = {d.meta.doc_id: d for d in docs}
     cites = _Cites()
     cd = graph.documents.get(cited_id)
     lines = []
     by_doc: dict[str, list] = {}
     for e in graph.cited_by(cited_id):
-        if e.doc_id in docs:
+        if e.doc_id in by_id:
             by_doc.setdefault(e.doc_id, []).append(e)
     # plans first: that is what staff ask about; then other legal documents
-    for doc_id in sorted(by_doc, key=lambda d: (docs[d].meta.kind != "plan", d)):
+    for doc_id in sorted(by_doc, key=lambda d: (by_id[d].meta.kind != "plan", d)):
         edges = by_doc[doc_id]
         sections = list(dict.fromkeys(e.section for e in edges if e.section))
-        marks = "".join(dict.fromkeys(f"[{cites.cite(docs[doc_id], _chunk_at(docs[doc_id], e.start))}]" for e in edges[:3]))
+        marks = "".join(dict.fromkeys(f"[{cites.cite(by_id[doc_id], _chunk_at(by_id[doc_id], e.start))}]" for e in edges[:3]))
         where = f", mục {', '.join(sections[:4])}{' …' if len(sections) > 4 else ''}" if sections else ""
-        lines.append(f"- {_doc_label(docs[doc_id])}{where} {marks}")
+        lines.append(f"- {_doc_label(by_id[doc_id])}{where} {marks}")
     name = _cited_label(cd) if cd else cited_id
     if not lines:
         return Answer(question=question, answer=f"Không tìm thấy văn bản nào trong kho tài liệu viện dẫn {name}.",
@@ -150,22 +172,16 @@ def answer_cited_by(service: "CCHCService", question: str, cited_id: str) -> Ans
                   citations=cites.items, mode="graph")
 
 
-def answer_glossary(service: "CCHCService", question: str, term: str) -> Answer | None:
-    """Expansion of an abbreviation with the passages that define/use it."""
-    try:
-        from corpus.glossary import explain
-    except ImportError:
-        return None
-    docs = service.parsed_documents()
+def answer_glossary(docs: list[ParsedDocument], question: str, term: str) -> Answer | None:
+    """Expansion of an abbreviation (``corpus.glossary.explain``) with the
+    passages of ``docs`` that define or use it; None for an unknown term."""
     entry = explain(term, docs)
     if entry is None:
         return None
     by_id = {d.meta.doc_id: d for d in docs}
     cites = _Cites()
     marks = []
-    for occ in list(getattr(entry, "occurrences", []) or [])[:3]:
-        doc_id, section = occ[0], occ[1]
-        snippet = occ[2] if len(occ) > 2 else ""
+    for doc_id, section, snippet in entry.occurrences[:3]:
         d = by_id.get(doc_id)
         if not d:
             continue
@@ -173,7 +189,7 @@ def answer_glossary(service: "CCHCService", question: str, term: str) -> Answer 
         chunk = chunk or next((c for c in d.chunks if c.section == section), None) or (d.chunks[0] if d.chunks else None)
         if chunk:
             marks.append(f"[{cites.cite(d, chunk)}]")
-    src = "" if getattr(entry, "from_corpus", True) else " (giải thích chung, không lấy từ kho tài liệu)"
+    src = "" if entry.from_corpus else " (giải thích chung, không lấy từ kho tài liệu)"
     text = f"{entry.term}: {entry.expansion}{src} {''.join(marks)}".strip()
     if cites.items:
         used = sorted({c.doc_id for c in cites.items})
@@ -181,46 +197,97 @@ def answer_glossary(service: "CCHCService", question: str, term: str) -> Answer 
     return Answer(question=question, answer=text, citations=cites.items, mode="glossary")
 
 
-def answer_draft(service: "CCHCService", question: str) -> Answer | None:
-    """A chat request to draft a plan (section), answered with the Markdown draft."""
-    try:
-        from assistant.draft import draft_plan, parse_draft_request
-    except ImportError:
+# ---------------------------------------------------------------- drafting requests
+_REQ_YEAR = re.compile(r"\b(20\d{2})\b")
+
+
+def parse_draft_request(text: str) -> DraftRequest | None:
+    """Recognise a chat request to draft a plan (section).
+
+    ``"soạn mục cải cách TTHC cho kế hoạch năm 2025 của trường Mầm non Hương
+    Sen"`` → ``DraftRequest(unit="Trường Mầm non Hương Sen", year=2025,
+    kind="cchc", section="nv3")``. Needs a drafting verb (soạn, dự thảo, xây
+    dựng, viết, lập) and "kế hoạch"/"mục"; returns None otherwise. Missing
+    year → None (the caller asks back); missing unit → ``unit=""``.
+    """
+    f = fold(text)
+    if not re.search(r"\b(soan|du thao|xay dung|viet|lap|draft)\b", f) or not re.search(r"ke hoach|\bmuc\b", f):
         return None
+    ym = _REQ_YEAR.search(text)
+    if not ym:
+        return None
+    um = UNIT_RE.search(text)
+    unit = um.group(0) if um else ""
+    if unit:
+        unit = "Trường" + unit[6:] if unit[:6].lower() == "trường" else unit
+        unit = re.sub(r"\b(mầm non|tiểu học)\b", lambda m: m.group(1).capitalize(), unit, flags=re.I)
+    kind = "cchc"
+    if "papi" in f:
+        kind = "papi"
+    elif "par index" in f or "par-index" in f:
+        kind = "par-index"
+    elif re.search(r"ke hoach (cai cach )?(thu tuc hanh chinh|tthc)", f):
+        kind = "tthc"
+    section = "all"
+    sm = re.search(r"\bmuc\s+(.+?)\s+(cho|cua|trong)\s+ke hoach", f)
+    if sm:
+        try:
+            section = resolve_section(sm.group(1))
+        except ValueError:
+            section = "all"
+    dm = re.search(r"\b(quận|huyện)\s+(\d{1,2}|[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,2})", text, re.I)
+    return DraftRequest(unit=unit, year=int(ym.group(1)), kind=kind, section=section,
+                        district=dm.group(0) if dm else None)
+
+
+def answer_draft(docs: list[ParsedDocument], question: str, settings: Any = None) -> Answer | None:
+    """A chat request to draft a plan (section), answered with the Markdown
+    draft; drafted from ``docs`` when they hold a kế hoạch
+    (:func:`assistant.drafting.sources.draft_documents`). None when the
+    question is no draft request."""
     req = parse_draft_request(question)
     if req is None:
         return None
-    draft = draft_plan(req.unit, req.year, district=getattr(req, "district", None), kind=getattr(req, "kind", "cchc"),
-                       section=getattr(req, "section", "all"), settings=service.settings)
-    return Answer(question=question, answer=draft.to_markdown(), mode="draft", notes=list(draft.notes))
+    draft = draft_plan(req.unit, req.year, district=req.district, kind=req.kind, section=req.section,
+                       docs=draft_documents(docs), settings=settings)
+    return Answer(question=question, answer=draft_to_markdown(draft), mode="draft", notes=list(draft.notes))
 
 
-def route_intent(service: "CCHCService", question: str, query: str) -> Answer | None:
-    """Answer from structured data when the question asks for it, else None."""
-    q = fold(query).strip(" ?.!")
-    if re.search(r"\b(?:soan|du thao|viet)\b.{0,40}\bke hoach\b", q):
-        ans = answer_draft(service, query)
-        if ans is not None:
-            return ans
-    if _CITED_BY_RE.search(q):
-        from corpus.citations import resolve_reference
+class IntentRouter:
+    """Answers questions that ask for structured data, over the indexed
+    ``documents`` and their citation ``graph``; ``settings`` reach the
+    drafter (LLM smoothing)."""
 
-        graph = service.citation_graph()
-        known = list(graph.documents)
-        cid = resolve_reference(query, known)
-        if cid:
-            return answer_cited_by(service, question, cid)
-    if _CITES_RE.search(q) or _CITES_RE2.search(q):
-        doc = find_plan(query, service.parsed_documents())
-        if doc is not None:
-            return answer_cites(service, question, doc)
-    m = _GLOSS_RE.match(q)
-    if m and len(m.group("term").split()) <= 4 and (
-            re.search(r"la (?:chi so |thuat ngu |khai niem )?gi", q) or "viet tat" in q or "nghia" in q
-            or q.startswith(("giai thich", "dinh nghia"))):
-        term = m.group("term").strip()
-        # keep the user's casing for the lookup
-        raw = re.search(re.escape(term), fold(query))
-        original = query[raw.start():raw.end()] if raw else term
-        return answer_glossary(service, question, original)
-    return None
+    def __init__(self, documents: DocumentSource, graph: KnowledgeGraph, settings: Any = None):
+        self.documents = documents
+        self.graph = graph
+        self.settings = settings
+
+    def route(self, question: str, query: str) -> Answer | None:
+        """Answer from structured data when ``query`` (the standalone form of
+        ``question``) asks for it, else None."""
+        q = fold(query).strip(" ?.!")
+        if re.search(r"\b(?:soan|du thao|viet)\b.{0,40}\bke hoach\b", q):
+            ans = answer_draft(self.documents.parsed_documents(), query, self.settings)
+            if ans is not None:
+                return ans
+        if _CITED_BY_RE.search(q):
+            graph = self.graph.citation_graph()
+            cid = resolve_reference(query, list(graph.documents))
+            if cid:
+                return answer_cited_by(graph, self.documents.parsed_documents(), question, cid)
+        if _CITES_RE.search(q) or _CITES_RE2.search(q):
+            docs = self.documents.parsed_documents()
+            doc = find_plan(query, docs)
+            if doc is not None:
+                return answer_cites(self.graph.citation_graph(), docs, question, doc)
+        m = _GLOSS_RE.match(q)
+        if m and len(m.group("term").split()) <= 4 and (
+                re.search(r"la (?:chi so |thuat ngu |khai niem )?gi", q) or "viet tat" in q or "nghia" in q
+                or q.startswith(("giai thich", "dinh nghia"))):
+            term = m.group("term").strip()
+            # keep the user's casing for the lookup
+            raw = re.search(re.escape(term), fold(query))
+            original = query[raw.start():raw.end()] if raw else term
+            return answer_glossary(self.documents.parsed_documents(), question, original)
+        return None

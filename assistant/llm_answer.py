@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.extractive import document_label
 from assistant.settings import Settings
-from index.lexical_tokens import fold
+from corpus.textnorm import fold
 from index.types import Hit
 
 SYSTEM_PROMPT = (
@@ -34,8 +35,6 @@ DOCNUM_RE = re.compile(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐa-zđ]{1,6}(?:-[A-ZĐa-zđ0-
 def build_messages(question: str, hits: list[Hit], history: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """Chat messages ``[(role, content)]``: system rules, recent history, and
     the numbered passages with the question."""
-    from assistant.extractive import document_label
-
     passages = []
     for i, h in enumerate(hits, 1):
         text = h.chunk.index_text if h.meta.ocr_damaged else h.chunk.text

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.answering import Answerer
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer
+from corpus.citations import CitationGraph, build_graph
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 from corpus.pipeline import SUPPORTED_SUFFIXES, bundled_paths, parse_file
 from index.embeddings import make_embeddings
@@ -65,14 +67,14 @@ class CCHCService:
     def __init__(self, settings: Settings | None = None, embeddings: Embeddings | None = None):
         self.settings = settings or get_settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.embeddings = embeddings or make_embeddings(self.settings)
+        self.embeddings = embeddings or make_embeddings(self.settings.embedding)
         s = self.settings
         self.index = HybridIndex(
             s.store_path, s.chroma_dir, self.embeddings, collection=s.collection, chroma_url=s.chroma_url,
             fusion=s.fusion, rrf_k=s.rrf_k, candidates=s.candidates, dense_weight=s.dense_weight,
         )
         self._write_lock = threading.Lock()
-        self._answerer = None
+        self._answerer = Answerer(self.index, documents=self, graph=self, settings=self.settings)
         self._derived: dict[str, tuple[int, object]] = {}
 
     # ---- ingest --------------------------------------------------------------
@@ -163,10 +165,8 @@ class CCHCService:
             self._derived[name] = hit
         return hit[1]
 
-    def citation_graph(self):
+    def citation_graph(self) -> CitationGraph:
         """The legal citation graph of the indexed documents (cached per store version)."""
-        from corpus.citations import build_graph
-
         return self._cached("graph", lambda: build_graph(self.parsed_documents()))
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
@@ -180,8 +180,4 @@ class CCHCService:
         follow-up that refers back is rewritten into a standalone question for
         retrieval.
         """
-        from assistant.answering import Answerer
-
-        if self._answerer is None:
-            self._answerer = Answerer(self)
         return self._answerer.ask(question, k=k, history=history)

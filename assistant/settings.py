@@ -11,6 +11,8 @@ from platformdirs import user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.embeddings import EmbeddingSettings
+
 
 class Settings(BaseSettings):
     """Typed settings; see README for each variable."""
@@ -65,6 +67,12 @@ class Settings(BaseSettings):
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     max_upload_mb: int = 20
     history_turns: int = 6
+
+    @property
+    def embedding(self) -> EmbeddingSettings:
+        """The embedding fields, as ``index.embeddings.make_embeddings`` takes them."""
+        return EmbeddingSettings(backend=self.embedding_backend, model=self.embedding_model,
+                                 threads=self.embedding_threads, batch_size=self.embedding_batch_size)
 
     @property
     def chroma_dir(self) -> Path:

@@ -6,11 +6,11 @@ Routes (all JSON unless noted; OpenAPI docs at ``/docs``):
 * ``GET  /healthz``           ``{"status": "ok", "documents": N}``
 * ``POST /v1/ask``            ``{question, k?, session_id?}`` → ``Answer.to_dict()``
 * ``POST /v1/search``         ``{query, k?}`` → ``{"query", "hits": [citation…]}``
-* ``POST /v1/draft``          ``{unit, year, kind?, format}`` → Markdown / JSON / DOCX download (501 without ``assistant.draft``)
+* ``POST /v1/draft``          ``{unit, year, kind?, format}`` → Markdown / JSON / DOCX download
 * ``GET  /v1/documents``      indexed văn bản (``DocumentMeta``)
 * ``POST /v1/documents``      multipart ``file`` (.txt .docx .pdf ≤ ``max_upload_mb``) → ingest
 * ``DELETE /v1/documents/{doc_id}``
-* ``GET  /v1/citations``      citation graph JSON (501 without ``corpus.citations``)
+* ``GET  /v1/citations``      citation graph JSON
 * ``POST /telegram/webhook``  when ``telegram_token`` is set (see ``bot.telegram_bot``)
 * ``POST /zalo/webhook``      when ``zalo_app_id`` and ``zalo_oa_secret`` are set (see ``bot.zalo``)
 
@@ -39,9 +39,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from assistant.drafting.render_docx import docx_bytes
+from assistant.drafting.render_markdown import draft_to_markdown
+from assistant.memory import ConversationMemory, ask_in_conversation, chat_key
+from assistant.service import CCHCService
 from assistant.settings import Settings, get_settings
-from bot import drafting
-from bot.memory import ConversationMemory
+from assistant.types import Citation
+from bot.drafting import draft_filename, draft_for_service
 from bot.schemas import (
     AnswerOut,
     AskRequest,
@@ -54,7 +58,9 @@ from bot.schemas import (
     SearchOut,
     SearchRequest,
 )
+from bot.telegram_bot import build_application, webhook_router
 from bot.uploads import UploadError, check_upload, uploads_dir
+from bot.zalo import ZaloClient, zalo_router
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +75,13 @@ class _Holder:
         self.service = service
 
 
-def _build_service(settings: Settings):
-    from assistant.service import CCHCService
-
+def _build_service(settings: Settings) -> CCHCService:
     svc = CCHCService(settings=settings)
     svc.ensure_index()
     return svc
 
 
-def create_app(service=None, settings: Settings | None = None, memory: ConversationMemory | None = None) -> FastAPI:
+def create_app(service: CCHCService | None = None, settings: Settings | None = None, memory: ConversationMemory | None = None) -> FastAPI:
     """Build the FastAPI app.
 
     ``service``: a ``CCHCService`` (built from ``settings`` at startup, with the
@@ -100,8 +104,6 @@ def create_app(service=None, settings: Settings | None = None, memory: Conversat
             holder.service = await run_in_threadpool(_build_service, settings)
         tg = None
         if telegram_enabled:
-            from bot.telegram_bot import build_application
-
             tg = build_application(holder.service, settings, memory, webhook=True)
             await tg.initialize()
             await tg.start()
@@ -183,49 +185,39 @@ def create_app(service=None, settings: Settings | None = None, memory: Conversat
     async def ask(req: AskRequest):
         """Hỏi đáp có trích dẫn. With ``session_id``, earlier turns of that
         session are passed as history (follow-up questions)."""
-        key = f"web:{req.session_id}" if req.session_id else None
-        history = await run_in_threadpool(memory.history, key) if key else None
-        answer = await run_in_threadpool(lambda: svc().ask(req.question, k=req.k, history=history or None))
-        if key:
-            await run_in_threadpool(memory.add_turn, key, req.question, answer.answer)
+        key = chat_key("web", req.session_id) if req.session_id else None
+        answer = await run_in_threadpool(ask_in_conversation, svc(), memory, key, req.question, req.k)
         return answer.to_dict()
 
     @app.post("/v1/search", response_model=SearchOut, **protected)
     async def search(req: SearchRequest):
         """Hybrid search (BM25 + dense, fused); hits in the citation shape."""
-        from assistant.types import Citation
-
         hits = await run_in_threadpool(lambda: svc().search(req.query, k=req.k))
         return {"query": req.query, "hits": [Citation.from_hit(i, h).to_dict() for i, h in enumerate(hits, 1)]}
 
     # ---- drafting ------------------------------------------------------------
     @app.post(
         "/v1/draft",
-        **{**protected, "responses": {**errors, 501: {"model": ErrorOut}, 200: {
+        **{**protected, "responses": {**errors, 422: {"model": ErrorOut}, 200: {
             "content": {"text/markdown": {}, "application/json": {},
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}}},
     )
     async def draft(req: DraftRequest):
         """Soạn dự thảo kế hoạch năm ``year`` cho ``unit`` (Markdown, JSON or DOCX)."""
         try:
-            result = await run_in_threadpool(drafting.draft_plan, svc(), req.unit, req.year, req.kind)
-            if req.format == "docx":
-                data = await run_in_threadpool(drafting.draft_docx, result)
-                name = drafting.draft_filename(req.unit, req.year)
-                return Response(
-                    data,
-                    media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'},
-                )
+            result = await run_in_threadpool(draft_for_service, svc(), req.unit, req.year, req.kind)
         except ValueError as e:
             raise HTTPException(422, f"Yêu cầu soạn thảo không hợp lệ: {e} / invalid draft request: {e}") from None
-        except drafting.FeatureMissing:
-            raise HTTPException(
-                501, "Chức năng soạn kế hoạch chưa được cài đặt (assistant.draft) / plan drafting is not available"
-            ) from None
+        if req.format == "docx":
+            data = await run_in_threadpool(docx_bytes, result)
+            return Response(
+                data,
+                media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                headers={"Content-Disposition": f'attachment; filename="{draft_filename(req.unit, req.year)}"'},
+            )
         if req.format == "json":
-            return JSONResponse(drafting.draft_dict(result))
-        return PlainTextResponse(drafting.draft_markdown(result), media_type="text/markdown; charset=utf-8")
+            return JSONResponse(result.to_dict())
+        return PlainTextResponse(draft_to_markdown(result), media_type="text/markdown; charset=utf-8")
 
     # ---- documents -------------------------------------------------------------
     @app.get("/v1/documents", response_model=list[DocumentOut], **protected)
@@ -301,28 +293,15 @@ def create_app(service=None, settings: Settings | None = None, memory: Conversat
         return {"deleted": doc_id}
 
     # ---- citation graph ------------------------------------------------------
-    @app.get("/v1/citations", **{**protected, "responses": {**errors, 501: {"model": ErrorOut}}})
+    @app.get("/v1/citations", **protected)
     async def citations():
         """Đồ thị trích dẫn giữa các văn bản (which document cites which)."""
-        try:
-            from corpus.citations import build_graph
-        except ImportError:
-            raise HTTPException(
-                501, "Chức năng đồ thị trích dẫn chưa được cài đặt (corpus.citations) / citation graph not available"
-            ) from None
-        out = await run_in_threadpool(lambda: build_graph(svc().parsed_documents()).to_json())
-        if isinstance(out, (str, bytes)):
-            return Response(out, media_type="application/json")
-        return JSONResponse(out)
+        return JSONResponse(await run_in_threadpool(lambda: svc().citation_graph().to_json()))
 
     # ---- channels --------------------------------------------------------------
     if telegram_enabled:
-        from bot.telegram_bot import webhook_router
-
         app.include_router(webhook_router(settings, lambda: app.state.telegram))
     if zalo_enabled:
-        from bot.zalo import ZaloClient, zalo_router
-
         app.state.zalo = ZaloClient(settings)
         app.include_router(zalo_router(settings, svc, memory, app.state.zalo))
 

@@ -1,12 +1,35 @@
 """Pydantic request/response models of the HTTP API (``bot.api``). Field
 names follow ``assistant.types.Answer.to_dict()`` and the CLI's ``--json``
-output so every channel speaks one shape."""
+output so every channel speaks one shape; the citation and document models
+are derived from the dataclasses (``assistant.types.Citation``,
+``corpus.models.DocumentMeta``), not declared a second time."""
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+import typing
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from assistant.types import Citation
+from corpus.models import DocumentMeta
+
+
+def model_of(cls: type, name: str, doc: str, **config: Any) -> type[BaseModel]:
+    """A pydantic model named ``name`` with the fields, types and defaults of
+    the dataclass ``cls``; ``config``: ``ConfigDict`` options (e.g. ``extra="allow"``)."""
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = Field(default_factory=f.default_factory)
+        else:
+            default = ...
+        fields[f.name] = (hints[f.name], default)
+    return create_model(name, __doc__=doc, __config__=ConfigDict(**config), **fields)
 
 
 class AskRequest(BaseModel):
@@ -25,20 +48,7 @@ class SearchRequest(BaseModel):
     k: int = Field(5, ge=1, le=50)
 
 
-class CitationOut(BaseModel):
-    """One numbered source ``[n]`` (see ``assistant.types.Citation``)."""
-
-    n: int
-    doc_id: str
-    number: str | None = None
-    title: str | None = None
-    issuer: str | None = None
-    date: str | None = None
-    section: str = ""
-    text: str
-    score: float = 0.0
-    ocr_damaged: bool = False
-    validity_note: str | None = None
+CitationOut = model_of(Citation, "CitationOut", "One numbered source ``[n]`` (``assistant.types.Citation``).")
 
 
 class AnswerOut(BaseModel):
@@ -71,26 +81,8 @@ class DraftRequest(BaseModel):
     format: Literal["markdown", "json", "docx"] = "markdown"
 
 
-class DocumentOut(BaseModel):
-    """One indexed văn bản (``corpus.models.DocumentMeta``)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    doc_id: str
-    path: str = ""
-    kind: str = "plan"
-    doc_type: str | None = None
-    number: str | None = None
-    issuer: str | None = None
-    date: str | None = None
-    title: str | None = None
-    unit: str | None = None
-    district: str | None = None
-    year: int | None = None
-    source: str | None = None
-    effective: str | None = None
-    ocr_damaged: bool = False
-    content_hash: str = ""
+DocumentOut = model_of(DocumentMeta, "DocumentOut", "One indexed văn bản (``corpus.models.DocumentMeta``).",
+                       extra="allow")
 
 
 class IngestOut(BaseModel):

@@ -3,11 +3,11 @@
 * plain text → a cited answer (follow-ups use the chat's history), with one
   inline button "Nguồn [n]" per citation; a button shows the quoted passage.
   Callback data is ``src:<set id>:<n>`` — the citations are stored in
-  ``bot.memory`` under an 8-character id because Telegram limits callback data
-  to 64 bytes.
-* ``/start``, ``/help``; ``/giaithich THUẬT NGỮ`` (glossary, if
-  ``corpus.glossary`` is installed); ``/soan ĐƠN VỊ NĂM`` (plan draft as
-  .docx, if ``assistant.draft`` is installed); ``/moi`` forgets the history.
+  ``assistant.memory`` under an 8-character id because Telegram limits
+  callback data to 64 bytes.
+* ``/start``, ``/help``; ``/giaithich THUẬT NGỮ`` (glossary of the indexed
+  documents, with source buttons); ``/soan ĐƠN VỊ NĂM`` (plan draft as
+  .docx); ``/moi`` forgets the history.
 * Replies longer than 4096 characters are split at paragraph boundaries
   (``bot.telegram_split``).
 * ``settings.telegram_allowed_chats`` (comma-separated chat ids) limits who
@@ -41,10 +41,13 @@ from telegram.ext import (
     filters,
 )
 
+from assistant.drafting.render_docx import docx_bytes
+from assistant.intents import answer_glossary
+from assistant.memory import ConversationMemory, ask_in_conversation, chat_key
+from assistant.service import CCHCService
 from assistant.settings import Settings
-from bot import drafting
+from bot.drafting import draft_filename, draft_for_service
 from bot.formatting import format_answer, format_passage
-from bot.memory import ConversationMemory
 from bot.telegram_split import TELEGRAM_LIMIT, split_message
 
 log = logging.getLogger(__name__)
@@ -89,7 +92,7 @@ def parse_draft_args(text: str) -> tuple[str, int] | None:
 class CCHCBot:
     """Handlers bound to one service, settings and memory."""
 
-    def __init__(self, service, settings: Settings, memory: ConversationMemory):
+    def __init__(self, service: CCHCService, settings: Settings, memory: ConversationMemory):
         self.service = service
         self.settings = settings
         self.memory = memory
@@ -116,7 +119,7 @@ class CCHCBot:
         await update.effective_message.reply_text(HELP_TEXT)
 
     async def new_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await asyncio.to_thread(self.memory.clear, f"tg:{update.effective_chat.id}")
+        await asyncio.to_thread(self.memory.clear, chat_key("tg", update.effective_chat.id))
         await update.effective_message.reply_text("Đã bắt đầu cuộc trò chuyện mới.")
 
     async def explain(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -125,14 +128,16 @@ class CCHCBot:
             await update.effective_message.reply_text("Cú pháp: /giaithich THUẬT NGỮ (ví dụ: /giaithich một cửa liên thông)")
             return
         try:
-            text = await asyncio.to_thread(drafting.explain_term, term, self.service)
-        except drafting.FeatureMissing:
-            text = None
-            # fall back to a cited answer from the corpus
-            ans = await asyncio.to_thread(self.service.ask, f"{term} là gì?", k=self.settings.top_k)
-            await self._send_answer(update, ans.to_dict())
+            ans = await asyncio.to_thread(
+                lambda: answer_glossary(self.service.parsed_documents(), f"{term} là gì?", term))
+        except Exception:
+            log.exception("glossary lookup failed")
+            await update.effective_message.reply_text("Xin lỗi, hệ thống đang gặp lỗi khi tra thuật ngữ. Vui lòng thử lại sau.")
             return
-        await self._send_text(update, text or f"Chưa có giải thích cho thuật ngữ «{term}» trong bảng thuật ngữ.")
+        if ans is None:
+            await self._send_text(update, f"Chưa có giải thích cho thuật ngữ «{term}» trong bảng thuật ngữ.")
+            return
+        await self._send_answer(update, ans.to_dict())
 
     async def draft(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         parsed = parse_draft_args(" ".join(context.args or []))
@@ -141,16 +146,13 @@ class CCHCBot:
             return
         unit, year = parsed
         try:
-            result = await asyncio.to_thread(drafting.draft_plan, self.service, unit, year, "cchc")
-            data = await asyncio.to_thread(drafting.draft_docx, result)
-        except drafting.FeatureMissing:
-            await update.effective_message.reply_text("Chức năng soạn kế hoạch chưa được cài đặt trên máy chủ này.")
-            return
+            result = await asyncio.to_thread(draft_for_service, self.service, unit, year, "cchc")
+            data = await asyncio.to_thread(docx_bytes, result)
         except ValueError as e:
             await update.effective_message.reply_text(f"Không soạn được kế hoạch: {e}")
             return
         await update.effective_message.reply_document(
-            InputFile(data, filename=drafting.draft_filename(unit, year)),
+            InputFile(data, filename=draft_filename(unit, year)),
             caption=f"Dự thảo kế hoạch CCHC năm {year} — {unit}. Vui lòng rà soát trước khi dùng.",
         )
 
@@ -160,15 +162,13 @@ class CCHCBot:
         text = (msg.text or "").strip()
         if not text:
             return
-        key = f"tg:{update.effective_chat.id}"
-        history = await asyncio.to_thread(self.memory.history, key)
+        key = chat_key("tg", update.effective_chat.id)
         try:
-            ans = await asyncio.to_thread(self.service.ask, text, k=self.settings.top_k, history=history or None)
+            ans = await asyncio.to_thread(ask_in_conversation, self.service, self.memory, key, text, self.settings.top_k)
         except Exception:
             log.exception("ask failed")
             await msg.reply_text("Xin lỗi, hệ thống đang gặp lỗi khi trả lời. Vui lòng thử lại sau.")
             return
-        await asyncio.to_thread(self.memory.add_turn, key, text, ans.answer)
         await self._send_answer(update, ans.to_dict())
 
     async def _send_answer(self, update: Update, answer: dict) -> None:
@@ -202,7 +202,7 @@ class CCHCBot:
         log.error("telegram handler error", exc_info=context.error)
 
 
-def build_application(service, settings: Settings, memory: ConversationMemory | None = None,
+def build_application(service: CCHCService, settings: Settings, memory: ConversationMemory | None = None,
                       webhook: bool = False) -> Application:
     """An ``Application`` with every handler registered.
 
@@ -235,7 +235,7 @@ def build_application(service, settings: Settings, memory: ConversationMemory | 
     return app
 
 
-def run_polling(service, settings: Settings) -> None:
+def run_polling(service: CCHCService, settings: Settings) -> None:
     """Blocking polling loop (``cchc telegram``); Ctrl-C stops it."""
     app = build_application(service, settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -37,9 +37,10 @@ from typing import Any, Callable
 import httpx
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 
+from assistant.memory import ConversationMemory, ask_in_conversation, chat_key
+from assistant.service import CCHCService
 from assistant.settings import Settings
 from bot.formatting import format_answer, format_passage, plain
-from bot.memory import ConversationMemory
 from bot.telegram_split import split_message
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ class ZaloClient:
                 return True
             if not (self.refresh_token and self.settings.zalo_app_id):
                 return False
-            secret = getattr(self.settings, "zalo_app_secret", None) or self.settings.zalo_oa_secret or ""
+            secret = self.settings.zalo_app_secret or self.settings.zalo_oa_secret or ""
             r = self._http.post(
                 f"{self.oauth_base}/v4/oa/access_token",
                 headers={"secret_key": secret},
@@ -151,7 +152,7 @@ class ZaloClient:
 class ZaloBot:
     """Answers one user's text event: question → cited answer; "nguồn n" → passage."""
 
-    def __init__(self, get_service: Callable[[], Any], settings: Settings, memory: ConversationMemory,
+    def __init__(self, get_service: Callable[[], CCHCService], settings: Settings, memory: ConversationMemory,
                  client: ZaloClient):
         self.get_service = get_service
         self.settings = settings
@@ -171,10 +172,8 @@ class ZaloBot:
                 reply = format_passage(cit) if cit else f"Không có nguồn [{m.group(1)}] trong câu trả lời trước."
                 self.client.send_text(user_id, reply)
                 return
-            key = f"zalo:{user_id}"
-            history = self.memory.history(key)
-            ans = self.get_service().ask(text, k=self.settings.top_k, history=history or None)
-            self.memory.add_turn(key, text, ans.answer)
+            ans = ask_in_conversation(self.get_service(), self.memory, chat_key("zalo", user_id), text,
+                                      self.settings.top_k)
             d = ans.to_dict()
             reply = format_answer(d)
             if d["citations"]:
@@ -185,7 +184,7 @@ class ZaloBot:
             log.exception("Zalo reply failed for user %s", user_id)
 
 
-def zalo_router(settings: Settings, get_service: Callable[[], Any], memory: ConversationMemory,
+def zalo_router(settings: Settings, get_service: Callable[[], CCHCService], memory: ConversationMemory,
                 client: ZaloClient) -> APIRouter:
     """``POST /zalo/webhook`` (see module docstring)."""
     router = APIRouter()

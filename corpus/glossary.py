@@ -7,7 +7,7 @@ the shortest run of words before the parenthesis whose initials spell the
 abbreviation (accent-insensitive; "cải cách hành chính" → c c h c); when no
 run spells it (PAR Index, PAPI are English acronyms), the phrase back to the
 nearest clause boundary (at most 10 words) is taken. Terms the corpus uses but
-never expands come from a short curated list and are marked
+never expands come from the curated table :data:`ABBREVIATIONS` and are marked
 ``from_corpus=False``.
 """
 
@@ -23,8 +23,16 @@ _DEF_RE = re.compile(r"([^()\n]{3,160}?)\s*\(\s*([A-ZĐ][A-Za-zĐđ]*(?:[ -][A-Z
 _BOUNDARY = re.compile(r"[,;:.“”\"]|\b(?:của|về|theo|với|cho|trong|tại|đối với|là)\b", re.IGNORECASE)
 _INDEX_HEAD = re.compile(r"chi so", re.IGNORECASE)
 
-# Terms used in the corpus without an expansion in it (general CCHC vocabulary).
-CURATED: dict[str, str] = {
+#: Abbreviations of the CCHC vocabulary of the plans, with their expansion: the
+#: glossary's answer for a term the corpus uses without expanding it, and the
+#: words the drafter's near-duplicate check (``assistant.drafting.dedup``)
+#: reads in place of the abbreviation ("giải quyết TTHC" = "giải quyết thủ tục
+#: hành chính").
+ABBREVIATIONS: dict[str, str] = {
+    "CCHC": "cải cách hành chính",
+    "TTHC": "thủ tục hành chính",
+    "CBQL": "cán bộ quản lý",
+    "CNTT": "công nghệ thông tin",
     "PHHS": "phụ huynh học sinh",
     "SIPAS": "Chỉ số hài lòng về sự phục vụ hành chính (Satisfaction Index of Public Administrative Services)",
     "CBCCVC": "cán bộ, công chức, viên chức",
@@ -114,7 +122,7 @@ def explain(term: str, docs: list[ParsedDocument]) -> GlossaryEntry | None:
     gloss = build_glossary(docs)
     entry = next((e for t, e in gloss.items() if _key(t) == k), None)
     if entry is None:
-        cur = next(((t, v) for t, v in CURATED.items() if _key(t) == k), None)
+        cur = next(((t, v) for t, v in ABBREVIATIONS.items() if _key(t) == k), None)
         if cur is None:
             return None
         entry = GlossaryEntry(cur[0], cur[1], [], from_corpus=False)

@@ -23,6 +23,7 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from corpus.models import DocumentError
 from corpus.textnorm import collapse_spaces, fold, is_upper_line, nfc, normalize_whitespace
@@ -30,6 +31,7 @@ from corpus.textnorm import collapse_spaces, fold, is_upper_line, nfc, normalize
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "DEFAULT_MAX_BYTES",
+    "check_docx_archive",
     "load_text",
     "decode_bytes",
     "normalize_document_text",
@@ -368,12 +370,18 @@ def _check_text(text: str, name: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def _read_docx(path: Path) -> str:
-    name = str(path)
-    if not zipfile.is_zipfile(path):
+def check_docx_archive(source: Path | BinaryIO, name: str) -> None:
+    """Check a .docx (a file path or a binary file object) on its zip
+    directory, before anything is inflated: a zip archive holding
+    ``word/document.xml``, at most ``MAX_DOCX_UNCOMPRESSED`` bytes in all, and
+    no member over 1 MiB compressed more than ``MAX_DOCX_RATIO``:1 (zip-bomb
+    guard). Raises ``DocumentError(name, reason)``."""
+    if not zipfile.is_zipfile(source):
         raise DocumentError(name, "corrupt docx: not a zip archive")
+    if not isinstance(source, (str, Path)):
+        source.seek(0)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
@@ -392,6 +400,11 @@ def _read_docx(path: Path) -> str:
                 raise DocumentError(name, "corrupt docx: word/document.xml missing")
     except zipfile.BadZipFile as e:
         raise DocumentError(name, f"corrupt docx: {e}") from None
+
+
+def _read_docx(path: Path) -> str:
+    name = str(path)
+    check_docx_archive(path, name)
 
     try:
         import docx

@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from corpus.chunker import chunk_document
 from corpus.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, load_text, normalize_document_text
 from corpus.metadata import extract_metadata
 from corpus.models import DocumentError, ParsedDocument
+from corpus.ocr import is_ocr_damaged, repair_text
 from corpus.structure import parse_structure
 
 __all__ = [
@@ -36,18 +36,9 @@ __all__ = [
 HEADER_CHARS = 4000
 
 
-def _ocr_functions() -> tuple[Callable[[str], bool], Callable[[str], str]] | None:
-    try:
-        from corpus.ocr import is_ocr_damaged, repair_text
-    except ImportError:  # OCR repair module not available: treat text as clean
-        return None
-    return is_ocr_damaged, repair_text
-
-
 @lru_cache(maxsize=8192)
 def _repair_cached(text: str) -> str:
-    fns = _ocr_functions()
-    return fns[1](text) if fns else text
+    return repair_text(text)
 
 
 def bundled_dir() -> Path:
@@ -96,8 +87,7 @@ def parse_text(
     norm = normalize_document_text(text)
     if not norm:
         raise DocumentError(path or doc_id, "empty document: no text content")
-    fns = _ocr_functions()
-    damaged = bool(fns and fns[0](norm))
+    damaged = is_ocr_damaged(norm)
     if damaged:
         header = norm[:HEADER_CHARS]
         meta = extract_metadata(_repair_cached(header), doc_id, path)

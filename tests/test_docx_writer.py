@@ -4,14 +4,15 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
-from assistant.draft import draft_plan
+from assistant.drafting.drafter import draft_plan
+from assistant.drafting.render_docx import write_docx
 
 
 @pytest.fixture(scope="module")
 def docx_path(tmp_path_factory):
     d = draft_plan("Trường Mầm non Hương Sen", 2025, section="all")
     p = tmp_path_factory.mktemp("d") / "plan.docx"
-    d.to_docx(p)
+    write_docx(d, p)
     return p, d
 
 

@@ -4,9 +4,12 @@ import re
 
 import pytest
 
-from assistant.draft import (check_figures, check_no_invented_numbers, corpus_texts, draft_plan, load_plans,
-                             parse_draft_request)
-from assistant.year_roll import stale_year_refs
+from assistant.drafting.adapt import stale_year_refs
+from assistant.drafting.checks import check_figures, check_no_invented_numbers, corpus_texts
+from assistant.drafting.drafter import draft_plan
+from assistant.drafting.render_markdown import draft_to_markdown
+from assistant.drafting.sources import load_plans
+from assistant.intents import parse_draft_request
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def test_targets_keep_figures_and_are_marked(hs):
 def test_no_invented_numbers_in_draft(hs, parsed):
     texts = corpus_texts(parsed)
     assert check_no_invented_numbers(hs.body_text(), texts) == []
-    assert check_no_invented_numbers(hs.to_markdown(), texts) == []
+    assert check_no_invented_numbers(draft_to_markdown(hs), texts) == []
 
 
 def test_check_catches_invented_number(parsed):
@@ -66,10 +69,10 @@ def test_legal_bases_from_graph_with_year_update(hs):
     assert any("182/KH-UBND" in b.text and "cần cập nhật văn bản năm 2025" in b.text for b in upd)
     # a district plan of Quận 1 is not a căn cứ for a Gò Vấp school
     assert "175/KH-UBND" not in nums
-    # a cited decree of the corpus carries its validity note where one exists
-    for b in hs.legal_bases:
-        if b.number == "61/2018/NĐ-CP":
-            assert b.note is None or "118/2025" in b.note
+    # NĐ 61/2018, cited by the drafted items, is a căn cứ flagged as replaced by NĐ 118/2025 (validity.tsv)
+    nd61 = next(b for b in hs.legal_bases if b.number == "61/2018/NĐ-CP")
+    assert nd61.status == "replaced" and nd61.note and "118/2025/NĐ-CP" in nd61.note
+    assert "(**" + nd61.note + "**)" in draft_to_markdown(hs)
 
 
 def test_papi_draft_for_hoa_binh():

@@ -1,4 +1,4 @@
-"""Conversation memory (bot.memory) and follow-up rewriting (bot.followup)
+"""Conversation memory (assistant.memory) and follow-up rewriting (assistant.followup)
 on entities of the bundled corpus."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from bot.followup import extract_entities, rewrite_followup
-from bot.memory import ConversationMemory
+from assistant.followup import extract_entities, rewrite_followup
+from assistant.memory import ConversationMemory, ask_in_conversation, chat_key
 from tests.conftest import BEN_THANH, HUONG_SEN, ND61
 
 BEN_THANH_Q = "Kế hoạch CCHC năm 2024 của Trường Mầm non Bến Thành có những nhiệm vụ gì?"

@@ -1,18 +1,18 @@
 """Telegram bot end to end with the real python-telegram-bot library against a
-local fake Bot API server (tests/fakes/fake_telegram.py), plus message splitting."""
+local fake Bot API server (tests/fakes/fake_telegram.py; those tests start a
+server and are marked slow), plus message splitting."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.memory import ConversationMemory
 from bot.api import create_app
 from bot.formatting import format_answer, format_passage
-from bot.memory import ConversationMemory
 from bot.telegram_bot import build_application, parse_draft_args
 from bot.telegram_split import TELEGRAM_LIMIT, split_message
 from tests.conftest import BEN_THANH, ND61
@@ -87,6 +87,7 @@ async def _wait(fake, method, count=1):
     return await asyncio.to_thread(fake.wait_for, method, count, 60)
 
 
+@pytest.mark.slow
 async def test_polling_question_answer_and_source_button(small_service, fake_tg, tmp_path):
     settings = _settings(small_service, fake_tg, tmp_path)
     memory = ConversationMemory.from_settings(settings)
@@ -141,6 +142,7 @@ async def test_polling_question_answer_and_source_button(small_service, fake_tg,
         await app.shutdown()
 
 
+@pytest.mark.slow
 async def test_draft_command(small_service, fake_tg, tmp_path):
     app = build_application(small_service, _settings(small_service, fake_tg, tmp_path))
     await app.initialize()
@@ -151,19 +153,17 @@ async def test_draft_command(small_service, fake_tg, tmp_path):
         usage = (await _wait(fake_tg, "sendMessage"))[-1]["text"]
         assert usage.startswith("Cú pháp: /soan")
         fake_tg.push_update(fake_tg.text_update(CHAT, "/soan Trường Mầm non Hương Sen 2025"))
-        if importlib.util.find_spec("assistant.draft") is None:
-            msg = (await _wait(fake_tg, "sendMessage", 2))[-1]["text"]
-            assert "chưa được cài đặt" in msg
-        else:
-            doc = (await _wait(fake_tg, "sendDocument"))[-1]
-            assert doc["document"]["filename"].endswith(".docx") and doc["document"]["content"][:2] == b"PK"
-            assert "2025" in doc["caption"]
+        doc = (await _wait(fake_tg, "sendDocument"))[-1]
+        assert doc["document"]["filename"] == "ke-hoach-cchc-2025-truong-mam-non-huong-sen.docx"
+        assert doc["document"]["content"][:2] == b"PK"
+        assert "2025" in doc["caption"] and "Trường Mầm non Hương Sen" in doc["caption"]
     finally:
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
 
 
+@pytest.mark.slow
 async def test_allow_list_blocks_other_chats(small_service, fake_tg, tmp_path):
     app = build_application(small_service, _settings(small_service, fake_tg, tmp_path, telegram_allowed_chats="111, 222"))
     await app.initialize()
@@ -183,6 +183,7 @@ async def test_allow_list_blocks_other_chats(small_service, fake_tg, tmp_path):
         await app.shutdown()
 
 
+@pytest.mark.slow
 def test_webhook_route_checks_secret_and_feeds_updates(small_service, fake_tg, tmp_path):
     settings = _settings(small_service, fake_tg, tmp_path, telegram_webhook_secret="wh-secret-123")
     with TestClient(create_app(small_service, settings=settings)) as c:
@@ -190,8 +191,11 @@ def test_webhook_route_checks_secret_and_feeds_updates(small_service, fake_tg, t
         assert c.post("/telegram/webhook", json=update).status_code == 401
         assert c.post("/telegram/webhook", json=update,
                       headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code == 403
+        # a JSON body that is no Update (no update_id) is refused, never queued
         assert c.post("/telegram/webhook", json={"nonsense": 1},
-                      headers={"X-Telegram-Bot-Api-Secret-Token": "wh-secret-123"}).status_code in (200, 400)
+                      headers={"X-Telegram-Bot-Api-Secret-Token": "wh-secret-123"}).status_code == 400
+        assert c.post("/telegram/webhook", content=b"not json",
+                      headers={"X-Telegram-Bot-Api-Secret-Token": "wh-secret-123"}).status_code == 400
         assert not fake_tg.calls_to("sendMessage")
         r = c.post("/telegram/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wh-secret-123"})
         assert r.status_code == 200
@@ -199,9 +203,43 @@ def test_webhook_route_checks_secret_and_feeds_updates(small_service, fake_tg, t
         assert sent["chat_id"] == CHAT and "[1]" in sent["text"] and sent["reply_markup"]["inline_keyboard"]
 
 
+@pytest.mark.slow
 def test_webhook_without_configured_secret_is_refused(small_service, fake_tg, tmp_path):
     settings = _settings(small_service, fake_tg, tmp_path, telegram_webhook_secret=None)
     with TestClient(create_app(small_service, settings=settings)) as c:
         r = c.post("/telegram/webhook", json={"update_id": 1},
                    headers={"X-Telegram-Bot-Api-Secret-Token": "anything"})
         assert r.status_code == 403
+
+
+@pytest.mark.slow
+async def test_giaithich_explains_a_term_with_sources(small_service, fake_tg, tmp_path):
+    """/giaithich answers from the glossary of the indexed documents, with a
+    source button on the passage that defines the term (it used to raise
+    TypeError inside the handler and send nothing)."""
+    app = build_application(small_service, _settings(small_service, fake_tg, tmp_path))
+    await app.initialize()
+    await app.updater.start_polling(poll_interval=0.05, timeout=1)
+    await app.start()
+    try:
+        fake_tg.push_update(fake_tg.text_update(CHAT, "/giaithich TTHC"))
+        sent = (await _wait(fake_tg, "sendMessage"))[-1]
+        assert sent["chat_id"] == CHAT
+        assert sent["text"].startswith("TTHC: thủ tục hành chính") and "[1]" in sent["text"]
+        buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+        assert buttons and buttons[0]["text"] == "Nguồn [1]"
+        fake_tg.push_update(fake_tg.callback_update(CHAT, buttons[0]["callback_data"]))
+        passage = (await _wait(fake_tg, "sendMessage", 2))[-1]["text"]
+        assert passage.startswith("Nguồn [1]") and "TTHC" in passage
+
+        fake_tg.push_update(fake_tg.text_update(CHAT, "/giaithich XYZQ"))
+        unknown = (await _wait(fake_tg, "sendMessage", 3))[-1]["text"]
+        assert "Chưa có giải thích" in unknown and "XYZQ" in unknown
+
+        fake_tg.push_update(fake_tg.text_update(CHAT, "/giaithich"))
+        usage = (await _wait(fake_tg, "sendMessage", 4))[-1]["text"]
+        assert usage.startswith("Cú pháp: /giaithich")
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from assistant.year_roll import roll_years, stale_year_refs
+from assistant.drafting.adapt import roll_years, stale_year_refs
 
 PLANS = Path(__file__).resolve().parent.parent / "corpus" / "documents" / "plans"
 
 
 def _ben_thanh() -> str:
-    from assistant.draft_sections import reflow
+    from assistant.drafting.sections import reflow
 
     return "\n".join(reflow((PLANS / "2024-mn-ben-thanh-q1-cchc.txt").read_text(encoding="utf-8")))
 
@@ -23,7 +23,7 @@ def test_citation_date_and_trich_yeu_untouched():
 
 
 def test_plan_year_rolled_periods_kept():
-    from assistant.draft_sections import split_plan
+    from assistant.drafting.sections import split_plan
 
     items = split_plan((PLANS / "2024-mn-ben-thanh-q1-cchc.txt").read_text(encoding="utf-8"))
     item = next(it.text for it in items if it.text.startswith("Tập trung xây dựng"))

@@ -1,6 +1,7 @@
 """Zalo OA webhook end to end against a local fake Zalo API
-(tests/fakes/fake_zalo.py): signature check, background reply, duplicate
-drop, message splitting and access-token refresh."""
+(tests/fakes/fake_zalo.py; those tests start a server and are marked slow):
+signature check, background reply, duplicate drop, message splitting and
+access-token refresh."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from tests.fakes.fake_zalo import FakeZalo
 from tests.fakes.server import ServerThread
 
 APP_ID = "1234567890"
-OA_SECRET = "oa-secret-key"
+OA_SECRET = "oa-secret-key"  # verifies webhooks (X-ZEvent-Signature)
+APP_SECRET = "app-secret-key"  # refreshes the access token: a different value, so a mix-up fails
 Q = "Bộ phận Một cửa có nhiệm vụ và quyền hạn gì?"
 
 
 @pytest.fixture()
 def fake_zalo():
-    fake = FakeZalo(app_secret=OA_SECRET)
+    fake = FakeZalo(app_secret=APP_SECRET)
     with ServerThread(fake.app) as srv:
         fake.url = srv.url
         yield fake
@@ -32,7 +34,7 @@ def fake_zalo():
 
 def _settings(service, fake, tmp_path):
     return service.settings.model_copy(update={
-        "data_dir": tmp_path, "zalo_app_id": APP_ID, "zalo_oa_secret": OA_SECRET,
+        "data_dir": tmp_path, "zalo_app_id": APP_ID, "zalo_oa_secret": OA_SECRET, "zalo_app_secret": APP_SECRET,
         "zalo_access_token": "AT-1", "zalo_refresh_token": "RT-1",
         "zalo_api_base": fake.url, "zalo_oauth_base": fake.url})
 
@@ -56,6 +58,7 @@ def test_signature_rule():
     assert signature(APP_ID, raw, 1700000000000, OA_SECRET) == expected
 
 
+@pytest.mark.slow
 def test_webhook_answers_questions_and_rejects_bad_signatures(small_service, fake_zalo, tmp_path):
     with TestClient(create_app(small_service, settings=_settings(small_service, fake_zalo, tmp_path))) as c:
         raw = _event(Q, "msg-1")
@@ -96,6 +99,7 @@ def test_webhook_answers_questions_and_rejects_bad_signatures(small_service, fak
     assert time.perf_counter() - t0 < 120
 
 
+@pytest.mark.slow
 def test_expired_token_is_refreshed_once_and_saved(small_service, fake_zalo, tmp_path):
     settings = _settings(small_service, fake_zalo, tmp_path)
     fake_zalo.expire("AT-1")
@@ -105,7 +109,7 @@ def test_expired_token_is_refreshed_once_and_saved(small_service, fake_zalo, tmp
     assert len(fake_zalo.refreshes) == 1
     ref = fake_zalo.refreshes[0]
     assert ref["grant_type"] == "refresh_token" and ref["refresh_token"] == "RT-1" and ref["app_id"] == APP_ID
-    assert ref["headers"]["secret_key"] == OA_SECRET
+    assert ref["headers"]["secret_key"] == APP_SECRET  # the app secret, not the OA secret
     assert fake_zalo.messages[-1]["token"] == "AT-2" and fake_zalo.messages[-1]["message"]["text"] == "Xin chào"
     saved = json.loads((tmp_path / "zalo_tokens.json").read_text())
     assert saved == {"access_token": "AT-2", "refresh_token": "RT-2"}
@@ -113,6 +117,7 @@ def test_expired_token_is_refreshed_once_and_saved(small_service, fake_zalo, tmp
     assert ZaloClient(settings).access_token == "AT-2"
 
 
+@pytest.mark.slow
 def test_refresh_failure_raises_clear_error(small_service, fake_zalo, tmp_path):
     settings = _settings(small_service, fake_zalo, tmp_path).model_copy(update={"zalo_refresh_token": "RT-bogus"})
     fake_zalo.expire("AT-1")
@@ -123,6 +128,7 @@ def test_refresh_failure_raises_clear_error(small_service, fake_zalo, tmp_path):
     assert e.value.code == -216 and fake_zalo.messages == []
 
 
+@pytest.mark.slow
 def test_long_reply_is_split_to_2000_characters(small_service, fake_zalo, tmp_path):
     text = BEN_THANH.read_text(encoding="utf-8")[:9000]
     ZaloClient(_settings(small_service, fake_zalo, tmp_path)).send_text("u-8", "**Kế hoạch**\n\n" + text)

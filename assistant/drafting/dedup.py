@@ -24,25 +24,17 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from corpus.glossary import ABBREVIATIONS
 from corpus.textnorm import fold
 
 T = TypeVar("T")
 
 DEFAULT_THRESHOLD = 0.5
 
-# Abbreviations used interchangeably with the full term in the plans.
-ABBREVIATIONS = {
-    "tthc": "thu tuc hanh chinh",
-    "cchc": "cai cach hanh chinh",
-    "phhs": "phu huynh hoc sinh",
-    "cbccvc": "can bo cong chuc vien chuc",
-    "cbql": "can bo quan ly",
-    "ubnd": "uy ban nhan dan",
-    "pakn": "phan anh kien nghi",
-    "cntt": "cong nghe thong tin",
-}
 _NUMBERING = re.compile(r"^\s*(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[-*+•])\s*")
 _WORD = re.compile(r"[a-z0-9]+")
+# Abbreviations used interchangeably with the full term in the plans (folded words).
+_EXPANSIONS = {fold(k): " ".join(_WORD.findall(fold(v))) for k, v in ABBREVIATIONS.items()}
 
 
 def normalize(text: str, drop: Sequence[str] = ()) -> str:
@@ -52,7 +44,7 @@ def normalize(text: str, drop: Sequence[str] = ()) -> str:
     for d in drop:
         if d:
             t = t.replace(fold(d), " ")
-    words = [ABBREVIATIONS.get(w, w) for w in _WORD.findall(t)]
+    words = [_EXPANSIONS.get(w, w) for w in _WORD.findall(t)]
     return " ".join(words)
 
 

@@ -21,8 +21,6 @@ previous question (itself rewritten first, so chains of follow-ups work) and,
 for a document reference, from the previous answer when the question had
 none. No model, no randomness: the same input always gives the same output.
 
-This module imports nothing from the rest of ``bot`` so the assistant can
-import it without pulling in web frameworks.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Roll a plan's year references forward (năm 2024 → năm 2025) without touching citations.
+"""Adapt an item of a source plan to the draft's unit, district and year.
+
+:func:`adapt_text` substitutes the unit name and the district (outside
+citations) and rolls the year references (:func:`roll_years`).
+
+Year rolling (năm 2024 → năm 2025) without touching citations:
 
 A kế hoạch for year *S* copied into a draft for year *T* must say *T* where it
 speaks of its own plan year, and *T − 1* where it speaks of the year before
@@ -24,7 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CONFIRM = "[cần xác nhận]"
+from assistant.drafting.models import CONFIRM, Plan
+from assistant.drafting.sources import UNIT_RE, district_core, same_district
 
 # Số hiệu: "04/KH-UBND", "60/2021/NĐ-CP", "98/2023/QH15", "124-KH/TU", "05-CTr/QU", "41/2011/QĐ-UBND".
 SO_HIEU_RE = re.compile(
@@ -174,3 +180,47 @@ def stale_year_refs(text: str, target_year: int) -> list[str]:
         if y < target_year - 1 or "kế hoạch" in before or "chỉ tiêu" in before:
             out.append(text[max(0, m.start() - 40) : m.end()])
     return out
+
+
+# ---------------------------------------------------------------- unit and district
+def _title_case_like(src: str, target: str) -> str:
+    return target[:1].lower() + target[1:] if src[:1].islower() else target[:1].upper() + target[1:]
+
+
+def _replace_outside(text: str, pattern: re.Pattern[str], repl, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        out.append(text[last : m.start()])
+        out.append(repl(m))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def adapt_text(text: str, plan: Plan, unit: str, year: int, district: str | None) -> tuple[str, list[str]]:
+    """Adapt one item of ``plan`` to the target: unit name, district (outside
+    citations), years (:func:`roll_years`). Returns ``(text, flags)``, the
+    flags being notes for the clerk (a cited văn bản of another district or
+    of the source year)."""
+    flags: list[str] = []
+    names = {plan.unit} if plan.unit else set()
+    names |= {m.group(0) for m in UNIT_RE.finditer(text)}
+    for n in sorted(filter(None, names), key=len, reverse=True):
+        pat = re.compile(re.escape(n), re.IGNORECASE)
+        text = _replace_outside(text, pat, lambda m: _title_case_like(m.group(0), unit), citation_spans(text))
+    if district and plan.district and not same_district(plan.district, district):
+        core = district_core(plan.district)
+        pat = re.compile(r"\b([Qq]uận|[Hh]uyện|QUẬN)\s+" + re.escape(core) + r"(?![\wÀ-ỹ])")
+        spans = citation_spans(text)
+        cited_other = any(pat.search(text[s:e]) for s, e in spans)
+        text = _replace_outside(text, pat, lambda m: _title_case_like(m.group(0), district), spans)
+        if cited_other:
+            flags.append(f"văn bản của {plan.district} được trích dẫn: cần đối chiếu văn bản tương ứng của {district}")
+    if plan.year and plan.year != year:
+        r = roll_years(text, plan.year, year)
+        text = r.text
+        if r.kept:
+            flags.append(f"văn bản năm {plan.year} được trích dẫn: cần cập nhật văn bản năm {year}")
+    return text, flags

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.dedup import fold
-from assistant.year_roll import SO_HIEU_RE
+from assistant.drafting.adapt import SO_HIEU_RE
+from corpus.textnorm import fold
 
 # (key, title) in document order. "nv1".."nv8" are the 8 areas of III.
 AREAS: list[tuple[str, str]] = [

@@ -1,18 +1,15 @@
-"""Write a :class:`assistant.draft.Draft` as Markdown: same skeleton as the DOCX,
+"""Write a :class:`assistant.drafting.models.Draft` as Markdown: same skeleton as the DOCX,
 each item followed by a superscript-style ``[n]`` that indexes the "Nguồn"
 list at the end (doc_id, số hiệu, mục), clerk notes in block quotes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from assistant.draft import Draft
+from assistant.drafting.models import Draft
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII"]
 
 
-def draft_to_markdown(draft: "Draft") -> str:
+def draft_to_markdown(draft: Draft) -> str:
     """Markdown text of ``draft`` (UTF-8 str)."""
     out = [
         f"**{draft.parent_agency.upper()}**  ",

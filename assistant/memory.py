@@ -1,5 +1,6 @@
 """Conversation memory for every channel, in one SQLite file under
-``settings.data_dir`` (``conversations.sqlite3``).
+``settings.data_dir`` (``conversations.sqlite3``), and the memory policy
+every channel follows (:func:`ask_in_conversation`).
 
 * Turns: per chat key (``"tg:<chat id>"``, ``"zalo:<user id>"``,
   ``"web:<session id>"``) the last ``max_turns`` ``(question, answer)`` pairs,
@@ -8,6 +9,11 @@
   so a Telegram inline button can carry ``src:<id>:<n>`` (Telegram limits
   callback data to 64 bytes) instead of the passage itself.
 * Seen message ids (Zalo ``msg_id``) to drop webhook re-deliveries.
+
+Policy: a chat's last ``settings.history_turns`` turns go with each
+question (the answerer rewrites a follow-up from them, ``assistant.followup``)
+and the new turn is stored after the answer; a chat without a key (a web
+request without ``session_id``) has no memory.
 
 Each call opens its own connection, so one ``ConversationMemory`` may be used
 from several threads; writes are serialised by SQLite.
@@ -23,6 +29,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+
+from assistant.protocols import Asker
+from assistant.types import Answer
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -140,3 +149,22 @@ class ConversationMemory:
         with self._lock, self._conn() as c:
             cur = c.execute("INSERT OR IGNORE INTO seen_messages(msg_id, ts) VALUES (?,?)", (msg_id, time.time()))
             return cur.rowcount == 1
+
+
+def chat_key(channel: str, chat_id: object) -> str:
+    """Memory key of one chat: ``chat_key("tg", 5551234)`` → ``"tg:5551234"``
+    (channels: ``tg``, ``zalo``, ``web``)."""
+    return f"{channel}:{chat_id}"
+
+
+def ask_in_conversation(asker: Asker, memory: ConversationMemory, key: str | None, question: str,
+                        k: int = 5) -> Answer:
+    """Answer ``question`` within the chat ``key`` (see the module's policy):
+    its history goes with the question and the new turn is stored. ``key``
+    None: a question without memory. Exceptions of ``asker.ask`` propagate
+    (nothing is stored then)."""
+    history = memory.history(key) if key else []
+    answer = asker.ask(question, k=k, history=history or None)
+    if key:
+        memory.add_turn(key, question, answer.answer)
+    return answer

@@ -1,4 +1,4 @@
-"""Write a :class:`assistant.draft.Draft` as DOCX in the thể thức of Nghị định 30/2020/NĐ-CP.
+"""Write a :class:`assistant.drafting.models.Draft` as DOCX in the thể thức of Nghị định 30/2020/NĐ-CP.
 
 Rules applied (Nghị định 30/2020/NĐ-CP, Phụ lục I "Thể thức, kỹ thuật trình
 bày văn bản hành chính"):
@@ -23,8 +23,9 @@ mục); the comments are not printed.
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -34,10 +35,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from assistant.year_roll import CONFIRM
-
-if TYPE_CHECKING:
-    from assistant.draft import Draft
+from assistant.drafting.models import CONFIRM, Draft
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -106,8 +104,6 @@ def _cell_par(cell, first: bool):
 
 def _text_with_marks(p, text: str, size: float = BODY_PT):
     """Add ``text`` to paragraph ``p``, highlighting "[cần …]" marks in yellow; returns the runs."""
-    import re
-
     runs = []
     for part in re.split(r"(\[cần [^\]]*\])", text):
         if not part:
@@ -120,10 +116,24 @@ def _text_with_marks(p, text: str, size: float = BODY_PT):
     return runs
 
 
-def write_docx(draft: "Draft", path: str | Path) -> Path:
+def write_docx(draft: Draft, path: str | Path) -> Path:
     """Write ``draft`` to ``path`` (``.docx``); returns the path. Raises
     ``OSError`` if the file cannot be written."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_document(draft).save(str(path))
+    return path
+
+
+def docx_bytes(draft: Draft) -> bytes:
+    """The DOCX file of ``draft`` as bytes (for an HTTP download or a chat attachment)."""
+    buf = io.BytesIO()
+    build_document(draft).save(buf)
+    return buf.getvalue()
+
+
+def build_document(draft: Draft):
+    """The ``docx.Document`` of ``draft`` (see module docstring for the layout rules)."""
     doc = Document()
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
@@ -235,6 +245,4 @@ def write_docx(draft: "Draft", path: str | Path) -> Path:
     p = right.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(p.add_run("[Họ và tên người ký]"), 14, italic=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return doc

@@ -30,7 +30,9 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="In JSON"),
     ) -> None:
         """Soạn dự thảo kế hoạch năm sau từ các kế hoạch trong kho văn bản."""
-        from assistant.draft import draft_plan
+        from assistant.drafting.drafter import draft_plan
+        from assistant.drafting.render_docx import write_docx
+        from assistant.drafting.render_markdown import draft_to_markdown
         from assistant.settings import get_settings
 
         try:
@@ -40,13 +42,13 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         if out is not None:
             if out.suffix.lower() == ".docx":
-                d.to_docx(out)
+                write_docx(d, out)
             else:
-                out.write_text(d.to_markdown(), encoding="utf-8")
+                out.write_text(draft_to_markdown(d), encoding="utf-8")
             typer.echo(f"Đã ghi {out}", err=True)
         if as_json:
             typer.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
         elif out is None:
-            typer.echo(d.to_markdown())
+            typer.echo(draft_to_markdown(d))
         for n in d.notes:
             typer.echo(f"Lưu ý: {n}", err=True)

@@ -1,0 +1,57 @@
+"""The small interfaces the answerer, the intent router and the
+conversation memory depend on.
+
+``CCHCService`` satisfies :class:`DocumentSource`, :class:`KnowledgeGraph`
+(both cached per store generation) and :class:`Asker`, and hands its
+``index.hybrid.HybridIndex`` over as the :class:`Retriever`; tests pass
+anything with the same methods.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from assistant.types import Answer
+from corpus.citations import CitationGraph
+from corpus.models import ParsedDocument
+from index.types import Hit
+
+
+class Retriever(Protocol):
+    """Ranked passages for a query, and what the ranking needs to judge confidence."""
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        """Top-``k`` hits, best first (``index.hybrid.HybridIndex.search``)."""
+        ...
+
+    def missing_entities(self, query: str) -> list[str]:
+        """Names and số hiệu of ``query`` that no indexed chunk contains (folded)."""
+        ...
+
+    def term_idf(self, term: str) -> float:
+        """idf of a folded query term (maximal for a term the corpus never uses)."""
+        ...
+
+
+class DocumentSource(Protocol):
+    """The indexed documents with their metadata and chunks."""
+
+    def parsed_documents(self) -> list[ParsedDocument]:
+        """Every indexed document, ``ParsedDocument`` with ``meta`` and ``chunks``."""
+        ...
+
+
+class KnowledgeGraph(Protocol):
+    """The legal citation graph of the indexed documents."""
+
+    def citation_graph(self) -> CitationGraph:
+        """Which document cites which (``corpus.citations.build_graph``)."""
+        ...
+
+
+class Asker(Protocol):
+    """Something that answers a question given the conversation so far."""
+
+    def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
+        """Cited answer (``CCHCService.ask``); ``history``: ``(question, answer)`` turns, oldest first."""
+        ...

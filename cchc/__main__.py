@@ -1,0 +1,5 @@
+"""``python -m cchc …`` — the ``cchc`` command line."""
+
+from cchc.cli import main
+
+main()
