@@ -107,24 +107,13 @@ def render_report(result: dict, baselines: dict | None, command: str, settings_i
 
 
 def _settings_info(service) -> dict:
-    s = getattr(service, "settings", None)
-    info = {"embedder": None}
-    try:
-        from evals.harness import embedder_name
+    """The settings a report names: embedder, fusion, thresholds, LLM on/off, chunk count."""
+    from evals.harness import embedder_name
 
-        info["embedder"] = embedder_name(service)
-    except Exception:  # pragma: no cover
-        pass
-    for key in ("fusion", "rrf_k", "candidates", "top_k", "abstain_threshold"):
-        if s is not None and hasattr(s, key):
-            info[key] = getattr(s, key)
-    if s is not None:
-        info["llm"] = "on" if getattr(s, "llm_base_url", None) else "off (extractive)"
-    try:
-        info["chunks"] = service.index.count_chunks()
-    except Exception:
-        pass
-    return info
+    s = service.settings
+    return {"embedder": embedder_name(service), "fusion": s.fusion, "rrf_k": s.rrf_k, "candidates": s.candidates,
+            "top_k": s.top_k, "abstain_threshold": s.abstain_threshold,
+            "llm": "on" if s.llm_base_url else "off (extractive)", "chunks": service.index.count_chunks()}
 
 
 def register(app: typer.Typer) -> None:

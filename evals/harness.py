@@ -32,6 +32,7 @@ from typing import Any
 from assistant.followup import rewrite_followup
 from assistant.service import CCHCService
 from evals.dataset import EvalItem, load_dataset
+from index.embeddings import embedder_id
 from evals.metrics import (
     aggregate,
     answer_correct,
@@ -164,16 +165,13 @@ def _service_from_settings() -> CCHCService:
     return svc
 
 
-def embedder_name(service) -> str:
-    try:
-        from index.embeddings import embedder_id
-
-        return embedder_id(service.embeddings)
-    except Exception:  # pragma: no cover - informational only
-        return type(getattr(service, "embeddings", None)).__name__
+def embedder_name(service: CCHCService) -> str:
+    """The embedding space of the service's index (``index.embeddings.embedder_id``)."""
+    return embedder_id(service.embeddings)
 
 
-def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retrieval", service=None, k: int = 10,
+def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retrieval",
+             service: CCHCService | None = None, k: int = 10,
              answer_k: int | None = None) -> dict:
     """Evaluate the service on a dataset.
 
@@ -195,7 +193,7 @@ def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retri
     if service is None:
         service = _service_from_settings()
     if answer_k is None:
-        answer_k = int(getattr(getattr(service, "settings", None), "top_k", 5) or 5)
+        answer_k = service.settings.top_k
     from collections import Counter
 
     paths = [dataset_path] if isinstance(dataset_path, (str, Path)) else list(dataset_path)

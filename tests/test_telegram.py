@@ -5,6 +5,7 @@ server and are marked slow), plus message splitting."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 
 import pytest
@@ -83,6 +84,20 @@ def _settings(service, fake, tmp_path, **extra):
         "telegram_token": fake.token, "telegram_base_url": fake.base_url, "data_dir": tmp_path, **extra})
 
 
+@contextlib.asynccontextmanager
+async def _polling(app):
+    """Run ``app`` in polling mode against the fake Bot API for the block."""
+    await app.initialize()
+    await app.updater.start_polling(poll_interval=0.05, timeout=1)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
 async def _wait(fake, method, count=1):
     return await asyncio.to_thread(fake.wait_for, method, count, 60)
 
@@ -91,11 +106,7 @@ async def _wait(fake, method, count=1):
 async def test_polling_question_answer_and_source_button(small_service, fake_tg, tmp_path):
     settings = _settings(small_service, fake_tg, tmp_path)
     memory = ConversationMemory.from_settings(settings)
-    app = build_application(small_service, settings, memory)
-    await app.initialize()
-    await app.updater.start_polling(poll_interval=0.05, timeout=1)
-    await app.start()
-    try:
+    async with _polling(build_application(small_service, settings, memory)):
         assert fake_tg.calls_to("getMe") and fake_tg.calls_to("deleteWebhook")
         fake_tg.push_update(fake_tg.text_update(CHAT, Q))
         sent = (await _wait(fake_tg, "sendMessage"))[-1]
@@ -136,19 +147,11 @@ async def test_polling_question_answer_and_source_button(small_service, fake_tg,
         fake_tg.push_update(fake_tg.text_update(CHAT, "văn bản đó có hiệu lực từ khi nào?"))
         follow = (await _wait(fake_tg, "sendMessage", 4))[-1]["text"]
         assert "61/2018/NĐ-CP" in follow
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 @pytest.mark.slow
 async def test_draft_command(small_service, fake_tg, tmp_path):
-    app = build_application(small_service, _settings(small_service, fake_tg, tmp_path))
-    await app.initialize()
-    await app.updater.start_polling(poll_interval=0.05, timeout=1)
-    await app.start()
-    try:
+    async with _polling(build_application(small_service, _settings(small_service, fake_tg, tmp_path))):
         fake_tg.push_update(fake_tg.text_update(CHAT, "/soan"))
         usage = (await _wait(fake_tg, "sendMessage"))[-1]["text"]
         assert usage.startswith("Cú pháp: /soan")
@@ -157,19 +160,11 @@ async def test_draft_command(small_service, fake_tg, tmp_path):
         assert doc["document"]["filename"] == "ke-hoach-cchc-2025-truong-mam-non-huong-sen.docx"
         assert doc["document"]["content"][:2] == b"PK"
         assert "2025" in doc["caption"] and "Trường Mầm non Hương Sen" in doc["caption"]
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 @pytest.mark.slow
 async def test_allow_list_blocks_other_chats(small_service, fake_tg, tmp_path):
-    app = build_application(small_service, _settings(small_service, fake_tg, tmp_path, telegram_allowed_chats="111, 222"))
-    await app.initialize()
-    await app.updater.start_polling(poll_interval=0.05, timeout=1)
-    await app.start()
-    try:
+    async with _polling(build_application(small_service, _settings(small_service, fake_tg, tmp_path, telegram_allowed_chats="111, 222"))):
         fake_tg.push_update(fake_tg.text_update(CHAT, Q))
         sent = (await _wait(fake_tg, "sendMessage"))[-1]
         assert "không được mở" in sent["text"] or "chưa được mở" in sent["text"]
@@ -177,10 +172,6 @@ async def test_allow_list_blocks_other_chats(small_service, fake_tg, tmp_path):
         fake_tg.push_update(fake_tg.text_update(222, Q))
         ok = (await _wait(fake_tg, "sendMessage", 2))[-1]
         assert ok["chat_id"] == 222 and "[1]" in ok["text"]
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 @pytest.mark.slow
@@ -217,11 +208,7 @@ async def test_giaithich_explains_a_term_with_sources(small_service, fake_tg, tm
     """/giaithich answers from the glossary of the indexed documents, with a
     source button on the passage that defines the term (it used to raise
     TypeError inside the handler and send nothing)."""
-    app = build_application(small_service, _settings(small_service, fake_tg, tmp_path))
-    await app.initialize()
-    await app.updater.start_polling(poll_interval=0.05, timeout=1)
-    await app.start()
-    try:
+    async with _polling(build_application(small_service, _settings(small_service, fake_tg, tmp_path))):
         fake_tg.push_update(fake_tg.text_update(CHAT, "/giaithich TTHC"))
         sent = (await _wait(fake_tg, "sendMessage"))[-1]
         assert sent["chat_id"] == CHAT
@@ -239,7 +226,3 @@ async def test_giaithich_explains_a_term_with_sources(small_service, fake_tg, tm
         fake_tg.push_update(fake_tg.text_update(CHAT, "/giaithich"))
         usage = (await _wait(fake_tg, "sendMessage", 4))[-1]["text"]
         assert usage.startswith("Cú pháp: /giaithich")
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
