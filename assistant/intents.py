@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
 
 from assistant.drafting.drafter import draft_plan
 from assistant.drafting.models import DraftRequest
@@ -25,6 +24,7 @@ from assistant.drafting.render_markdown import draft_to_markdown
 from assistant.drafting.sections import resolve_section
 from assistant.drafting.sources import UNIT_RE, draft_documents
 from assistant.protocols import DocumentSource, KnowledgeGraph
+from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from corpus.citations import CitationGraph, resolve_reference
 from corpus.glossary import explain
@@ -240,7 +240,7 @@ def parse_draft_request(text: str) -> DraftRequest | None:
                         district=dm.group(0) if dm else None)
 
 
-def answer_draft(docs: list[ParsedDocument], question: str, settings: Any = None) -> Answer | None:
+def answer_draft(docs: list[ParsedDocument], question: str, settings: Settings | None = None) -> Answer | None:
     """A chat request to draft a plan (section), answered with the Markdown
     draft; drafted from ``docs`` when they hold a kế hoạch
     (:func:`assistant.drafting.sources.draft_documents`). None when the
@@ -258,7 +258,7 @@ class IntentRouter:
     ``documents`` and their citation ``graph``; ``settings`` reach the
     drafter (LLM smoothing)."""
 
-    def __init__(self, documents: DocumentSource, graph: KnowledgeGraph, settings: Any = None):
+    def __init__(self, documents: DocumentSource, graph: KnowledgeGraph, settings: Settings | None = None):
         self.documents = documents
         self.graph = graph
         self.settings = settings

@@ -56,3 +56,14 @@ def test_ask_on_empty_data_dir_ingests_the_bundled_corpus_first(cli_env):
     assert r.exit_code == 0, r.output
     assert "nạp bộ tài liệu kèm theo" in r.stderr
     assert json.loads(r.stdout)["hits"][0]["doc_id"] == "2024-mn-ben-thanh-q1-cchc"
+
+
+def test_the_program_has_every_layers_commands(cli_env):
+    """``cchc`` (cchc.cli) = the assistant's commands + serve/telegram (bot) + eval (evals)."""
+    from cchc.cli import app as program
+
+    names = {c.name or c.callback.__name__ for c in program.registered_commands}
+    assert {"ingest", "ask", "search", "documents", "citations", "explain", "draft", "serve", "telegram",
+            "eval"} <= names
+    r = cli_env.invoke(program, ["draft", "--unit", "", "--year", "2025"])
+    assert r.exit_code == 2 and "Lỗi" in r.stderr

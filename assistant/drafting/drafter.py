@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from assistant.drafting.adapt import adapt_text
 from assistant.drafting.checks import final_checks
@@ -35,6 +34,7 @@ from assistant.drafting.models import (CONFIRM, KIND_TITLES, KINDS, Draft, Draft
 from assistant.drafting.sections import SKELETON, PlanItem, resolve_section, split_plan
 from assistant.drafting.smoothing import smooth_with_llm
 from assistant.drafting.sources import attested, clean_vocabulary, district_core, load_plans, same_district
+from assistant.settings import Settings
 from corpus.models import ParsedDocument
 from corpus.textnorm import fold
 
@@ -69,7 +69,7 @@ def _place(district: str | None) -> str:
 
 
 def draft_plan(unit: str, year: int, district: str | None = None, kind: str = "cchc", section: str = "all",
-               docs: Iterable[ParsedDocument] | None = None, settings: Any = None) -> Draft:
+               docs: Iterable[ParsedDocument] | None = None, settings: Settings | None = None) -> Draft:
     """Draft the kế hoạch of ``unit`` for ``year``.
 
     ``kind``: ``"cchc"`` | ``"tthc"`` | ``"par-index"`` | ``"papi"`` (plans

@@ -10,18 +10,17 @@ and a note says why.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from assistant.drafting.checks import check_figures, check_no_invented_numbers
 from assistant.drafting.models import Draft
+from assistant.settings import Settings
 
 
-def smooth_with_llm(draft: Draft, settings: Any) -> None:
+def smooth_with_llm(draft: Draft, settings: Settings) -> None:
     """Ask the LLM to smooth each section's wording, in place; sets
     ``draft.mode = "llm"`` when at least one section was rewritten. Client and
-    server errors are caught and noted (never raised). ``settings``: an object
-    with ``llm_base_url``, ``llm_model``, ``llm_api_key``, ``llm_timeout_s``,
-    ``llm_max_tokens`` (``assistant.settings.Settings``)."""
+    server errors are caught and noted (never raised); ``settings.llm_*``
+    name the server and model."""
     from langchain_openai import ChatOpenAI  # imported here: slow to import, only needed with an LLM
 
     try:
