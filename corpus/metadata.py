@@ -11,10 +11,12 @@ line(s) below it.  Legal texts from the Bộ pháp điển in this corpus instea
 carry a title line ``NGHỊ ĐỊNH số 60/2021/NĐ-CP ngày 21/6/2021 của Chính phủ
 … (hiệu lực 15/8/2021)`` after a ``SOURCE:`` line.
 
-All patterns run on :func:`corpus.textnorm.fold` of the text (lowercase, no
+All patterns run on :func:`corpus.legal_refs.fold` of the text (lowercase, no
 diacritics; same length as the text), so they also match OCR output that lost
-its diacritics (``"$6:5b /KKH-MNTH"``, ``"ngay 27 thdang 5 nam 2024"``); values
-are then cut out of the original text at the same offsets.
+its diacritics (``"S6: 32/KH-HB"``, ``"ngay 27 thdang 5 nam 2024"``); values
+are then cut out of the original text at the same offsets.  The số hiệu
+grammar, its canonical form and the loại văn bản names are those of
+:mod:`corpus.legal_refs`.
 """
 
 from __future__ import annotations
@@ -23,57 +25,23 @@ import re
 from collections import Counter
 from datetime import date as _date
 
+from corpus.legal_refs import LEGAL_DOC_TYPES, NUMBER_RE, canonical_number, doc_type_from_name, fold
 from corpus.models import DocumentMeta
-from corpus.textnorm import fold
 
 __all__ = [
     "extract_metadata",
-    "canonical_number",
     "parse_vn_date",
     "short_title",
     "LEGAL_DOC_TYPES",
 ]
 
-#: folded name → canonical loại văn bản
-_DOC_TYPES: dict[str, str] = {
-    "ke hoach": "Kế hoạch",
-    "nghi dinh": "Nghị định",
-    "thong tu lien tich": "Thông tư liên tịch",
-    "thong tu": "Thông tư",
-    "quyet dinh": "Quyết định",
-    "nghi quyet": "Nghị quyết",
-    "chi thi": "Chỉ thị",
-    "cong van": "Công văn",
-    "bao cao": "Báo cáo",
-    "thong bao": "Thông báo",
-    "to trinh": "Tờ trình",
-    "chuong trinh": "Chương trình",
-    "huong dan": "Hướng dẫn",
-    "luat": "Luật",
-    "phap lenh": "Pháp lệnh",
-    "de an": "Đề án",
-    "quy che": "Quy chế",
-}
-#: loại văn bản that are legal documents (văn bản quy phạm pháp luật and the like)
-LEGAL_DOC_TYPES = frozenset(
-    {"Luật", "Pháp lệnh", "Nghị định", "Thông tư", "Thông tư liên tịch", "Nghị quyết", "Quyết định", "Chỉ thị"}
-)
-#: abbreviations in a số hiệu → canonical spelling (Đ restored)
-_CODE_FIX = {"ND": "NĐ", "QD": "QĐ", "PGDDT": "PGDĐT", "SGDDT": "SGDĐT", "BGDDT": "BGDĐT", "HDND": "HĐND"}
-_KNOWN_TYPE_CODES = {"KH", "QĐ", "NĐ", "TT", "CV", "BC", "TB", "CT", "NQ", "TTr", "HD", "CTr", "ĐA", "QC", "UBND"}
-
 # ---------------------------------------------------------------- patterns (on folded text)
-_TYPE_LINE = re.compile(
-    r"^\s*(k\w{0,2}e\s*hoach|nghi dinh|thong tu(?: lien tich)?|quyet dinh|nghi quyet|chi thi|cong van|"
-    r"bao cao|thong bao|to trinh|chuong trinh|huong dan|luat|phap lenh|de an|quy che)\s*$"
-)
 _LEGAL_TITLE = re.compile(
     r"^(nghi dinh|thong tu(?: lien tich)?|quyet dinh|nghi quyet|luat|phap lenh|chi thi)\s+so\s+(\S+)"
     r"(?:\s+ngay\s+(\d{1,2})/(\d{1,2})/(\d{4}))?(?:\s+cua\s+)?"
 )
-_NUMBER_LINE = re.compile(
-    r"(?:^|\s)(?:so|s[o0-9]|\$[o0-9])\s*[:;.]\s*([0-9a-z]{1,5})\s*/\s*([0-9a-z]{1,6}(?:\s*[-/]\s*[0-9a-z]{1,10}){0,3})",
-)
+# the "Số:" label of the số hiệu line; OCR reads "Số" as "S6", "$6", "Sb" …
+_NUMBER_LABEL = re.compile(r"(?:^|\s)(?:so|s[o0-9b]|\$[o0-9b])\s*[:;.]\s*")
 _DATELINE = re.compile(r",\s*ng\w{0,3}\s+(\d{1,2})\s+th\w{0,4}\s+(\d{1,2})\s+n\w{0,3}\s+(\d{4})")
 _DATE_WORDS = re.compile(r"ng\w{0,3}\s+(\d{1,2})\s+th\w{0,4}\s+(\d{1,2})\s+n\w{0,3}\s+(\d{4})")
 _DATE_SLASH = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
@@ -109,37 +77,6 @@ def parse_vn_date(day: str | int, month: str | int, year: str | int) -> str | No
         return _date(int(year), int(month), int(day)).isoformat()
     except (TypeError, ValueError):
         return None
-
-
-def canonical_number(number: str) -> str:
-    """Canonical số hiệu: spaces removed, ``ND``→``NĐ``, ``QD``→``QĐ`` ….
-
-    ``"60/2021/ND-CP"`` → ``"60/2021/NĐ-CP"``; ``"32 / KH-HB"`` → ``"32/KH-HB"``;
-    OCR doubling of the type code (``"5b/KKH-MNTH"``) is repaired to ``"56/KH-MNTH"``
-    (``b``/``o``/``l`` read for ``6``/``0``/``1`` in the numeric part).
-    Mixed-case unit codes (``MNHgS``) are kept as written.
-    """
-    s = re.sub(r"\s+", "", number).strip(".,;:")
-    parts = re.split(r"([/-])", s)
-    out: list[str] = []
-    for i, p in enumerate(parts):
-        if p in "/-":
-            out.append(p)
-            continue
-        if i == 0:  # numeric part: OCR confusions
-            p = p.translate(str.maketrans({"b": "6", "o": "0", "O": "0", "l": "1", "I": "1", "S": "5"}))
-        up = p.upper()
-        if up in _CODE_FIX:
-            p = _CODE_FIX[up]
-        elif p.isupper() or p.isdigit():
-            p = up
-        out.append(p)
-    # "KKH" → "KH" when the doubled form is no known code
-    for j, p in enumerate(out):
-        if j >= 2 and out[j - 1] == "/" and p not in _KNOWN_TYPE_CODES and p[1:] in _KNOWN_TYPE_CODES and p[0] == p[1]:
-            out[j] = p[1:]
-            break
-    return "".join(out)
 
 
 def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
@@ -230,7 +167,7 @@ def _capitalise_first(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
 
-def extract_metadata(text: str, doc_id: str, path: str = "") -> DocumentMeta:
+def extract_metadata(text: str, doc_id: str, path: str = "", ocr: bool | None = None) -> DocumentMeta:
     """Read the metadata of one văn bản from its normalised text.
 
     ``text`` is the output of :func:`corpus.loaders.normalize_document_text`
@@ -239,8 +176,15 @@ def extract_metadata(text: str, doc_id: str, path: str = "") -> DocumentMeta:
     Thông tư, … and ``"plan"`` otherwise; fields that cannot be read are
     ``None`` (e.g. ``number`` of a plan without a ``Số:`` line).  Never raises
     on odd text.  ``content_hash`` and ``ocr_damaged`` are left for the
-    pipeline to set.
+    pipeline to set.  ``ocr``: the text is (repaired) OCR output, so OCR
+    look-alikes in the số hiệu are repaired (:func:`corpus.legal_refs.canonical_number`
+    with ``ocr=True``); ``None`` decides with :func:`corpus.ocr.is_ocr_damaged`
+    on the first 4,000 characters (where the header is).
     """
+    if ocr is None:
+        from corpus.ocr import is_ocr_damaged
+
+        ocr = is_ocr_damaged(text[:4000])
     meta = DocumentMeta(doc_id=doc_id, path=path)
     ftext = fold(text)
     lines = _lines_with_offsets(text)
@@ -253,8 +197,8 @@ def extract_metadata(text: str, doc_id: str, path: str = "") -> DocumentMeta:
             continue
         m = _LEGAL_TITLE.match(fline)
         if m and meta.number is None:
-            meta.doc_type = _DOC_TYPES.get(m.group(1), m.group(1).title())
-            meta.number = canonical_number(line[m.start(2) : m.end(2)])
+            meta.doc_type = doc_type_from_name(m.group(1)) or m.group(1).title()
+            meta.number = canonical_number(line[m.start(2) : m.end(2)], ocr=ocr)
             if m.group(3):
                 meta.date = parse_vn_date(m.group(3), m.group(4), m.group(5))
             rest_f = fline[m.end() :]
@@ -276,20 +220,20 @@ def extract_metadata(text: str, doc_id: str, path: str = "") -> DocumentMeta:
     type_idx = None
     if meta.doc_type is None:
         for i, (off, fline) in enumerate(flines[:60]):
-            m = _TYPE_LINE.match(fline)
-            if m:
-                key = re.sub(r"^k\w{0,2}e\s*hoach$", "ke hoach", m.group(1))
-                meta.doc_type = _DOC_TYPES.get(key)
+            dtype = doc_type_from_name(fline) if len(fline.strip()) <= 30 else None
+            if dtype:
+                meta.doc_type = dtype
                 type_idx = i
                 header_end = off
                 break
     head_f = ftext[: min(header_end, 2000)] if type_idx is not None else ftext[:800]
 
     if meta.number is None:
-        m = _NUMBER_LINE.search(head_f)
-        if m:
-            raw = text[m.start(1) : m.end(2)]
-            meta.number = canonical_number(raw)
+        for lm in _NUMBER_LABEL.finditer(head_f):
+            m = NUMBER_RE.match(text, lm.end())
+            if m:
+                meta.number = canonical_number(m.group(0), ocr=ocr)
+                break
     if meta.date is None:
         m = _DATELINE.search(head_f)
         if m:

@@ -28,10 +28,11 @@ between the OCR maximum (0.061) and the clean minimum (0.281).
 
 Repair — :func:`repair_text` is a noisy-channel decoder:
 
-1. Legal số hiệu: the type codes of số hiệu (``NĐ``, ``QĐ``, ``KH``, ``UBND``,
-   ``HĐND`` …) are collected from the clean corpus; an OCR code that is not a
-   known code but becomes one under the Đ-confusion ``{D, P, DP} → Đ`` is
-   replaced (``ND-CP``/``NP-CP`` → ``NĐ-CP``, ``QP``/``QDP-UBND`` → ``QĐ-UBND``).
+1. Legal số hiệu: the codes of số hiệu are repaired by the grammar of
+   :mod:`corpus.legal_refs`: a code that is not a known code but becomes a
+   known Đ-code (``NĐ``, ``QĐ``, ``HĐND``, ``BGDĐT`` …) with the bar restored or
+   under the Đ-confusion ``{D, P, DP} → Đ`` is replaced (``ND-CP``/``NP-CP`` →
+   ``NĐ-CP``, ``QP``/``QDP-UBND`` → ``QĐ-UBND``).
 2. Words: each OCR token is mapped through a character confusion model
    (digits and symbols in alphabetic context: ``1→l``, ``0/6/8/9/§→o``,
    ``3/4→a``, ``5/$→s``, ``¥→y``, ``¢→e``; onset ``P`` before a vowel → ``Đ``,
@@ -56,7 +57,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from corpus.diacritics import _NUM, DiacriticModel, backtrack, clean_corpus_documents, fold, get_model
+from corpus.diacritics import _NUM, DiacriticModel, backtrack, get_model
+from corpus.legal_refs import fold, repair_number_codes
 
 __all__ = [
     "OCR_ACCENT_THRESHOLD",
@@ -108,58 +110,17 @@ def is_ocr_damaged(text: str) -> bool:
 
 # --------------------------------------------------------------------------- số hiệu codes
 
-_NUMBER_RE = re.compile(
-    r"(?<![\w/])(\d{1,5}(?:/\d{4})?[/-])([A-Za-zĐđ$]{1,10}(?:[-/][A-Za-zĐđ]{1,12}){1,3})"
-)
-
-
-@lru_cache(maxsize=1)
-def _known_codes() -> frozenset[str]:
-    codes: set[str] = set()
-    for text in clean_corpus_documents().values():
-        for m in _NUMBER_RE.finditer(text):
-            for part in re.split(r"[-/]", m.group(2)):
-                if any(ch.isupper() for ch in part):
-                    codes.add(part)
-    codes |= {"NĐ", "QĐ", "TT", "KH", "NQ", "CT", "CV", "TB", "BC", "UBND", "HĐND", "CP", "TTg"}
-    return frozenset(codes)
-
-
-def _d_normalise(part: str) -> str:
-    """Apply the OCR Đ-confusion {DP, P, D} → D to an upper-case code."""
-    return part.replace("DP", "D").replace("P", "D")
-
-
-@lru_cache(maxsize=1)
-def _codes_by_key() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for code in _known_codes():
-        if "Đ" in code:
-            out.setdefault(fold(code), code)
-    return out
-
-
-def _repair_code(part: str) -> str:
-    codes = _known_codes()
-    if part in codes:
-        return part
-    key = _d_normalise(part.replace("$", "S"))
-    return _codes_by_key().get(key, part)
-
 
 def repair_legal_numbers(text: str) -> str:
     """Repair the type codes of số hiệu: ``60/2021/ND-CP`` → ``60/2021/NĐ-CP``,
     ``2844/QDP-UBND`` → ``2844/QĐ-UBND``, ``42/2022/NP-CP`` → ``42/2022/NĐ-CP``.
 
-    Only codes that are not already known and become a known Đ-code under the
-    Đ-confusion are changed. Same length not guaranteed. Never raises on str.
+    The rules are the số hiệu grammar's (:func:`corpus.legal_refs.repair_number_codes`):
+    a code is changed only when it is not a known code and becomes a known Đ-code
+    with the bar restored or under the Đ-confusion ``{DP, P} → Đ``. Known codes are
+    kept. Never raises on str.
     """
-
-    def fix(m: re.Match[str]) -> str:
-        parts = re.split(r"([-/])", m.group(2))
-        return m.group(1) + "".join(p if p in "-/" else _repair_code(p) for p in parts)
-
-    return _NUMBER_RE.sub(fix, text)
+    return repair_number_codes(text)
 
 
 # --------------------------------------------------------------------------- word channel model

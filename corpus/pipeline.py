@@ -100,9 +100,9 @@ def parse_text(
     damaged = bool(fns and fns[0](norm))
     if damaged:
         header = norm[:HEADER_CHARS]
-        meta = extract_metadata(_repair_cached(header), doc_id, path)
+        meta = extract_metadata(_repair_cached(header), doc_id, path, ocr=True)
     else:
-        meta = extract_metadata(norm, doc_id, path)
+        meta = extract_metadata(norm, doc_id, path, ocr=False)
     meta.ocr_damaged = damaged
     meta.content_hash = content_hash(norm)
     tree = parse_structure(norm)

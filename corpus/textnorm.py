@@ -5,10 +5,10 @@ accent-insensitive *folded* form for matching.  No model, no I/O.
 
 * :func:`nfc` – Unicode NFC (Vietnamese combining marks → precomposed letters,
   e.g. ``"a\\u0301"`` → ``"á"``).
-* :func:`fold` – lowercase, diacritics removed, ``đ`` → ``d``.  For NFC input
-  the result has **the same length** as the input, so a match position in the
-  folded text is a valid position in the original (used by
-  :mod:`corpus.metadata` to read values out of the original text).
+* :func:`fold` – re-exported from :mod:`corpus.legal_refs` (the project's one
+  folding function): lowercase, diacritics removed, ``đ`` → ``d``; for NFC
+  input the result has **the same length** as the input, so a match position
+  in the folded text is a valid position in the original.
 * :func:`vietnamese_accent_ratio` – share of letters carrying a Vietnamese
   diacritic; real Vietnamese prose is ~0.25–0.45, OCR output that lost its
   diacritics is far lower.
@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from corpus.legal_refs import fold, fold_char  # re-export: the one fold()
 
 __all__ = [
     "nfc",
@@ -49,37 +50,6 @@ def nfc(text: str) -> str:
     the pipeline and the indexes expect.
     """
     return unicodedata.normalize("NFC", text)
-
-
-@lru_cache(maxsize=4096)
-def fold_char(ch: str) -> str:
-    """Fold one character: lowercase, strip diacritics, ``đ/Đ`` → ``d``.
-
-    Always returns exactly one character (the input itself when folding would
-    change the length), so :func:`fold` preserves string length.
-    """
-    if ch in "đĐ":
-        return "d"
-    if ord(ch) < 128:
-        return ch.lower()
-    base = unicodedata.normalize("NFD", ch)
-    base = "".join(c for c in base if not unicodedata.combining(c))
-    low = base.lower()
-    if len(low) == 1:
-        return low
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
-
-def fold(text: str) -> str:
-    """Accent-insensitive form of ``text`` for matching (BM25 side, regexes).
-
-    ``"Nghị định số 60/2021/NĐ-CP"`` → ``"nghi dinh so 60/2021/nd-cp"``.
-    The input is NFC-normalised first; for NFC input the output has the same
-    length, character for character.
-    """
-    text = nfc(text)
-    return "".join(fold_char(c) for c in text)
 
 
 _VI_SPECIAL = set("ăâđêôơưĂÂĐÊÔƠƯ")
