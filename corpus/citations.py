@@ -292,6 +292,8 @@ def _extract(text: str) -> list[Mention]:
     for m in NUMBER_RE.finditer(text):
         raw_number = m.group(0)
         codes = m.group("codes")
+        if not m.group("num").isdigit():
+            continue  # "01a/BTP-KSTT" names a report form, "5b/KKH" is OCR of the document's own số
         # a code part must have 2+ letters somewhere (skip "3/A" style noise)
         if not re.search(r"[A-Za-zĐđ]{2}", codes):
             continue

@@ -276,14 +276,18 @@ class SoHieu:
     year: int | None
     codes: tuple[str, ...]
     party: bool = False
+    #: the separators between the codes as written ("-" or "/"); default all "-"
+    seps: tuple[str, ...] = ()
 
     @property
     def canonical(self) -> str:
-        """``"60/2021/NĐ-CP"``, ``"26/KH-MNHgS"``, ``"124-KH/TU"``."""
+        """``"60/2021/NĐ-CP"``, ``"26/KH-MNHgS"``, ``"124-KH/TU"``, ``"01-ĐC/BTP/KSTT"``."""
+        seps = self.seps or ("/" if self.party else "-",) + ("-",) * max(len(self.codes) - 2, 0)
+        tail = self.codes[0] + "".join(sep + c for sep, c in zip(seps, self.codes[1:]))
         if self.party:
-            return f"{self.number}-{self.codes[0]}/" + "-".join(self.codes[1:])
+            return f"{self.number}-{tail}"
         head = f"{self.number}/{self.year}/" if self.year else f"{self.number}/"
-        return head + "-".join(self.codes)
+        return head + tail
 
     @property
     def type_code(self) -> str | None:
@@ -342,7 +346,8 @@ def parse_number(s: str, *, ocr: bool = False) -> SoHieu | None:
         return None
     fixed = tuple(_fix_code(c, i == 0, ocr) for i, c in enumerate(codes))
     year = int(m.group("year")) if m.group("year") else None
-    return SoHieu(number=num, year=year, codes=fixed, party=party)
+    seps = tuple(re.findall(r"\s*([-/])\s*", m.group("codes").strip()))[: len(fixed) - 1]
+    return SoHieu(number=num, year=year, codes=fixed, party=party, seps=seps if len(seps) == len(fixed) - 1 else ())
 
 
 def canonical_number(s: str, *, ocr: bool = False) -> str:

@@ -97,6 +97,9 @@ def test_corpus_numbers_and_shapes():
     assert p.party and p.doc_type == "Kế hoạch" and p.issuer_code == "TU"
     assert parse_number("05-CTr/QU").doc_type == "Chương trình"
     assert parse_number("98/2023/QH15").issuer_code == "QH15"
+    # separators are kept as written (TT 09/2026 cites the form "01-ĐC/BTP/KSTT")
+    tt09 = (DOCS / "decrees/tt-09-2026-tt-btp.txt").read_text(encoding="utf-8")
+    assert "01-ĐC/BTP/KSTT" in tt09 and canonical_number("01-ĐC/BTP/KSTT") == "01-ĐC/BTP/KSTT"
     # "08/CT-" + line break + "UBND" (PDF) is one number; dates, ranges and "3/A" are none
     assert [n.canonical for n in find_numbers("Chỉ thị số 08/CT-\nUBND ngày 21/6/2021, giai đoạn 2020-2025, mục 3/A")] \
         == ["08/CT-UBND"]
