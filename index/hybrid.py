@@ -113,8 +113,11 @@ class HybridIndex:
         self.opened: CheckReport | None = None
         if reconcile:
             # Finish what a killed writer left (cheap: one id list per store, no embedding).
-            self.opened = self.tx.reconcile(repair=True, allow_embed=False)
-            if self.opened.repaired:
+            try:
+                self.opened = self.tx.reconcile(repair=True, allow_embed=False)
+            except Exception:  # never fail to open over it; `cchc index check` reports what is wrong
+                log.exception("index: reconciliation on open failed")
+            if self.opened is not None and self.opened.repaired:
                 log.warning("index: repaired after an interrupted write: %s", self.opened.repaired)
 
     # ---- writing (journaled across the stores: see index.transactions) -----
@@ -161,7 +164,8 @@ class HybridIndex:
         """``reconcile`` plus the BM25 side: chunk ids in the docstore but not
         in BM25 (``bm25_missing``) or the reverse. With ``repair``, pending
         adds are resumed and missing vectors re-embedded if the cache lacks
-        them; the report describes the state before repairing."""
+        them; the Chroma and journal figures describe the state before
+        repairing, the BM25 ones the state after (BM25 follows the docstore)."""
         t0 = time.perf_counter()
         rep = self.tx.reconcile(repair=repair, allow_embed=True, detail=True, blocking=repair)
         self.bm25.ensure()
