@@ -709,13 +709,13 @@ def _join_md_block(block: list[str]) -> list[str]:
 
 def _unglue_emphasis(line: str) -> str:
     """A bold run closed right before the next word (``**NGHỊ QUYẾT**Về việc``) was two
-    lines: the marker becomes a space when a capitals word meets a capitalised word."""
+    lines: the marker becomes a line break when a capitals word meets a capitalised word."""
 
     def fix(m: re.Match[str]) -> str:
         s, e = m.start(), m.end()
         left, right = line[s - 1 : s], line[e : e + 2]
         if left.isupper() and len(right) == 2 and right[0].isupper() and right[1].islower():
-            return " "
+            return "\n"
         return m.group(0)
 
     return re.sub(r"\*{2,}", fix, line)

@@ -221,7 +221,7 @@ _ORG_HEADS = ("bo", "so", "cuc", "vu", "ban", "phong", "truong", "vien", "hoc vi
               "van phong", "trung tam", "ngan hang", "thanh tra", "toa an", "dai hoc", "cong ty", "bao hiem")
 _PLACE_HEADS = ("thanh pho", "thi xa", "thi tran", "dac khu", "tinh", "huyen", "quan", "xa", "phuong")
 #: folded words written in capitals that are Vietnamese words, not abbreviations
-_NOT_ABBREV = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]+(?:ng|nh|ch|[cmnpt])?$")
+_NOT_ABBREV = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]+(?:ng|nh|ch|[cmnptk])?$")
 
 
 def _org_case(name: str) -> str:
@@ -582,6 +582,17 @@ def extract_metadata(text: str, doc_id: str, path: str = "", ocr: bool | None = 
                     meta.title = _capitalise_first(t)
                     if meta.doc_type is None:
                         meta.doc_type = "Công văn"
+                break
+
+    if meta.issuer is None and type_pos is not None:
+        # no tên cơ quan in the header: a body named on the authority line under the trích yếu
+        # ("ỦY BAN THƯỜNG VỤ QUỐC HỘI" above the Căn cứ of its Nghị quyết)
+        for i in head_idx[type_pos + 1 : type_pos + 6]:
+            fl = flines[i].strip()
+            if re.match(r"^(?:can cu|dieu\s+\d)", fl):
+                break
+            if is_upper_line(lines[i]) and re.match(r"^(?:uy ban|hoi dong|chinh phu|quoc hoi|ban chi dao|ban thuong vu)\b", fl):
+                meta.issuer = _org_case(lines[i].strip())
                 break
 
     # ------------------------------------------------ 4. fallbacks
