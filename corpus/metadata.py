@@ -35,7 +35,7 @@ from corpus.legal_refs import (
     parse_number,
 )
 from corpus.models import DocumentMeta
-from corpus.textnorm import is_upper_line
+from corpus.textnorm import is_ocr_damaged, is_upper_line
 
 __all__ = [
     "extract_metadata",
@@ -446,7 +446,7 @@ def extract_metadata(text: str, doc_id: str, path: str = "", ocr: bool | None = 
     for the pipeline to set.  ``ocr``: the text is (repaired) OCR output, so
     OCR look-alikes in the số hiệu are repaired
     (:func:`corpus.legal_refs.canonical_number` with ``ocr=True``); ``None``
-    decides with :func:`corpus.ocr.is_ocr_damaged` on the first 4,000
+    decides with :func:`corpus.textnorm.is_ocr_damaged` on the first 4,000
     characters (where the header is).
 
     Reading order (NĐ 30/2020/NĐ-CP, Phụ lục I, for where each field sits):
@@ -464,8 +464,6 @@ def extract_metadata(text: str, doc_id: str, path: str = "", ocr: bool | None = 
        own ``kèm theo … số <own number> ngày …`` or a Nghị quyết's ``thông qua ngày``.
     """
     if ocr is None:
-        from corpus.ocr import is_ocr_damaged
-
         ocr = is_ocr_damaged(text[:4000])
     meta = DocumentMeta(doc_id=doc_id, path=path)
     ftext = fold(text)
