@@ -762,8 +762,8 @@ def html_to_text(html: str, name: str = "<html>") -> str:
 
     Main-content extraction with trafilatura (navigation, menus, footers and
     comments dropped; tables kept), in its Markdown output, then
-    :func:`markdown_to_text`.  Raises :class:`DocumentError` when no main text
-    is found.
+    :func:`markdown_to_text`.  Raises :class:`DocumentError` when the main
+    text found has fewer than 40 letters.
     """
     import trafilatura
 
@@ -774,9 +774,10 @@ def html_to_text(html: str, name: str = "<html>") -> str:
         )
     except Exception as e:
         raise DocumentError(name, f"unreadable html: {type(e).__name__}: {str(e)[:120]}") from None
-    if not md or not md.strip():
-        raise DocumentError(name, "html page without main text")
-    return markdown_to_text(md)
+    text = markdown_to_text(md or "")
+    if sum(ch.isalpha() for ch in text) < 40:
+        raise DocumentError(name, "html page without main text (navigation only, or empty)")
+    return text
 
 
 def load_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:

@@ -613,6 +613,9 @@ def extract_metadata(text: str, doc_id: str, path: str = "", ocr: bool | None = 
         meta.district = None
         if meta.effective is None:
             meta.effective = _first_effective(ftext)
+        if meta.effective is None and meta.date and re.search(
+                r"co hieu luc(?: thi hanh)?\s+(?:ke\s+)?tu\s+ngay\s+ky\b", ftext):
+            meta.effective = meta.date  # "có hiệu lực thi hành kể từ ngày ký"
     else:
         meta.kind = "plan"
         if meta.unit and (meta.issuer is None or fold(meta.issuer).startswith("truong")):
@@ -643,9 +646,12 @@ def short_title(meta: DocumentMeta) -> str:
     """Short display title of a document for chunk index texts and citations.
 
     ``"Kế hoạch 26/KH-MNHgS Trường Mầm non Hương Sen 2024"`` for a plan,
-    ``"Nghị định 60/2021/NĐ-CP"`` for a legal text; falls back to the doc_id.
+    ``"Nghị định 60/2021/NĐ-CP"`` for a legal text, ``"Phụ lục I Nghị định 30/2020/NĐ-CP"``
+    for a Phụ lục issued as its own file; falls back to the doc_id.
     """
-    if meta.kind == "legal":
+    if meta.appendix:
+        parts = [meta.appendix, meta.parent_type or "", meta.number or ""]
+    elif meta.kind == "legal":
         parts = [meta.doc_type or "Văn bản", meta.number or ""]
     else:
         parts = [meta.doc_type or "Kế hoạch", meta.number or "", meta.unit or "", str(meta.year) if meta.year else ""]
