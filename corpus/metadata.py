@@ -45,21 +45,13 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------- patterns (on folded text)
-_LEGAL_TITLE = re.compile(
-    r"^(nghi dinh|thong tu(?: lien tich)?|quyet dinh|nghi quyet|luat|phap lenh|chi thi)\s+so\s+(\S+)"
-    r"(?:\s+ngay\s+(\d{1,2})/(\d{1,2})/(\d{4}))?(?:\s+cua\s+)?"
-)
 # the "Số:" label of the số hiệu line; OCR reads "Số" as "S6", "$6", "Sb" …
 _NUMBER_LABEL = re.compile(r"(?:^|\s)(?:so|s[o0-9b]|\$[o0-9b])\s*[:;.]\s*")
-_DATELINE = re.compile(r",\s*ng\w{0,3}\s+(\d{1,2})\s+th\w{0,4}\s+(\d{1,2})\s+n\w{0,3}\s+(\d{4})")
-_DATE_WORDS = re.compile(r"ng\w{0,3}\s+(\d{1,2})\s+th\w{0,4}\s+(\d{1,2})\s+n\w{0,3}\s+(\d{4})")
-_DATE_SLASH = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
 _EFFECTIVE_PAREN = re.compile(r"\(\s*hieu luc\s+(?:tu\s+(?:ngay\s+)?)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)")
 _EFFECTIVE_TEXT = re.compile(
     r"co hieu luc(?: thi hanh)?\s+(?:ke\s+)?tu\s+ngay\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|"
     r"(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4}))"
 )
-_ISSUER_LEGAL = re.compile(r"\bcua\s+(van phong chinh phu|chinh phu|thu tuong chinh phu|quoc hoi|bo [a-z ]+?)(?=\s|,|$)")
 _SCHOOL = re.compile(
     r"\btr\w{0,2}\w?ng\s+(mam non|mau giao|tieu hoc|trung hoc co so|thcs|trung hoc pho thong|thpt|"
     r"nha tre|tieu hoc va trung hoc co so)\s+"
