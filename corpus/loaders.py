@@ -27,6 +27,7 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from corpus.models import DocumentError
 from corpus.legal_refs import fold
@@ -377,8 +378,11 @@ def _check_text(text: str, name: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def check_zip_bomb(path: Path, name: str | None = None) -> None:
+def check_zip_bomb(path: Path | BinaryIO, name: str | None = None) -> None:
     """Refuse a zip container (.docx) that is corrupt or would expand abnormally.
+
+    ``path``: a file path or a seekable binary file object (``io.BytesIO(upload_bytes)``);
+    ``name``: the file name used in the error (default ``str(path)``).
 
     Checked on the zip directory only, before anything is decompressed: total
     uncompressed size ≤ :data:`MAX_DOCX_UNCOMPRESSED` and, for members over
