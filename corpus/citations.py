@@ -42,7 +42,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from corpus.legal_refs import (
-    DOC_TYPE_PATTERNS,
     DOC_TYPE_RE,
     NUMBER_RE,
     TYPE_BY_CODE,

@@ -26,6 +26,8 @@ __all__ = [
     "fold",
     "fold_char",
     "vietnamese_accent_ratio",
+    "OCR_ACCENT_THRESHOLD",
+    "is_ocr_damaged",
     "normalize_whitespace",
     "collapse_spaces",
     "is_upper_line",
@@ -68,10 +70,12 @@ def vietnamese_accent_ratio(text: str) -> float:
     """Share (0.0–1.0) of letters in ``text`` that carry a Vietnamese diacritic.
 
     Counts letters with a tone mark or a vowel/consonant modifier
-    (``ă â đ ê ô ơ ư``).  Returns 0.0 for text without letters.  Typical
+    (``ă â đ ê ô ơ ư``).  Returns 0.0 for text without letters or non-str input.  Typical
     Vietnamese prose scores about 0.3–0.45; OCR output with destroyed
     diacritics (``"Thyc hién Ké hoach"``) scores well under 0.15.
     """
+    if not isinstance(text, str) or not text:
+        return 0.0
     letters = 0
     marked = 0
     for ch in nfc(text):
@@ -80,6 +84,30 @@ def vietnamese_accent_ratio(text: str) -> float:
             if _has_vi_mark(ch):
                 marked += 1
     return marked / letters if letters else 0.0
+
+
+#: vietnamese_accent_ratio below this (on ≥ 200 letters) means diacritics were destroyed
+#: by OCR: half-way between the OCR plans' maximum (0.061) and the clean documents'
+#: minimum (0.281); the measured table is in :mod:`corpus.ocr` (``python -m evals.ocr_restore``).
+OCR_ACCENT_THRESHOLD = 0.17
+_MIN_LETTERS = 200
+
+
+def is_ocr_damaged(text: str) -> bool:
+    """True if ``text`` looks like Vietnamese whose diacritics were destroyed by OCR.
+
+    Rule: at least 200 letters and :func:`vietnamese_accent_ratio` <
+    :data:`OCR_ACCENT_THRESHOLD`. Short texts (queries, titles) return False: use
+    :func:`corpus.diacritics.is_unaccented` for those. Never raises.
+    """
+    if not isinstance(text, str):
+        return False
+    try:
+        if sum(1 for ch in text if ch.isalpha()) < _MIN_LETTERS:
+            return False
+        return vietnamese_accent_ratio(text) < OCR_ACCENT_THRESHOLD
+    except Exception:  # pragma: no cover - defensive
+        return False
 
 
 def collapse_spaces(line: str) -> str:
