@@ -29,7 +29,7 @@ from typing import Optional
 
 import typer
 
-from assistant import citations_cli
+from assistant import citations_cli, index_cli
 from assistant.drafting import cli as drafting_cli
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Trợ lý CCHC — hỏi đáp và soạn kế hoạch cải cách hành chính có trích dẫn.")
@@ -78,11 +78,18 @@ def _read_batch(path: str) -> list[str]:
 def ingest(
     paths: list[Path] = typer.Argument(None, help="Files or folders (.txt .docx .pdf); default: the bundled corpus"),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON"),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Bars on stderr (default: on a terminal, not with --json)"),
 ) -> None:
     """Nạp văn bản vào kho (ingest documents into the index)."""
     svc = _service()
     t0 = time.perf_counter()
-    rep = svc.ingest(list(paths) if paths else None, progress=not as_json)
+    try:
+        rep = svc.ingest(list(paths) if paths else None, progress=progress if progress is not None else (False if as_json else None))
+    except KeyboardInterrupt as e:  # the index stays consistent; the next run resumes
+        from assistant.index_cli import interrupted_message
+
+        typer.echo(interrupted_message(getattr(e, "report", None)), err=True)
+        raise typer.Exit(130)
     secs = time.perf_counter() - t0
     if as_json:
         typer.echo(json.dumps({**rep.to_dict(), "seconds": round(secs, 2)}, ensure_ascii=False))
@@ -166,6 +173,7 @@ def documents(as_json: bool = typer.Option(False, "--json")) -> None:
 
 citations_cli.register(app)
 drafting_cli.register(app)
+index_cli.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m assistant.cli …` runs the whole program

@@ -18,6 +18,7 @@ from corpus.citations import CitationGraph, build_graph
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 from corpus.pipeline import SUPPORTED_SUFFIXES, bundled_paths, parse_file
 from index.embeddings import make_embeddings
+from index.faults import fault_point
 from index.hybrid import HybridIndex
 from index.lexical_tokens import tokenize_many
 from index.types import Hit
@@ -28,13 +29,17 @@ log = logging.getLogger(__name__)
 @dataclass
 class IngestReport:
     """Outcome of one ingest run: doc_ids added or updated, doc_ids skipped
-    (unchanged content hash), ``(path, reason)`` for files that failed, and
-    the number of chunks embedded."""
+    (unchanged content hash), ``(path, reason)`` for files that failed, the
+    number of chunks indexed, doc_ids of earlier interrupted ingests finished
+    in this run (``resumed``), and how many chunks the embedding model
+    actually embedded (``embedded``; the rest came from the embedding cache)."""
 
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_added: int = 0
+    resumed: list[str] = field(default_factory=list)
+    embedded: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -42,7 +47,19 @@ class IngestReport:
             "skipped": self.skipped,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "chunks_added": self.chunks_added,
+            "resumed": self.resumed,
+            "embedded": self.embedded,
         }
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``ingest``. ``report``: what was finished before it.
+    Every store is left consistent; the next ingest resumes the interrupted
+    document from the embedding cache."""
+
+    def __init__(self, report: IngestReport):
+        super().__init__("ingest interrupted")
+        self.report = report
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -88,14 +105,20 @@ class CCHCService:
         self.ingest(None, progress=progress)
         return True
 
-    def ingest(self, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
+    def ingest(self, paths: list[Path] | None = None, progress: bool | None = None) -> IngestReport:
         """Parse and index files (default: the bundled corpus).
 
         Unchanged documents (same content hash) are skipped without
         re-embedding. A file that cannot be read lands in ``failed`` with a
         one-line reason; the others are ingested, and what was indexed before
-        stays intact and queryable.
+        stays intact and queryable. Before indexing, the stores are reconciled
+        and documents of an earlier interrupted ingest are finished from the
+        embedding cache (``resumed``). ``progress``: bars on stderr (see
+        ``assistant.progress``; None = only on a terminal). Raises
+        ``IngestInterrupted`` on Ctrl-C.
         """
+        from assistant.progress import IngestProgress, progress_enabled
+
         files = expand_paths(paths) if paths else bundled_paths()
         report = IngestReport()
         parsed: list[ParsedDocument] = []
@@ -115,6 +138,7 @@ class CCHCService:
                 report.skipped.append(doc.meta.doc_id)
             else:
                 parsed.append(doc)
+        fault_point("parsed")
         total = sum(len(d.chunks) for d in parsed)
         t0 = time.perf_counter()
         flat = tokenize_many([c.index_text for d in parsed for c in d.chunks])
@@ -124,24 +148,35 @@ class CCHCService:
         for d in parsed:
             tokens[d.meta.doc_id] = flat[pos : pos + len(d.chunks)]
             pos += len(d.chunks)
-        bar = None
-        if progress and total:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit="chunk", desc="embedding", dynamic_ncols=True)
+        redo = {d.meta.doc_id for d in parsed}
+        batch = self.settings.embedding_batch_size
+        misses0 = self.index.embeddings.misses
         with self._write_lock:
-            for doc in parsed:
+            resume = [e for e in self.index.pending() if e.op == "add" and e.phase == "intent" and e.doc_id not in redo]
+            bar = IngestProgress(total + sum(len(e.new_ids) for e in resume), len(parsed) + len(resume),
+                                 progress_enabled(progress))
+            try:
+                if resume:
+                    bar.file("(tiếp tục lần nạp bị ngắt)", sum(len(e.new_ids) for e in resume))
                 try:
-                    report.chunks_added += self.index.add(
-                        doc, on_batch=bar.update if bar else None, batch_size=self.settings.embedding_batch_size,
-                        tokens=tokens.get(doc.meta.doc_id),
-                    )
-                    report.added.append(doc.meta.doc_id)
-                except Exception as e:
-                    log.exception("index failed: %s", doc.meta.doc_id)
-                    report.failed.append((doc.meta.path or doc.meta.doc_id, f"cannot index: {type(e).__name__}: {e}"))
-        if bar:
-            bar.close()
+                    report.resumed = self.index.reconcile(exclude=redo, on_batch=bar.update, batch_size=batch).resumed
+                except Exception:
+                    log.exception("reconcile before ingest failed")
+                for doc in parsed:
+                    bar.file(Path(doc.meta.path).name or doc.meta.doc_id, len(doc.chunks))
+                    try:
+                        report.chunks_added += self.index.add(
+                            doc, on_batch=bar.update, batch_size=batch, tokens=tokens.get(doc.meta.doc_id))
+                        report.added.append(doc.meta.doc_id)
+                    except Exception as e:
+                        log.exception("index failed: %s", doc.meta.doc_id)
+                        report.failed.append((doc.meta.path or doc.meta.doc_id, f"cannot index: {type(e).__name__}: {e}"))
+            except KeyboardInterrupt as e:
+                report.embedded = self.index.embeddings.misses - misses0
+                raise IngestInterrupted(report) from e
+            finally:
+                bar.close()
+        report.embedded = self.index.embeddings.misses - misses0
         return report
 
     def delete_document(self, doc_id: str) -> bool:

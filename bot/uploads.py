@@ -10,7 +10,7 @@ Vietnamese and English):
 * the extension is one of ``.txt .docx .pdf`` (415 otherwise);
 * the size is 1 byte … ``max_upload_mb`` MiB (400 empty, 413 too large);
 * the content matches the extension: ``.pdf`` starts with ``%PDF-``; ``.docx``
-  passes the loader's own archive check (``corpus.loaders.check_docx_archive``:
+  passes the loader's own archive check (``corpus.loaders.check_zip_bomb``:
   a ZIP holding ``word/document.xml``, with the loader's zip-bomb limits), so
   an upload is refused by the same rule the ingest would apply; ``.txt``
   holds no NUL bytes and little other control data.
@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.loaders import check_docx_archive
+from corpus.loaders import check_zip_bomb
 from corpus.models import DocumentError
 
 ALLOWED_SUFFIXES = (".txt", ".docx", ".pdf")
@@ -83,7 +83,7 @@ def check_size(size: int, max_mb: int) -> None:
 
 def _check_docx(data: bytes) -> None:
     try:
-        check_docx_archive(io.BytesIO(data), "upload.docx")
+        check_zip_bomb(io.BytesIO(data), "upload.docx")
     except DocumentError as e:
         raise UploadError(
             422,

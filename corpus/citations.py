@@ -15,9 +15,9 @@ use số-ký hiệu/cơ quan, e.g. ``124-KH/TU``).
 
 Patterns run on :func:`corpus.textnorm.fold` (lower case, no diacritics, same
 length) so that OCR text (``Ké hoach sb 175/KH-UBND ngay 28 thang 5 ndm 2021``)
-matches; number type codes damaged by OCR (``ND-CP``, ``NP-CP``, ``QDP-UBND``)
-are repaired with :func:`corpus.ocr.repair_legal_numbers` and
-:func:`corpus.metadata.canonical_number`. For OCR-damaged documents
+matches. The số hiệu grammar, its canonical form (OCR type codes such as
+``ND-CP``, ``NP-CP``, ``QDP-UBND`` repaired) and the loại names are those of
+:mod:`corpus.legal_refs`. For OCR-damaged documents
 :func:`build_graph` also extracts from :func:`corpus.ocr.repair_text` output
 and takes date/issuer/title from there (better Vietnamese), positions from the
 original.
@@ -41,9 +41,20 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from corpus.metadata import canonical_number, parse_vn_date
+from corpus.legal_refs import (
+    DOC_TYPE_RE,
+    NUMBER_RE,
+    TYPE_BY_CODE,
+    canonical_number,
+    doc_type_from_name,
+    doc_type_of_number,
+    find_references,
+    fold,
+    number_key,
+    parse_number,
+)
+from corpus.metadata import parse_vn_date
 from corpus.models import ParsedDocument
-from corpus.textnorm import fold
 
 __all__ = [
     "Mention",
@@ -57,56 +68,9 @@ __all__ = [
     "TYPE_BY_CODE",
 ]
 
-#: type code in a số hiệu → loại văn bản
-TYPE_BY_CODE: dict[str, str] = {
-    "NĐ": "Nghị định",
-    "QĐ": "Quyết định",
-    "TT": "Thông tư",
-    "TTLT": "Thông tư liên tịch",
-    "KH": "Kế hoạch",
-    "NQ": "Nghị quyết",
-    "CT": "Chỉ thị",
-    "KL": "Kết luận",
-    "CTr": "Chương trình",
-    "CTR": "Chương trình",
-    "ĐA": "Đề án",
-    "HD": "Hướng dẫn",
-    "CV": "Công văn",
-    "TB": "Thông báo",
-    "BC": "Báo cáo",
-    "QH": "Luật",
-}
-
-# folded loại văn bản patterns (loose enough for OCR: "ke hoach", "k&e hoach", "cong vin", "ket ludn")
-_TYPE_PATTERNS: list[tuple[str, str]] = [
-    ("Chương trình hành động", r"chuong\s*trinh\s+hanh\s+d\w{1,3}ng"),
-    ("Chương trình", r"chuong\s*trinh"),
-    ("Thông tư liên tịch", r"th\w{1,3}ng\s*tu\s+lien\s+tich"),
-    ("Thông tư", r"th\w{1,3}ng\s*tu"),
-    ("Nghị quyết", r"ngh\w{0,2}\s*quy\w{1,2}t"),
-    ("Nghị định", r"ngh\w{0,2}\s*d\w{0,2}nh"),
-    ("Quyết định", r"quy\w{1,2}t\s*d\w{0,2}nh"),
-    ("Chỉ thị", r"chi\s*thi"),
-    ("Kế hoạch", r"k\S{0,3}\s*hoach"),
-    ("Công văn", r"c\w{1,2}ng\s*v\w{1,2}n"),
-    ("Kết luận", r"k\w{1,2}t\s*lu\w{0,2}n"),
-    ("Đề án", r"d\w{1,2}\s*an"),
-    ("Hướng dẫn", r"h\w{1,3}ng\s*d\w{1,2}n"),
-    ("Thông báo", r"thong\s*bao"),
-    ("Pháp lệnh", r"phap\s*lenh"),
-    ("Luật", r"luat"),
-]
 _TYPE_BEFORE = re.compile(
-    r"(?:^|[^a-z])(" + "|".join(f"(?:{p})" for _, p in _TYPE_PATTERNS) + r")"
+    r"(?:^|[^a-z])(" + DOC_TYPE_RE + r")"
     r"\s*(?:so|s[o0-9bde8$]|\$[o0-9b])?\s*[:.]?\s*$"
-)
-_TYPE_COMPILED = [(name, re.compile(p + r"$")) for name, p in _TYPE_PATTERNS]
-
-# số hiệu in the original text: number(/year)[/-]CODE([-/]CODE)*, code parts start upper-case
-_NUMBER = re.compile(
-    r"(?<![\w/.-])(\d{1,5})(?:/(\d{4}))?[ ]?([/-])\s{0,4}"
-    r"([A-ZĐ][A-Za-zĐđ0-9]{0,11}(?:[ ]?[-/](?:\s{0,4}(?=[A-ZĐ][A-Za-zĐđ]))?[A-ZĐ][A-Za-zĐđ0-9]{0,11}){0,3})"
-    r"(?![\w])"
 )
 _DATE_AFTER = re.compile(
     r"^\s*,?\s*(?:ban\s+hanh\s+)?ng\w{0,3}\s+(\d{1,2})\s*(?:th\w{0,4}\s+|/|-|\.)\s*(\d{1,2})\s*"
@@ -186,29 +150,21 @@ def _clean(s: str) -> str:
 
 
 def canonical_id(number: str) -> str:
-    """Canonical số hiệu used as id: OCR type codes repaired, spacing removed.
+    """Canonical số hiệu used as id: :func:`corpus.legal_refs.canonical_number`.
 
     ``"60/2021/ND-CP"`` → ``"60/2021/NĐ-CP"``, ``"2844/QDP-UBND"`` → ``"2844/QĐ-UBND"``,
     ``"187/QĐ- UBND"`` → ``"187/QĐ-UBND"``.
     """
-    from corpus.ocr import repair_legal_numbers
-
-    s = re.sub(r"\s+", "", number)
-    s = repair_legal_numbers(s)
-    return canonical_number(s)
+    return canonical_number(number)
 
 
 def _code_parts(number: str) -> list[str]:
-    parts = re.split(r"[-/]", number)
-    return [p for p in parts[1:] if p and not p.isdigit()]
+    p = parse_number(number)
+    return list(p.codes) if p else []
 
 
 def _type_from_code(number: str) -> str | None:
-    for p in _code_parts(number):
-        key = re.sub(r"\d+$", "", p)
-        if key in TYPE_BY_CODE:
-            return TYPE_BY_CODE[key]
-    return None
+    return doc_type_of_number(number)
 
 
 def _type_before(ftext: str, start: int) -> str | None:
@@ -216,11 +172,7 @@ def _type_before(ftext: str, start: int) -> str | None:
     m = _TYPE_BEFORE.search(window)
     if not m:
         return None
-    word = m.group(1)
-    for name, rx in _TYPE_COMPILED:
-        if rx.match(word):
-            return name
-    return None
+    return doc_type_from_name(m.group(1))
 
 
 def _parse_tail(text: str, ftext: str, pos: int) -> tuple[str | None, str | None, str | None, int]:
@@ -336,9 +288,11 @@ def _extract(text: str) -> list[Mention]:
     out: list[Mention] = []
     prev_type: str | None = None
     prev_end = -100
-    for m in _NUMBER.finditer(text):
+    for m in NUMBER_RE.finditer(text):
         raw_number = m.group(0)
-        codes = m.group(4)
+        codes = m.group("codes")
+        if not m.group("num").isdigit():
+            continue  # "01a/BTP-KSTT" names a report form, "5b/KKH" is OCR of the document's own số
         # a code part must have 2+ letters somewhere (skip "3/A" style noise)
         if not re.search(r"[A-Za-zĐđ]{2}", codes):
             continue
@@ -566,20 +520,6 @@ def build_graph(docs: list[ParsedDocument]) -> CitationGraph:
 
 # --------------------------------------------------------------------------- resolver
 
-_Q_TYPES: list[tuple[str, str]] = [
-    (r"\bnghi\s*dinh\b|\bnd\b", "Nghị định"),
-    (r"\bquyet\s*dinh\b|\bqd\b", "Quyết định"),
-    (r"\bthong\s*tu\b|\btt\b", "Thông tư"),
-    (r"\bnghi\s*quyet\b|\bnq\b", "Nghị quyết"),
-    (r"\bke\s*hoach\b|\bkh\b", "Kế hoạch"),
-    (r"\bchi\s*thi\b|\bct\b", "Chỉ thị"),
-    (r"\bcong\s*van\b|\bcv\b", "Công văn"),
-    (r"\bket\s*luan\b|\bkl\b", "Kết luận"),
-    (r"\bchuong\s*trinh\b|\bctr\b", "Chương trình"),
-    (r"\bluat\b", "Luật"),
-]
-
-
 @lru_cache(maxsize=1)
 def _bundled_known() -> tuple[tuple[str, str], ...]:
     """(id, type) of every văn bản cited in or forming the bundled corpus (own simple read)."""
@@ -618,12 +558,14 @@ def resolve_reference(query_text: str, known_ids: list[str] | None = None) -> st
     if not known:
         return None
     q = fold(query_text)
+    refs = find_references(query_text)
     # a full số hiệu in the query
-    for m in _NUMBER.finditer(query_text.upper().replace("Đ", "Đ")):
-        cid = canonical_id(m.group(0))
-        for k in known:
-            if k == cid or k.startswith(cid + " ("):
-                return k
+    for r in refs:
+        if r.so_hieu:
+            key = number_key(r.so_hieu)
+            for k in known:
+                if number_key(k.split(" (")[0]) == key:
+                    return k
     # a Luật by name
     lm = re.search(r"\bluat\s+(.+)", q)
     if lm:
@@ -631,16 +573,18 @@ def resolve_reference(query_text: str, known_ids: list[str] | None = None) -> st
         hits = [k for k in known if k.startswith("Luật ") and fold(k[5:]).startswith(name[:20])]
         if len(hits) == 1:
             return hits[0]
-    nm = re.search(r"(?<![\d/])(\d{1,5})(?:\s*/\s*(\d{4}|\d{2})(?!\d))?", q)
-    if not nm:
-        return None
-    num = nm.group(1).lstrip("0") or "0"
-    year = nm.group(2)
-    qtype = None
-    for rx, name in _Q_TYPES:
-        if re.search(rx, q):
-            qtype = name
-            break
+    if refs:
+        ref = refs[0]
+        num, qtype = ref.number.lstrip("0") or "0", ref.doc_type
+        year = str(ref.year) if ref.year else None
+    else:  # a bare number ("60/2021 quy định gì")
+        nm = re.search(r"(?<![\d/])(\d{1,5})(?:\s*/\s*(\d{4}|\d{2})(?!\d))?", q)
+        if not nm:
+            return None
+        num, qtype = nm.group(1).lstrip("0") or "0", None
+        year = nm.group(2)
+        if year and len(year) == 2:
+            year = "20" + year
     cands = []
     for k in known:
         head = re.match(r"(\d{1,5})", k)
@@ -649,10 +593,8 @@ def resolve_reference(query_text: str, known_ids: list[str] | None = None) -> st
         ktype = _type_of_id(k)
         if qtype and ktype and ktype != qtype:
             continue
-        if year:
-            yy = year if len(year) == 4 else "20" + year
-            if yy not in k:
-                continue
+        if year and year not in k:
+            continue
         cands.append(k)
     if len(cands) == 1:
         return cands[0]

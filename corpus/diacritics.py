@@ -36,6 +36,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from corpus.textnorm import is_ocr_damaged
+
 __all__ = [
     "fold",
     "has_diacritics",
@@ -47,8 +49,6 @@ __all__ = [
 ]
 
 _DOCS = Path(__file__).resolve().parent / "documents"
-# Plans whose text is OCR output with destroyed diacritics: never used for training.
-OCR_PLAN_STEMS = frozenset({"2023-mn-tuoi-hong-q1-par-index", "2024-th-hoa-binh-q1-papi"})
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,/]\d+)*|[^\w\s]|_|\s+", re.UNICODE)
@@ -145,13 +145,16 @@ def _vlsp_sentences() -> Iterable[str]:
 
 
 def clean_corpus_documents() -> dict[str, str]:
-    """Clean (non-OCR) bundled documents: ``{doc_id: text}`` (plans + decrees)."""
+    """Clean bundled documents: ``{doc_id: text}`` (plans + decrees), without those whose
+    diacritics were destroyed by OCR (:func:`corpus.textnorm.is_ocr_damaged`: accent
+    ratio under 0.17), which must never be training text."""
     out: dict[str, str] = {}
     for sub in ("plans", "decrees"):
         for p in sorted((_DOCS / sub).glob("*.txt")):
-            if p.stem in OCR_PLAN_STEMS:
+            text = unicodedata.normalize("NFC", p.read_text(encoding="utf-8", errors="replace"))
+            if is_ocr_damaged(text):
                 continue
-            out[p.stem] = unicodedata.normalize("NFC", p.read_text(encoding="utf-8", errors="replace"))
+            out[p.stem] = text
     return out
 
 

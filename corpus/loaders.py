@@ -2,10 +2,14 @@
 
 One job: bytes on disk → one normalised Unicode string (NFC, clean
 whitespace, hard-wrapped lines joined back into paragraphs, paragraphs
-separated by one blank line).  Supported: ``.txt``/``.md`` (encoding detected
-with charset-normalizer; UTF-8 first, UTF-16 and cp1258 tolerated), ``.docx``
-(python-docx: paragraphs and tables in document order) and ``.pdf`` (pypdf
-text layer).  Every failure is a :class:`corpus.models.DocumentError` with a
+separated by one blank line).  Supported: ``.txt`` (encoding detected with
+charset-normalizer; UTF-8 first, UTF-16 and cp1258 tolerated), ``.md``
+(crawled Markdown: table pipes, emphasis markers and crawl line breaks
+removed, :func:`markdown_to_text`), ``.html``/``.htm`` (saved web pages: main
+text by trafilatura, :func:`html_to_text`), ``.docx`` (python-docx:
+paragraphs and tables in document order; layout tables cell by cell, data
+tables one line per row) and ``.pdf`` (pypdf text layer; a scan without one is
+OCR-ed with Tesseract, :func:`_ocr_pdf`).  Every failure is a :class:`corpus.models.DocumentError` with a
 one-line reason.
 
 The paragraph re-joining (:func:`unwrap_lines`) is plain code tuned on the
@@ -26,20 +30,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 from corpus.models import DocumentError
-from corpus.textnorm import collapse_spaces, fold, is_upper_line, nfc, normalize_whitespace
+from corpus.legal_refs import fold
+from corpus.textnorm import collapse_spaces, is_upper_line, nfc, normalize_whitespace
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "DEFAULT_MAX_BYTES",
-    "check_docx_archive",
     "load_text",
     "decode_bytes",
+    "check_zip_bomb",
+    "markdown_to_text",
+    "html_to_text",
+    "tesseract_available",
     "normalize_document_text",
     "unwrap_lines",
     "starts_with_marker",
 ]
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 2**20
 #: Largest total uncompressed size accepted inside a .docx (zip) archive.
 MAX_DOCX_UNCOMPRESSED = 200 * 2**20
@@ -370,18 +378,23 @@ def _check_text(text: str, name: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def check_docx_archive(source: Path | BinaryIO, name: str) -> None:
-    """Check a .docx (a file path or a binary file object) on its zip
-    directory, before anything is inflated: a zip archive holding
-    ``word/document.xml``, at most ``MAX_DOCX_UNCOMPRESSED`` bytes in all, and
-    no member over 1 MiB compressed more than ``MAX_DOCX_RATIO``:1 (zip-bomb
-    guard). Raises ``DocumentError(name, reason)``."""
-    if not zipfile.is_zipfile(source):
+def check_zip_bomb(path: Path | BinaryIO, name: str | None = None) -> None:
+    """Refuse a zip container (.docx) that is corrupt or would expand abnormally.
+
+    ``path``: a file path or a seekable binary file object (``io.BytesIO(upload_bytes)``);
+    ``name``: the file name used in the error (default ``str(path)``).
+
+    Checked on the zip directory only, before anything is decompressed: total
+    uncompressed size ≤ :data:`MAX_DOCX_UNCOMPRESSED` and, for members over
+    1 MiB, compression ratio ≤ :data:`MAX_DOCX_RATIO`; ``word/document.xml``
+    must be present.  Raises :class:`DocumentError` (one-line reason); returns
+    ``None`` when the archive is acceptable.
+    """
+    name = name or str(path)
+    if not zipfile.is_zipfile(path):
         raise DocumentError(name, "corrupt docx: not a zip archive")
-    if not isinstance(source, (str, Path)):
-        source.seek(0)
     try:
-        with zipfile.ZipFile(source) as zf:
+        with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
@@ -402,10 +415,90 @@ def check_docx_archive(source: Path | BinaryIO, name: str) -> None:
         raise DocumentError(name, f"corrupt docx: {e}") from None
 
 
+def _cell_text(cell) -> str:
+    """Text of a table cell: its paragraphs (nested tables included) joined by ``" / "``."""
+    parts = [" ".join(p.text.split()) for p in cell.paragraphs]
+    for t in cell.tables:
+        for row in t.rows:
+            parts.extend(_cell_text(c) for c in row.cells)
+    return " / ".join(x for x in parts if x)
+
+
+def _row_cells(row) -> list:
+    """Cells of a row with horizontally merged cells (which python-docx repeats) once."""
+    out = []
+    for cell in row.cells:
+        if not out or cell._tc is not out[-1]._tc:
+            out.append(cell)
+    return out
+
+
+_LAYOUT_CELL = re.compile(r"cong hoa xa hoi chu nghia|dang cong san viet nam|(?:^|\s)so\s*:|noi nhan|^(?:tm|kt|tl|tuq)\.")
+
+
+def _is_layout_table(table) -> bool:
+    """A table used for page layout: the header block ("CHÍNH PHỦ / Số: …" beside the
+    Quốc hiệu) or the "Nơi nhận / chữ ký" block — at most three rows of at most
+    three cells, one of which holds the Quốc hiệu, a ``Số:`` line, ``Nơi nhận`` or a
+    signature line (``TM.``, ``KT.``)."""
+    if len(table.rows) > 3 or any(len(_row_cells(r)) > 3 for r in table.rows):
+        return False
+    return any(_LAYOUT_CELL.search(fold(p.text.strip())) for r in table.rows for c in _row_cells(r) for p in c.paragraphs)
+
+
+def _docx_table_lines(table) -> list[str]:
+    """Readable lines of one DOCX table.
+
+    Layout tables: each cell's paragraphs become lines of their own, cell after
+    cell (the header block reads like a typed header: ``CHÍNH PHỦ`` / ``Số:
+    30/2020/NĐ-CP`` / ``CỘNG HÒA …`` / ``Hà Nội, ngày 05 tháng 3 năm 2020``).
+    Data tables: the first row(s) whose cells are all non-numeric are the
+    column headers; every other row becomes one line ``header: value; header:
+    value`` (empty cells skipped, repeated values of merged cells once), so a
+    row is searchable as text (``Cỡ chữ: 12 - 13``).
+    """
+    lines: list[str] = []
+    if _is_layout_table(table):
+        for row in table.rows:
+            for cell in _row_cells(row):
+                for para in cell.paragraphs:
+                    t = " ".join(para.text.split())
+                    if t:
+                        lines.append(t)
+                lines.append("")
+        return lines
+    rows = [[_cell_text(c) for c in r.cells] for r in table.rows]  # grid-aligned: merged cells repeat
+    headers: list[str] = []
+    body_start = 0
+    for i, cells in enumerate(rows[:3]):
+        if cells and all(c and not re.match(r"^[\dIVX]+[a-z]?\.?$", c) for c in cells[:2]) and len(rows) >= 2 \
+                and (i == 0 or cells[0] == rows[0][0]):
+            # header rows: merged header cells repeat the first row's label in the first column
+            if not headers:
+                headers = list(cells)
+            else:
+                headers = [h if h == c or not c else f"{h} – {c}" for h, c in zip(headers, cells)] + headers[len(cells):]
+            body_start = i + 1
+        else:
+            break
+    for cells in rows[body_start:]:
+        parts: list[str] = []
+        seen: set[str] = set()
+        for j, c in enumerate(cells):
+            if not c or c in seen or set(c) <= set("_-–. "):
+                continue
+            seen.add(c)
+            h = headers[j] if j < len(headers) else ""
+            parts.append(f"{h}: {c}" if h and h != c else c)
+        if parts:
+            lines.append("; ".join(parts))
+            lines.append("")
+    return lines
+
+
 def _read_docx(path: Path) -> str:
     name = str(path)
-    check_docx_archive(path, name)
-
+    check_zip_bomb(path, name)
     try:
         import docx
         from docx.table import Table
@@ -417,20 +510,76 @@ def _read_docx(path: Path) -> str:
             if isinstance(block, Paragraph):
                 parts.append(block.text)
             elif isinstance(block, Table):
-                for row in block.rows:
-                    cells: list[str] = []
-                    for cell in row.cells:
-                        t = " ".join(cell.text.split())
-                        if t and (not cells or cells[-1] != t):  # merged cells repeat
-                            cells.append(t)
-                    if cells:
-                        parts.append(" | ".join(cells))
+                parts.append("")
+                parts.extend(_docx_table_lines(block))
                 parts.append("")
     except DocumentError:
         raise
     except Exception as e:
         raise DocumentError(name, f"corrupt docx: {type(e).__name__}: {str(e)[:120]}") from None
     return "\n".join(parts)
+
+
+#: pages of a PDF without a text layer that are OCR-ed at most (≈ 3–6 s a page on 2 cores)
+MAX_OCR_PAGES = 60
+#: rendering resolution for OCR (Tesseract is trained on ~300 dpi scans)
+OCR_DPI = 300
+
+
+def tesseract_available() -> str | None:
+    """Why Tesseract OCR with Vietnamese cannot run here, or ``None`` if it can.
+
+    Needs the ``tesseract`` program (Debian ``tesseract-ocr``) with the ``vie``
+    language data (``tesseract-ocr-vie``) and the Python packages pytesseract
+    and pypdfium2.
+    """
+    try:
+        import pypdfium2  # noqa: F401
+        import pytesseract
+    except ImportError as e:
+        return f"Python package missing: {e.name}"
+    try:
+        langs = pytesseract.get_languages(config="")
+    except Exception:
+        return "tesseract not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-vie)"
+    if "vie" not in langs:
+        return "tesseract has no Vietnamese data (Debian: apt-get install tesseract-ocr-vie)"
+    return None
+
+
+def _ocr_pdf(path: Path, name: str) -> str:
+    """Text of a scanned PDF: each page rendered at :data:`OCR_DPI` with pypdfium2 and
+    read by Tesseract (``-l vie``, automatic page segmentation ``--psm 3``).  The
+    result still has OCR errors; the pipeline detects them by the accent ratio and
+    repairs them (:mod:`corpus.ocr`).  Raises :class:`DocumentError` when OCR is
+    unavailable (reason from :func:`tesseract_available`), the PDF has more than
+    :data:`MAX_OCR_PAGES` pages, or OCR finds no text."""
+    why = tesseract_available()
+    if why:
+        raise DocumentError(name, f"pdf has no text layer and OCR is unavailable: {why}")
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception as e:
+        raise DocumentError(name, f"corrupt pdf: {type(e).__name__}: {str(e)[:120]}") from None
+    n = len(pdf)
+    if n > MAX_OCR_PAGES:
+        raise DocumentError(name, f"scanned pdf too long for OCR: {n} pages > {MAX_OCR_PAGES}")
+    pages: list[str] = []
+    try:
+        for i in range(n):
+            image = pdf[i].render(scale=OCR_DPI / 72).to_pil()
+            pages.append(pytesseract.image_to_string(image, lang="vie", config="--psm 3"))
+    except Exception as e:
+        raise DocumentError(name, f"OCR failed: {type(e).__name__}: {str(e)[:120]}") from None
+    finally:
+        pdf.close()
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise DocumentError(name, "scanned pdf: OCR found no text")
+    return text
 
 
 def _read_pdf(path: Path) -> str:
@@ -452,8 +601,186 @@ def _read_pdf(path: Path) -> str:
     except Exception as e:
         raise DocumentError(name, f"corrupt pdf: {type(e).__name__}: {str(e)[:120]}") from None
     text = "\n".join(pages)
-    if not text.strip():
-        raise DocumentError(name, "pdf has no text layer (scanned image? run OCR first)")
+    if sum(ch.isalpha() for ch in text) < 20 * max(len(pages), 1) // 4:
+        # no text layer (a scan): OCR it
+        return _ocr_pdf(path, name)
+    return text
+
+
+# ------------------------------------------------------------------ Markdown
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
+_MD_RULE = re.compile(r"^\s*(?:[-_=*~.]\s*){3,}$")
+_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
+_MD_EMPH = re.compile(r"\*\*|__|\*|(?<![\w])_(?=\S)|(?<=\S)_(?![\w])")
+_QUOC_HIEU = re.compile(r"cong hoa xa hoi chu nghia viet nam|dang cong san viet nam")
+
+
+def _emphasis_open(line: str, state: tuple[bool, bool]) -> tuple[bool, bool]:
+    """(bold open, italic open) after ``line`` given the state before it."""
+    bold, italic = state
+    for m in re.finditer(r"\*\*|\*", line):
+        if m.group(0) == "**":
+            bold = not bold
+        else:
+            italic = not italic
+    return bold, italic
+
+
+def _md_cells(lines: list[str]) -> list[list[str]]:
+    """Split crawled Markdown into blocks (lists of lines): a line that is only ``|``
+    separates table cells, a blank line separates paragraphs; a GFM row
+    ``| a | b |`` gives one block per cell; a trailing ``|`` ends a cell."""
+    blocks: list[list[str]] = []
+    cur: list[str] = []
+
+    def end() -> None:
+        nonlocal cur
+        if cur:
+            blocks.append(cur)
+        cur = []
+
+    for raw in lines:
+        line = raw.rstrip()
+        st = line.strip()
+        if not st or set(st) <= {"|"}:
+            end()
+            continue
+        if _MD_TABLE_SEP.match(st) and "|" in st:
+            end()
+            continue
+        if st.startswith("|") and st.count("|") >= 2:
+            end()
+            for cell in st.strip("|").split("|"):
+                if cell.strip():
+                    blocks.append([cell.strip()])
+            continue
+        trailing = st.endswith("|")
+        cur.append(st.rstrip("|").rstrip() if trailing else st)
+        if trailing:
+            end()
+    end()
+    return blocks
+
+
+def _join_md_block(block: list[str]) -> list[str]:
+    """Join the soft-wrapped lines of one Markdown block (crawl line breaks).
+
+    Markdown joins the lines of a paragraph; the breaks kept are those before a
+    structural marker (``- ``, ``1.``, ``a)``, ``Điều``), before ``Căn cứ``/``Nơi
+    nhận``, between a line in capitals and one in running text that starts with a
+    capital, and at an emphasis boundary outside an open emphasis span (a line
+    ending in ``**``/``*`` or the next opening one: ``**ỦY BAN NHÂN DÂN**`` /
+    ``TỈNH HÀ TĨNH`` stay two lines, ``**CỘNG HÒA XÃ`` / ``HỘI CHỦ NGHĨA VIỆT
+    NAM**`` become one).  Horizontal rules are dropped.
+    """
+    out: list[str] = []
+    state = (False, False)
+    for line in block:
+        if _MD_RULE.match(line):
+            if out:
+                out.append("\x00")  # a rule ends the line before it
+            state = (False, False)
+            continue
+        line = _MD_HEADING.sub("", line)
+        line = re.sub(r"^\*\s+(?=\S)", "- ", line)  # "* item" bullet
+        plain = _MD_EMPH.sub("", line).strip()
+        if not plain:
+            state = _emphasis_open(line, state)
+            continue
+        inside = state[0] or state[1]
+        if out and out[-1] != "\x00":
+            prev = out[-1]
+            boundary = not inside and (prev.rstrip().endswith("*") or line.lstrip().startswith("*"))
+            # a title in capitals followed by running text ("… TẠI NINH BÌNH" / "Ngày 18 tháng 11 …")
+            case_change = is_upper_line(_MD_EMPH.sub("", prev)) and not is_upper_line(plain) and not plain[:1].islower()
+            if not boundary and not case_change and not starts_with_marker(plain) and not _OPENERS.match(plain):
+                out[-1] = _glue(prev, line)
+                state = _emphasis_open(line, state)
+                continue
+        if out and out[-1] == "\x00":
+            out.pop()
+        out.append(line)
+        state = _emphasis_open(line, state)
+    out = [_unglue_emphasis(ln) for ln in out if ln != "\x00"]
+    return [t for t in (_MD_EMPH.sub("", ln).strip() for ln in out) if t]
+
+
+def _unglue_emphasis(line: str) -> str:
+    """A bold run closed right before the next word (``**NGHỊ QUYẾT**Về việc``) was two
+    lines: the marker becomes a line break when a capitals word meets a capitalised word."""
+
+    def fix(m: re.Match[str]) -> str:
+        s, e = m.start(), m.end()
+        left, right = line[s - 1 : s], line[e : e + 2]
+        if left.isupper() and len(right) == 2 and right[0].isupper() and right[1].islower():
+            return "\n"
+        return m.group(0)
+
+    return re.sub(r"\*{2,}", fix, line)
+
+
+def markdown_to_text(md: str) -> str:
+    """Plain text of a crawled Markdown document (``.md``).
+
+    Steps: images dropped, links → their text, HTML ``<br>`` → line break and
+    other tags dropped, backslash escapes resolved; table pipes removed (each
+    cell a paragraph of its own, see :func:`_md_cells`); soft-wrapped lines
+    joined (:func:`_join_md_block`); bold/italic markers and headings' ``#``
+    removed.  When a Quốc hiệu (``CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``, or
+    ``ĐẢNG CỘNG SẢN VIỆT NAM``) appears, the blocks before the header row it
+    stands in (a portal's copyright notice and info table) are not part of the
+    văn bản and are dropped; the Quốc hiệu must open a short block (a header
+    cell, ≤ 160 characters), not stand in running text ("Hiến pháp nước Cộng hòa xã hội
+    chủ nghĩa Việt Nam").  Paragraphs are separated by blank lines.
+    """
+    md = md.replace("\r\n", "\n").replace("\r", "\n")
+    md = _MD_IMAGE.sub("", md)
+    md = _MD_LINK.sub(r"\1", md)
+    md = _HTML_BREAK.sub("\n", md)
+    md = _HTML_TAG.sub("", md)
+    md = _MD_ESCAPE.sub(r"\1", md)
+    blocks = _md_cells(md.split("\n"))
+    joined = [_join_md_block(b) for b in blocks]
+    joined = [b for b in joined if b]
+    for i, b in enumerate(joined[:400]):
+        cell = " ".join(b)
+        if len(cell) <= 160 and _QUOC_HIEU.match(fold(cell, squash_spaces=True)):
+            # the cơ quan cell stands before the Quốc hiệu in the same header row
+            start = i - 1 if i > 0 and len(" ".join(joined[i - 1])) <= 200 else i
+            joined = joined[start:]
+            break
+    return "\n\n\n".join("\n".join(b) for b in joined)
+
+
+# ------------------------------------------------------------------ HTML
+
+
+def html_to_text(html: str, name: str = "<html>") -> str:
+    """Main text of a saved web page (``.html``/``.htm``, e.g. a legal portal's page of a văn bản).
+
+    Main-content extraction with trafilatura (navigation, menus, footers and
+    comments dropped; tables kept), in its Markdown output, then
+    :func:`markdown_to_text`.  Raises :class:`DocumentError` when the main
+    text found has fewer than 40 letters.
+    """
+    import trafilatura
+
+    try:
+        md = trafilatura.extract(
+            html, output_format="markdown", include_tables=True, include_formatting=True,
+            include_comments=False, include_links=False, include_images=False, favor_recall=True,
+        )
+    except Exception as e:
+        raise DocumentError(name, f"unreadable html: {type(e).__name__}: {str(e)[:120]}") from None
+    text = markdown_to_text(md or "")
+    if sum(ch.isalpha() for ch in text) < 40:
+        raise DocumentError(name, "html page without main text (navigation only, or empty)")
     return text
 
 
@@ -486,8 +813,13 @@ def load_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]
         raise DocumentError(name, f"file too large: {size / 2**20:.1f} MiB > {max_bytes / 2**20:.1f} MiB")
 
     fmt = suffix.lstrip(".")
-    if suffix in (".txt", ".md"):
+    if suffix == ".txt":
         raw = decode_bytes(path.read_bytes(), name)
+    elif suffix == ".md":
+        raw = markdown_to_text(decode_bytes(path.read_bytes(), name))
+    elif suffix in (".html", ".htm"):
+        fmt = "html"
+        raw = html_to_text(decode_bytes(path.read_bytes(), name), name)
     elif suffix == ".docx":
         raw = _read_docx(path)
     else:

@@ -9,6 +9,12 @@ văn bản hành chính for what each of them means on a document):
 * ``date``      – ngày ban hành, ISO ``YYYY-MM-DD``
 * ``title``     – trích yếu
 * ``effective`` – ngày có hiệu lực, ISO ``YYYY-MM-DD``
+* ``governing_body`` – cơ quan chủ quản (first name line of a two-line header:
+  ``UBND quận Gò Vấp`` above ``TRƯỜNG MẦM NON HƯƠNG SEN``)
+* ``place``     – địa danh of the place-and-date line (``Hà Nội``, ``Gò Vấp``)
+* ``appendix``  – for a Phụ lục issued as its own file, its label (``Phụ lục I``);
+  ``number``/``date``/``issuer`` are then those of the văn bản it belongs to and
+  ``parent_type`` that văn bản's loại (``Nghị định``)
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ class DocumentMeta:
     year: int | None = None
     source: str | None = None
     effective: str | None = None
+    governing_body: str | None = None
+    place: str | None = None
+    appendix: str | None = None
+    parent_type: str | None = None
     ocr_damaged: bool = False
     content_hash: str = ""
 

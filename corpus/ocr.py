@@ -6,7 +6,8 @@ vowel marks are lost, the rest are replaced by look-alike glyphs
 (``của`` → ``ctia``, ``năm`` → ``nim``/``ndm``, ``số`` → ``s6``/``sb``/``$6``,
 ``Độc lập`` → ``Poc 1ap``, ``NĐ-CP`` → ``ND-CP``/``NP-CP``, ``QĐ`` → ``QP``/``QDP``).
 
-Detection — :func:`accent_ratio` is the share of letters carrying a Vietnamese
+Detection — :func:`accent_ratio` (= :func:`corpus.textnorm.vietnamese_accent_ratio`;
+:func:`is_ocr_damaged` and the threshold are defined in :mod:`corpus.textnorm`) is the share of letters carrying a Vietnamese
 diacritic (or đ). Measured on the whole bundled files (``python -m
 evals.ocr_restore`` prints the table)::
 
@@ -28,10 +29,11 @@ between the OCR maximum (0.061) and the clean minimum (0.281).
 
 Repair — :func:`repair_text` is a noisy-channel decoder:
 
-1. Legal số hiệu: the type codes of số hiệu (``NĐ``, ``QĐ``, ``KH``, ``UBND``,
-   ``HĐND`` …) are collected from the clean corpus; an OCR code that is not a
-   known code but becomes one under the Đ-confusion ``{D, P, DP} → Đ`` is
-   replaced (``ND-CP``/``NP-CP`` → ``NĐ-CP``, ``QP``/``QDP-UBND`` → ``QĐ-UBND``).
+1. Legal số hiệu: the codes of số hiệu are repaired by the grammar of
+   :mod:`corpus.legal_refs`: a code that is not a known code but becomes a
+   known Đ-code (``NĐ``, ``QĐ``, ``HĐND``, ``BGDĐT`` …) with the bar restored or
+   under the Đ-confusion ``{D, P, DP} → Đ`` is replaced (``ND-CP``/``NP-CP`` →
+   ``NĐ-CP``, ``QP``/``QDP-UBND`` → ``QĐ-UBND``).
 2. Words: each OCR token is mapped through a character confusion model
    (digits and symbols in alphabetic context: ``1→l``, ``0/6/8/9/§→o``,
    ``3/4→a``, ``5/$→s``, ``¥→y``, ``¢→e``; onset ``P`` before a vowel → ``Đ``,
@@ -56,7 +58,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from corpus.diacritics import _NUM, DiacriticModel, backtrack, clean_corpus_documents, fold, get_model
+from corpus.diacritics import _NUM, DiacriticModel, backtrack, get_model
+from corpus.legal_refs import fold, repair_number_codes
+from corpus.textnorm import OCR_ACCENT_THRESHOLD, is_ocr_damaged, vietnamese_accent_ratio
 
 __all__ = [
     "OCR_ACCENT_THRESHOLD",
@@ -66,100 +70,24 @@ __all__ = [
     "repair_text",
 ]
 
-#: accent_ratio below this (on ≥ 200 letters) means diacritics were destroyed.
-OCR_ACCENT_THRESHOLD = 0.17
-_MIN_LETTERS = 200
-
-
-def accent_ratio(text: str) -> float:
-    """Share of alphabetic characters that carry a Vietnamese diacritic or are đ/Đ.
-
-    Returns a float in [0, 1]; 0.0 for text without letters or non-str input.
-    """
-    if not isinstance(text, str) or not text:
-        return 0.0
-    letters = 0
-    accented = 0
-    for ch in unicodedata.normalize("NFC", text):
-        if ch.isalpha():
-            letters += 1
-            if ch in "đĐ" or (ord(ch) > 127 and unicodedata.decomposition(ch)):
-                accented += 1
-    return accented / letters if letters else 0.0
-
-
-def is_ocr_damaged(text: str) -> bool:
-    """True if ``text`` looks like Vietnamese whose diacritics were destroyed by OCR.
-
-    Rule: at least 200 letters and :func:`accent_ratio` < 0.17 (measured values
-    in the module docstring). Short texts (queries, titles) return False: use
-    :func:`corpus.diacritics.is_unaccented` for those. Never raises.
-    """
-    if not isinstance(text, str):
-        return False
-    try:
-        letters = sum(1 for ch in text if ch.isalpha())
-        if letters < _MIN_LETTERS:
-            return False
-        return accent_ratio(text) < OCR_ACCENT_THRESHOLD
-    except Exception:  # pragma: no cover - defensive
-        return False
+# Detection lives in corpus.textnorm (the diacritic model's training-text filter needs it
+# too, and corpus.diacritics cannot import this module); re-exported here.
+accent_ratio = vietnamese_accent_ratio
 
 
 # --------------------------------------------------------------------------- số hiệu codes
-
-_NUMBER_RE = re.compile(
-    r"(?<![\w/])(\d{1,5}(?:/\d{4})?[/-])([A-Za-zĐđ$]{1,10}(?:[-/][A-Za-zĐđ]{1,12}){1,3})"
-)
-
-
-@lru_cache(maxsize=1)
-def _known_codes() -> frozenset[str]:
-    codes: set[str] = set()
-    for text in clean_corpus_documents().values():
-        for m in _NUMBER_RE.finditer(text):
-            for part in re.split(r"[-/]", m.group(2)):
-                if any(ch.isupper() for ch in part):
-                    codes.add(part)
-    codes |= {"NĐ", "QĐ", "TT", "KH", "NQ", "CT", "CV", "TB", "BC", "UBND", "HĐND", "CP", "TTg"}
-    return frozenset(codes)
-
-
-def _d_normalise(part: str) -> str:
-    """Apply the OCR Đ-confusion {DP, P, D} → D to an upper-case code."""
-    return part.replace("DP", "D").replace("P", "D")
-
-
-@lru_cache(maxsize=1)
-def _codes_by_key() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for code in _known_codes():
-        if "Đ" in code:
-            out.setdefault(fold(code), code)
-    return out
-
-
-def _repair_code(part: str) -> str:
-    codes = _known_codes()
-    if part in codes:
-        return part
-    key = _d_normalise(part.replace("$", "S"))
-    return _codes_by_key().get(key, part)
 
 
 def repair_legal_numbers(text: str) -> str:
     """Repair the type codes of số hiệu: ``60/2021/ND-CP`` → ``60/2021/NĐ-CP``,
     ``2844/QDP-UBND`` → ``2844/QĐ-UBND``, ``42/2022/NP-CP`` → ``42/2022/NĐ-CP``.
 
-    Only codes that are not already known and become a known Đ-code under the
-    Đ-confusion are changed. Same length not guaranteed. Never raises on str.
+    The rules are the số hiệu grammar's (:func:`corpus.legal_refs.repair_number_codes`):
+    a code is changed only when it is not a known code and becomes a known Đ-code
+    with the bar restored or under the Đ-confusion ``{DP, P} → Đ``. Known codes are
+    kept. Never raises on str.
     """
-
-    def fix(m: re.Match[str]) -> str:
-        parts = re.split(r"([-/])", m.group(2))
-        return m.group(1) + "".join(p if p in "-/" else _repair_code(p) for p in parts)
-
-    return _NUMBER_RE.sub(fix, text)
+    return repair_number_codes(text)
 
 
 # --------------------------------------------------------------------------- word channel model
@@ -306,9 +234,11 @@ class _Channel:
         out.sort(key=lambda x: x[1] + math.log(self.model.p_uni(x[0])), reverse=True)
         return tuple(out[:_MAX_CANDIDATES])
 
-    def decode(self, words: list[str], cands: list[tuple[tuple[str, float], ...]]) -> list[str]:
+    def decode(self, words: list[str], cands: list[tuple[tuple[str, float], ...]], ends: bool = False) -> list[str]:
         """Viterbi over one run. A token without candidates (abbreviation, unknown
-        word) is kept; the LM treats it as unknown context on both sides."""
+        word) is kept; the LM treats it as unknown context on both sides.
+        ``ends``: the run is closed by punctuation (``,`` ``;`` ``.`` …), so the
+        end-of-run probability (:meth:`log_p_end`) of the last word is scored."""
         lm = self.model
         prev_states: list[str] = ["<s>"]
         prev_scores = [0.0]
@@ -339,7 +269,23 @@ class _Channel:
             back.append(bps)
             lat.append(states)
             prev_states, prev_scores, prev_unknown = states, scores, False
+        if ends and not prev_unknown:
+            # the run ends here (punctuation or line end): log P(end of run | last word)
+            prev_scores = [sc + self.log_p_end(st) for st, sc in zip(prev_states, prev_scores)]
         return backtrack(lat, back, prev_scores)
+
+    def log_p_end(self, w: str) -> float:
+        """log P(a run of words ends after ``w``), from the bigram counts of the model:
+        occurrences of ``w`` not followed by a word in its run, add-½ smoothed.
+
+        This is the sentence-end event of n-gram language models: it tells
+        ``MỤC ĐÍCH,`` (a run often ends on *đích*) from ``danh mục dịch vụ``
+        (*dịch* is nearly always followed by *vụ*), which the bigram alone
+        (mục→đích 26, mục→dịch 27 in the training text) cannot."""
+        lm = self.model
+        uni = lm.unigrams.get(w, 0)
+        ends = max(uni - lm.ctx_count.get(w, 0), 0)
+        return math.log((ends + 0.5) / (uni + 1.0))
 
 
 @lru_cache(maxsize=1)
@@ -425,7 +371,8 @@ def _repair_block(line: str, ch: _Channel) -> str:
             words.append(fold(tok.lower()))
             cands.append(c)
             keep.append(not c)
-        dec = ch.decode(words, cands)
+        after = line[run[-1][1] : run[-1][1] + 3].lstrip(" ")[:1]
+        dec = ch.decode(words, cands, ends=bool(after) and after in ",.;:!?)”\"")
         for (s, e, tok), w, k in zip(run, dec, keep):
             nonlocal pos
             out_parts.append(line[pos:s])

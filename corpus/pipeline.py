@@ -19,7 +19,7 @@ from pathlib import Path
 from corpus.chunker import chunk_document
 from corpus.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, load_text, normalize_document_text
 from corpus.metadata import extract_metadata
-from corpus.models import DocumentError, ParsedDocument
+from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 from corpus.ocr import is_ocr_damaged, repair_text
 from corpus.structure import parse_structure
 
@@ -27,6 +27,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "parse_file",
     "parse_text",
+    "read_document_metadata",
     "bundled_dir",
     "bundled_paths",
     "content_hash",
@@ -62,13 +63,27 @@ def bundled_paths() -> list[Path]:
 # Bump when parsing, chunking or OCR repair change what gets indexed: documents indexed by an
 # older pipeline then no longer match their hash and are re-indexed on the next ingest (only
 # chunks whose text changed are re-embedded, thanks to the embedding cache).
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 def content_hash(text: str) -> str:
     """SHA-256 hex digest of ``PIPELINE_VERSION`` + the normalised text (UTF-8):
     a document is re-indexed when its text or the pipeline version changes."""
     return hashlib.sha256(f"cchc-pipeline-{PIPELINE_VERSION}\n{text}".encode("utf-8")).hexdigest()
+
+
+def read_document_metadata(text: str, doc_id: str, path: str = "") -> DocumentMeta:
+    """Metadata of normalised document text as ingest reads it: for an OCR-damaged
+    text (:func:`corpus.ocr.is_ocr_damaged`) from the repaired header
+    (:data:`HEADER_CHARS`), else from the text; ``ocr_damaged`` is set,
+    ``content_hash`` is not."""
+    damaged = is_ocr_damaged(text)
+    if damaged:
+        meta = extract_metadata(_repair_cached(text[:HEADER_CHARS]), doc_id, path, ocr=True)
+    else:
+        meta = extract_metadata(text, doc_id, path, ocr=False)
+    meta.ocr_damaged = damaged
+    return meta
 
 
 def parse_text(
@@ -87,13 +102,8 @@ def parse_text(
     norm = normalize_document_text(text)
     if not norm:
         raise DocumentError(path or doc_id, "empty document: no text content")
-    damaged = is_ocr_damaged(norm)
-    if damaged:
-        header = norm[:HEADER_CHARS]
-        meta = extract_metadata(_repair_cached(header), doc_id, path)
-    else:
-        meta = extract_metadata(norm, doc_id, path)
-    meta.ocr_damaged = damaged
+    meta = read_document_metadata(norm, doc_id, path)
+    damaged = meta.ocr_damaged
     meta.content_hash = content_hash(norm)
     tree = parse_structure(norm)
     chunks = chunk_document(

@@ -5,10 +5,10 @@ accent-insensitive *folded* form for matching.  No model, no I/O.
 
 * :func:`nfc` – Unicode NFC (Vietnamese combining marks → precomposed letters,
   e.g. ``"a\\u0301"`` → ``"á"``).
-* :func:`fold` – lowercase, diacritics removed, ``đ`` → ``d``.  For NFC input
-  the result has **the same length** as the input, so a match position in the
-  folded text is a valid position in the original (used by
-  :mod:`corpus.metadata` to read values out of the original text).
+* :func:`fold` – re-exported from :mod:`corpus.legal_refs` (the project's one
+  folding function): lowercase, diacritics removed, ``đ`` → ``d``; for NFC
+  input the result has **the same length** as the input, so a match position
+  in the folded text is a valid position in the original.
 * :func:`vietnamese_accent_ratio` – share of letters carrying a Vietnamese
   diacritic; real Vietnamese prose is ~0.25–0.45, OCR output that lost its
   diacritics is far lower.
@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from corpus.legal_refs import fold, fold_char  # re-export: the one fold()
 
 __all__ = [
     "nfc",
     "fold",
     "fold_char",
     "vietnamese_accent_ratio",
+    "OCR_ACCENT_THRESHOLD",
+    "is_ocr_damaged",
     "normalize_whitespace",
     "collapse_spaces",
     "is_upper_line",
@@ -51,37 +54,6 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-@lru_cache(maxsize=4096)
-def fold_char(ch: str) -> str:
-    """Fold one character: lowercase, strip diacritics, ``đ/Đ`` → ``d``.
-
-    Always returns exactly one character (the input itself when folding would
-    change the length), so :func:`fold` preserves string length.
-    """
-    if ch in "đĐ":
-        return "d"
-    if ord(ch) < 128:
-        return ch.lower()
-    base = unicodedata.normalize("NFD", ch)
-    base = "".join(c for c in base if not unicodedata.combining(c))
-    low = base.lower()
-    if len(low) == 1:
-        return low
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
-
-def fold(text: str) -> str:
-    """Accent-insensitive form of ``text`` for matching (BM25 side, regexes).
-
-    ``"Nghị định số 60/2021/NĐ-CP"`` → ``"nghi dinh so 60/2021/nd-cp"``.
-    The input is NFC-normalised first; for NFC input the output has the same
-    length, character for character.
-    """
-    text = nfc(text)
-    return "".join(fold_char(c) for c in text)
-
-
 _VI_SPECIAL = set("ăâđêôơưĂÂĐÊÔƠƯ")
 
 
@@ -98,10 +70,12 @@ def vietnamese_accent_ratio(text: str) -> float:
     """Share (0.0–1.0) of letters in ``text`` that carry a Vietnamese diacritic.
 
     Counts letters with a tone mark or a vowel/consonant modifier
-    (``ă â đ ê ô ơ ư``).  Returns 0.0 for text without letters.  Typical
+    (``ă â đ ê ô ơ ư``).  Returns 0.0 for text without letters or non-str input.  Typical
     Vietnamese prose scores about 0.3–0.45; OCR output with destroyed
     diacritics (``"Thyc hién Ké hoach"``) scores well under 0.15.
     """
+    if not isinstance(text, str) or not text:
+        return 0.0
     letters = 0
     marked = 0
     for ch in nfc(text):
@@ -110,6 +84,30 @@ def vietnamese_accent_ratio(text: str) -> float:
             if _has_vi_mark(ch):
                 marked += 1
     return marked / letters if letters else 0.0
+
+
+#: vietnamese_accent_ratio below this (on ≥ 200 letters) means diacritics were destroyed
+#: by OCR: half-way between the OCR plans' maximum (0.061) and the clean documents'
+#: minimum (0.281); the measured table is in :mod:`corpus.ocr` (``python -m evals.ocr_restore``).
+OCR_ACCENT_THRESHOLD = 0.17
+_MIN_LETTERS = 200
+
+
+def is_ocr_damaged(text: str) -> bool:
+    """True if ``text`` looks like Vietnamese whose diacritics were destroyed by OCR.
+
+    Rule: at least 200 letters and :func:`vietnamese_accent_ratio` <
+    :data:`OCR_ACCENT_THRESHOLD`. Short texts (queries, titles) return False: use
+    :func:`corpus.diacritics.is_unaccented` for those. Never raises.
+    """
+    if not isinstance(text, str):
+        return False
+    try:
+        if sum(1 for ch in text if ch.isalpha()) < _MIN_LETTERS:
+            return False
+        return vietnamese_accent_ratio(text) < OCR_ACCENT_THRESHOLD
+    except Exception:  # pragma: no cover - defensive
+        return False
 
 
 def collapse_spaces(line: str) -> str:

@@ -1,10 +1,12 @@
 """SQLite store of indexed documents and their chunks (the source of truth the
 BM25 index is rebuilt from and that citations are read back from).
 
-Tables: ``documents(doc_id, content_hash, meta_json, text, vector_ids_json)``
-and ``chunks(chunk_id, doc_id, ord, chunk_json, tokens_json)``. Writes for one
-document happen in one transaction, so a failed ingest leaves the previous
-version intact.
+Tables: ``documents(doc_id, content_hash, meta_json, text, vector_ids_json)``,
+``chunks(chunk_id, doc_id, ord, chunk_json, tokens_json)`` and ``journal``:
+one row per document write in progress across the stores (see
+``index.transactions``). Writes for one document happen in one transaction
+that also advances the document's journal row, so a failed ingest leaves the
+previous version intact and a killed one leaves a row saying how far it got.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.models import Chunk, DocumentMeta, ParsedDocument
@@ -33,7 +38,36 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ord);
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (
+    doc_id TEXT PRIMARY KEY,
+    op TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    content_hash TEXT NOT NULL DEFAULT '',
+    new_ids_json TEXT NOT NULL DEFAULT '[]',
+    old_ids_json TEXT NOT NULL DEFAULT '[]',
+    payload_json TEXT,
+    started REAL NOT NULL
+);
 """
+
+
+@dataclass
+class JournalEntry:
+    """A document write that has not finished in every store.
+
+    ``op``: ``"add"`` or ``"delete"``; ``phase``: ``"intent"`` (the docstore
+    still holds the previous version) or ``"stored"`` (the docstore commit is
+    done; only vector pruning is left). ``new_ids``/``old_ids``: vector ids
+    of the version being written / being replaced. ``started``: Unix time.
+    """
+
+    doc_id: str
+    op: str
+    phase: str
+    content_hash: str = ""
+    new_ids: list[str] = field(default_factory=list)
+    old_ids: list[str] = field(default_factory=list)
+    started: float = 0.0
 
 
 class DocStore:
@@ -73,9 +107,24 @@ class DocStore:
             row = self._db.execute("SELECT vector_ids_json FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row else []
 
-    def put(self, doc: ParsedDocument, tokens: list[list[str]], vector_ids: list[str]) -> None:
-        """Insert or replace a document and all its chunks atomically."""
+    def store_id(self) -> str:
+        """Random id of this store, created on first use; tags the vectors it
+        writes, so a Chroma server shared by several stores is reconciled
+        per store."""
         with self._lock, self._db:
+            row = self._db.execute("SELECT value FROM info WHERE key='store_id'").fetchone()
+            if row:
+                return row[0]
+            sid = uuid.uuid4().hex
+            self._db.execute("INSERT INTO info(key, value) VALUES ('store_id', ?)", (sid,))
+            return sid
+
+    def put(self, doc: ParsedDocument, tokens: list[list[str]], vector_ids: list[str]) -> None:
+        """Insert or replace a document and all its chunks atomically; in the
+        same transaction the document's journal row (if any) moves to
+        ``"stored"`` and drops its payload."""
+        with self._lock, self._db:
+            self._db.execute("UPDATE journal SET phase='stored', payload_json=NULL WHERE doc_id=?", (doc.meta.doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc.meta.doc_id,))
             self._db.execute(
                 "INSERT INTO documents(doc_id, content_hash, meta_json, text, vector_ids_json) VALUES (?,?,?,?,?)",
@@ -92,7 +141,10 @@ class DocStore:
             self._bump()
 
     def delete(self, doc_id: str) -> bool:
+        """Remove a document and its chunks (and mark its journal row
+        ``"stored"``) in one transaction; False if it was not there."""
         with self._lock, self._db:
+            self._db.execute("UPDATE journal SET phase='stored', payload_json=NULL WHERE doc_id=?", (doc_id,))
             cur = self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             self._bump()
             return cur.rowcount > 0
@@ -133,3 +185,75 @@ class DocStore:
         with self._lock:
             rows = self._db.execute("SELECT chunk_json, tokens_json FROM chunks ORDER BY doc_id, ord").fetchall()
         return [Chunk(**json.loads(r[0])) for r in rows], [json.loads(r[1]) for r in rows]
+
+    def vector_id_map(self) -> dict[str, list[str]]:
+        """doc_id → the vector ids the document's current version owns."""
+        with self._lock:
+            rows = self._db.execute("SELECT doc_id, vector_ids_json FROM documents").fetchall()
+        return {d: json.loads(v) for d, v in rows}
+
+    def chunk_ids_by_doc(self) -> dict[str, list[str]]:
+        """doc_id → its chunk ids in document order."""
+        with self._lock:
+            rows = self._db.execute("SELECT doc_id, chunk_id FROM chunks ORDER BY doc_id, ord").fetchall()
+        out: dict[str, list[str]] = {}
+        for d, c in rows:
+            out.setdefault(d, []).append(c)
+        return out
+
+    def chunks_of(self, doc_ids: list[str]) -> dict[str, list[Chunk]]:
+        """doc_id → its chunks in order, for the given documents."""
+        out: dict[str, list[Chunk]] = {}
+        with self._lock:
+            for i in range(0, len(doc_ids), 500):
+                part = doc_ids[i : i + 500]
+                q = f"SELECT doc_id, chunk_json FROM chunks WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY doc_id, ord"
+                for d, cj in self._db.execute(q, part).fetchall():
+                    out.setdefault(d, []).append(Chunk(**json.loads(cj)))
+        return out
+
+    # ---- journal (see index.transactions) --------------------------------------
+    def journal_begin(self, doc_id: str, op: str, content_hash: str, new_ids: list[str], old_ids: list[str],
+                      payload: dict | None = None) -> None:
+        """Record the intent to write (``op="add"``) or delete a document,
+        replacing any earlier row for it. ``payload``: the parsed document
+        and its BM25 tokens (``{"meta", "text", "chunks", "tokens"}``), so an
+        interrupted add can be finished without the source file."""
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO journal(doc_id, op, phase, content_hash, new_ids_json, old_ids_json, payload_json,"
+                " started) VALUES (?,?,?,?,?,?,?,?)",
+                (doc_id, op, "intent", content_hash, json.dumps(new_ids), json.dumps(old_ids),
+                 json.dumps(payload, ensure_ascii=False) if payload is not None else None, time.time()),
+            )
+
+    def journal_end(self, doc_id: str) -> None:
+        """The write of ``doc_id`` is complete in every store."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM journal WHERE doc_id=?", (doc_id,))
+
+    def journal(self) -> list[JournalEntry]:
+        """Unfinished writes, oldest first (payloads not loaded)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT doc_id, op, phase, content_hash, new_ids_json, old_ids_json, started FROM journal ORDER BY started"
+            ).fetchall()
+        return [JournalEntry(d, o, p, h, json.loads(n), json.loads(old), t) for d, o, p, h, n, old, t in rows]
+
+    def journal_entry(self, doc_id: str) -> JournalEntry | None:
+        return next((e for e in self.journal() if e.doc_id == doc_id), None)
+
+    def has_pending(self, doc_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM journal WHERE doc_id=?", (doc_id,)).fetchone() is not None
+
+    def journal_payload(self, doc_id: str) -> tuple[ParsedDocument, list[list[str]]] | None:
+        """The parsed document and tokens recorded by ``journal_begin``, or
+        None (a delete, or the docstore commit already happened)."""
+        with self._lock:
+            row = self._db.execute("SELECT payload_json FROM journal WHERE doc_id=?", (doc_id,)).fetchone()
+        if not row or row[0] is None:
+            return None
+        p = json.loads(row[0])
+        doc = ParsedDocument(DocumentMeta(**p["meta"]), p["text"], [Chunk(**c) for c in p["chunks"]])
+        return doc, p["tokens"]

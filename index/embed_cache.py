@@ -1,6 +1,8 @@
 """Passage-embedding cache: SQLite table keyed by (embedding space, SHA-256 of
 the text). Re-ingesting an edited document only embeds the chunks whose text
 changed; rebuilding an index after deleting a collection costs no embedding.
+Every ``embed_documents`` call commits its new vectors before returning, so an
+ingest killed mid-way resumes without re-embedding the batches it finished.
 Queries are not cached."""
 
 from __future__ import annotations
@@ -34,14 +36,24 @@ class CachedEmbeddings(Embeddings):
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.space}\x00{text}".encode()).hexdigest()
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        keys = [self._key(t) for t in texts]
+    def _found(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
         with self._lock:
-            found: dict[str, bytes] = {}
             for i in range(0, len(keys), 500):
                 part = keys[i : i + 500]
                 q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(part))})"
                 found.update(dict(self._db.execute(q, part).fetchall()))
+        return found
+
+    def lookup(self, texts: list[str]) -> list[list[float] | None]:
+        """Cached passage vectors for ``texts`` (None where not cached); never embeds."""
+        keys = [self._key(t) for t in texts]
+        found = self._found(keys)
+        return [np.frombuffer(found[k], dtype=np.float32).tolist() if k in found else None for k in keys]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        keys = [self._key(t) for t in texts]
+        found = self._found(keys)
         todo = [i for i, k in enumerate(keys) if k not in found]
         new = self.inner.embed_documents([texts[i] for i in todo]) if todo else []
         if new:

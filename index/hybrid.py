@@ -33,6 +33,7 @@ from index.docstore import DocStore
 from index.embed_cache import CachedEmbeddings
 from index.fusion import rrf, weighted
 from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
+from index.transactions import CheckReport, Transactions
 from index.types import Hit
 from index.vectorstore import VectorIndex
 
@@ -79,9 +80,6 @@ def _restore(query: str) -> str:
         return query
 
 
-WRITE_BATCH = 1024  # vectors per Chroma upsert
-
-
 @dataclass
 class IngestStats:
     """Seconds spent per ingest stage, and counts."""
@@ -97,7 +95,7 @@ class HybridIndex:
 
     def __init__(self, store_path: Path, chroma_dir: Path, embeddings: Embeddings, collection: str = "cchc",
                  chroma_url: str | None = None, fusion: str = "rrf", rrf_k: int = 60, candidates: int = 30,
-                 dense_weight: float = 1.0):
+                 dense_weight: float = 1.0, reconcile: bool = True):
         self.store = DocStore(store_path)
         self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3")
         self.vectors = VectorIndex(self.embeddings, chroma_dir, collection, url=chroma_url)
@@ -107,11 +105,23 @@ class HybridIndex:
         self._metas: dict = {}
         self._metas_gen = -1
         self.stats = IngestStats()
+        self.tx = Transactions(self.store, self.vectors, self.embeddings,
+                               store_path.with_name(store_path.name + ".lock"), self.stats)
+        self.opened: CheckReport | None = None
+        if reconcile:
+            # Finish what a killed writer left (cheap: one id list per store, no embedding).
+            try:
+                self.opened = self.tx.reconcile(repair=True, allow_embed=False)
+            except Exception:  # never fail to open over it; `cchc index check` reports what is wrong
+                log.exception("index: reconciliation on open failed")
+            if self.opened is not None and self.opened.repaired:
+                log.warning("index: repaired after an interrupted write: %s", self.opened.repaired)
 
-    # ---- writing -----------------------------------------------------------
+    # ---- writing (journaled across the stores: see index.transactions) -----
     def is_current(self, doc: ParsedDocument) -> bool:
-        """True when the same content (hash) is already indexed."""
-        return self.store.content_hash(doc.meta.doc_id) == doc.meta.content_hash
+        """True when the same content (hash) is indexed and its write is
+        finished in every store (no journal entry left)."""
+        return self.tx.is_current(doc)
 
     def add(self, doc: ParsedDocument, on_batch: Callable[[int], None] | None = None, batch_size: int = 16,
             tokens: list[list[str]] | None = None) -> int:
@@ -120,8 +130,10 @@ class HybridIndex:
         ``tokens``: precomputed BM25 tokens per chunk (see
         ``index.lexical_tokens.tokenize_many``), else computed here.
         Embeds in batches and calls ``on_batch(n_chunks)`` after each. The old
-        version stays searchable until the new one is fully written; on any
-        error the partial new vectors are removed and the error re-raised.
+        version stays searchable until the new one is fully written; on an
+        error the partial new vectors are removed and the error re-raised; a
+        Ctrl-C or a kill leaves a journal entry that the next open or ingest
+        finishes (``index.transactions``).
         """
         if not doc.chunks:
             raise ValueError(f"{doc.meta.doc_id}: no text to index")
@@ -129,44 +141,42 @@ class HybridIndex:
         if tokens is None or len(tokens) != len(doc.chunks):
             tokens = [lexical_tokens(c.index_text) for c in doc.chunks]
         self.stats.segment_s += time.perf_counter() - t0
-        prefix = doc.meta.content_hash[:12]
-        ids = [f"{prefix}:{c.chunk_id}" for c in doc.chunks]
-        old_ids = self.store.vector_ids(doc.meta.doc_id)
-        added: list[str] = []
-        texts = [c.index_text for c in doc.chunks]
-        metas = [{"doc_id": c.doc_id, "chunk_id": c.chunk_id, "section": c.section} for c in doc.chunks]
-        try:
-            # 1. embed in small batches (progress bar; vectors land in the embedding cache) …
-            for i in range(0, len(ids), batch_size):
-                t0 = time.perf_counter()
-                self.embeddings.embed_documents(texts[i : i + batch_size])
-                self.stats.embed_s += time.perf_counter() - t0
-                if on_batch:
-                    on_batch(len(texts[i : i + batch_size]))
-            # 2. … then write to Chroma in large batches, which re-reads the cached vectors:
-            #    per-16 upserts made vector writes the slowest ingest stage at 100k chunks.
-            t0 = time.perf_counter()
-            for i in range(0, len(ids), WRITE_BATCH):
-                self.vectors.add(ids[i : i + WRITE_BATCH], texts[i : i + WRITE_BATCH], metas[i : i + WRITE_BATCH])
-                added.extend(ids[i : i + WRITE_BATCH])
-            self.stats.extra["vector_write_s"] = self.stats.extra.get("vector_write_s", 0.0) + time.perf_counter() - t0
-            self.store.put(doc, tokens, ids)
-        except BaseException:
-            try:
-                self.vectors.delete(added)
-            finally:
-                raise
-        stale = [i for i in old_ids if i not in set(ids)]
-        self.vectors.delete(stale)
-        self.stats.chunks += len(ids)
-        return len(ids)
+        n = self.tx.add(doc, tokens, on_batch=on_batch, batch_size=batch_size)
+        self.stats.chunks += n
+        return n
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document and its vectors; False if it was not indexed."""
-        ids = self.store.vector_ids(doc_id)
-        found = self.store.delete(doc_id)
-        self.vectors.delete(ids)
-        return found
+        return self.tx.delete(doc_id)
+
+    def reconcile(self, repair: bool = True, allow_embed: bool = True, exclude: set[str] = frozenset(),
+                  on_batch: Callable[[int], None] | None = None, batch_size: int = 16) -> CheckReport:
+        """Settle interrupted writes and make the stores agree (see
+        ``index.transactions.Transactions.reconcile``); waits for another
+        writer. Returns what was found and repaired."""
+        return self.tx.reconcile(repair=repair, allow_embed=allow_embed, exclude=exclude, blocking=True,
+                                 on_batch=on_batch, batch_size=batch_size)
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """``reconcile`` plus the BM25 side: chunk ids in the docstore but not
+        in BM25 (``bm25_missing``) or the reverse. With ``repair``, pending
+        adds are resumed and missing vectors re-embedded if the cache lacks
+        them; the Chroma and journal figures describe the state before
+        repairing, the BM25 ones the state after (BM25 follows the docstore)."""
+        t0 = time.perf_counter()
+        rep = self.tx.reconcile(repair=repair, allow_embed=True, detail=True, blocking=repair)
+        self.bm25.ensure()
+        in_bm25 = set(self.bm25.chunks)
+        in_store = {c for cs in self.store.chunk_ids_by_doc().values() for c in cs}
+        rep.bm25_chunks = len(in_bm25)
+        rep.bm25_missing = sorted(in_store - in_bm25)[:100]
+        rep.bm25_extra = sorted(in_bm25 - in_store)[:100]
+        rep.seconds = time.perf_counter() - t0
+        return rep
+
+    def pending(self) -> list:
+        """Journal entries of writes not finished in every store."""
+        return self.store.journal()
 
     # ---- reading -----------------------------------------------------------
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
@@ -192,8 +202,7 @@ class HybridIndex:
             lex = self.bm25.search(q if q == query else f"{query} {q}", n)
         if mode in ("hybrid", "dense"):
             vec = self.embeddings.embed_query(q)
-            dense = [(vid.split(":", 1)[1], s) for vid, s in self.vectors.search_by_vector(vec, n)]
-            dense = [(cid, s) for cid, s in dense if cid in self.bm25.chunks]
+            dense = self._current_vectors(self.vectors.search_by_vector(vec, n))
         ranks: dict[str, dict[str, int]] = {}
         for name, lst in (("bm25", lex), ("dense", dense)):
             for r, (cid, _) in enumerate(lst, 1):
@@ -223,6 +232,20 @@ class HybridIndex:
             conf = term_coverage(qterms, chunk.index_text, self.term_idf)
             hits.append(Hit(chunk=chunk, meta=meta, score=float(score), ranks=ranks.get(cid, {}), confidence=conf))
         return hits
+
+    def _current_vectors(self, pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """``(chunk_id, score)`` for the vector hits of the indexed version of
+        each chunk's document, each chunk once: a write in progress (or one a
+        crash left for reconciliation) never shows a chunk twice."""
+        metas, out, seen = self.metas(), [], set()
+        for vid, s in pairs:
+            prefix, _, cid = vid.partition(":")
+            chunk = self.bm25.chunks.get(cid)
+            meta = metas.get(chunk.doc_id) if chunk else None
+            if meta and cid not in seen and meta.content_hash.startswith(prefix):
+                seen.add(cid)
+                out.append((cid, s))
+        return out
 
     def metas(self) -> dict:
         """doc_id → DocumentMeta of every indexed document, read from the store

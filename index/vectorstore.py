@@ -5,6 +5,10 @@ Chroma server (``chromadb.HttpClient``) when ``CCHC_CHROMA_URL`` is set
 (e.g. ``http://127.0.0.1:8001``). The collection uses cosine distance; the
 embedding space (backend + model) is recorded in the collection metadata and a
 mismatch raises instead of returning nonsense.
+
+Every vector carries ``{"doc_id", "chunk_id", "section", "store"}`` metadata;
+``store`` is the id of the docstore that wrote it, so reconciliation against a
+Chroma server shared by several data dirs only ever touches its own vectors.
 """
 
 from __future__ import annotations
@@ -34,11 +38,15 @@ def make_client(persist_dir: Path, url: str | None = None):
     return chromadb.PersistentClient(path=str(persist_dir), settings=cs)
 
 
+DELETE_BATCH = 64  # ids per Chroma delete call (a killed prune leaves a resumable remainder)
+
+
 class VectorIndex:
     """Thin wrapper around ``langchain_chroma.Chroma``."""
 
     def __init__(self, embeddings: Embeddings, persist_dir: Path, collection: str, url: str | None = None):
         self.embeddings = embeddings
+        self.remote = bool(url)
         self.client = make_client(persist_dir, url)
         space = embedder_id(embeddings)
         self.store = Chroma(
@@ -59,9 +67,33 @@ class VectorIndex:
         if ids:
             self.store.add_texts(texts=texts, metadatas=metadatas, ids=ids)
 
-    def delete(self, ids: list[str]) -> None:
+    def upsert_vectors(self, ids: list[str], vectors: list[list[float]], texts: list[str], metadatas: list[dict]) -> None:
+        """Write precomputed vectors under ``ids`` (idempotent: existing ids are overwritten)."""
         if ids:
-            self.store.delete(ids=ids)
+            self.store._collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
+
+    def delete(self, ids: list[str], on_batch=None) -> None:
+        """Delete ``ids`` (absent ids are ignored) in batches of
+        ``DELETE_BATCH``; ``on_batch()`` is called after each batch."""
+        ids = list(ids)
+        for i in range(0, len(ids), DELETE_BATCH):
+            self.store.delete(ids=ids[i : i + DELETE_BATCH])
+            if on_batch:
+                on_batch()
+
+    def owned_ids(self, store_id: str) -> set[str]:
+        """Ids of the vectors this store is responsible for: every id in an
+        embedded collection (it lives in the store's own data dir); on a
+        Chroma server, the ids tagged with ``store_id``."""
+        where = {"store": store_id} if self.remote else None
+        return set(self.store._collection.get(where=where, include=[])["ids"])
+
+    def existing(self, ids: list[str]) -> set[str]:
+        """The subset of ``ids`` present in the collection."""
+        out: set[str] = set()
+        for i in range(0, len(ids), 5000):
+            out.update(self.store._collection.get(ids=ids[i : i + 5000], include=[])["ids"])
+        return out
 
     def count(self) -> int:
         return self.store._collection.count()

@@ -190,8 +190,8 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path):
     assert "1. Nâng cao Chỉ số cải cách hành chính (PAR Index) của đơn vị." in paras
     assert "[bookmark" not in text
     assert "2" not in paras
-    i_table = paras.index("Chỉ tiêu | Tỷ lệ")
-    assert paras[i_table + 1] == "Hồ sơ đúng hạn | 100%"
+    # a data table: one line per row, each value labelled with its column header
+    i_table = paras.index("Chỉ tiêu: Hồ sơ đúng hạn; Tỷ lệ: 100%")
     assert paras.index("II. TỔ CHỨC THỰC HIỆN") > i_table
 
 
@@ -330,3 +330,168 @@ def test_error_message_is_one_line_with_path(tmp_path):
     assert "\n" not in msg and str(p) in msg
     assert ei.value.reason == "empty file"
     assert ".txt" in SUPPORTED_SUFFIXES and ".docx" in SUPPORTED_SUFFIXES
+
+
+# ------------------------------------------------------------------ crawled Markdown, HTML, scanned PDF
+
+# The opening of a real crawled 2025 document (library file cf07a5ebd65d1318.md, Công văn
+# 5470/CT-CS of Cục Thuế), copied verbatim: portal info table, header cells between "|"
+# lines, bold/italic markers, header lines broken by the crawl.
+CRAWLED_MD = """|
+|
+Bản dịch này thuộc quyền sở hữu của **
+THƯ VIỆN PHÁP LUẬT**. Mọi hành vi sao chép, đăng tải lại mà không có sự đồng ý của **
+THƯ VIỆN PHÁP LUẬT** là vi phạm pháp luật về Sở hữu trí tuệ.
+|
+|
+Đang tải văn bản...
+#
+**Số hiệu:**
+|
+5470/CT-CS
+|
+|
+**Tình trạng:**
+|
+Đã biết
+|
+|
+BỘ TÀI CHÍNH
+**CỤC THUẾ**
+-------
+|
+**CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: 5470/CT-CS
+*V/v chính sách thuế GTGT*
+|
+*Hà Nội, ngày 24
+tháng 11 năm 2025*
+|
+**Kính gửi: **Công ty TNHH CORNERSTONE VINA.
+(Lô D1, D2, KCN Đình Trám, Phường Nếnh, tỉnh Bắc Ninh)
+"""
+
+
+def test_markdown_crawled_header(tmp_path):
+    from corpus.metadata import extract_metadata
+
+    p = tmp_path / "cong-van.md"
+    p.write_text(CRAWLED_MD, encoding="utf-8")
+    text, fmt = load_text(p)
+    assert fmt == "md"
+    paras = text.split("\n\n")
+    # the portal's notice and info table are not part of the văn bản
+    assert paras[0] == "BỘ TÀI CHÍNH" and "THƯ VIỆN PHÁP LUẬT" not in text and "Tình trạng" not in text
+    # crawl line breaks joined, table pipes and emphasis markers gone
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in paras
+    assert "Hà Nội, ngày 24 tháng 11 năm 2025" in paras
+    assert "V/v chính sách thuế GTGT" in paras
+    assert "|" not in text and "*" not in text
+    m = extract_metadata(text, "x")
+    assert (m.number, m.doc_type, m.issuer, m.governing_body) == ("5470/CT-CS", "Công văn", "Cục Thuế", "Bộ Tài chính")
+    assert (m.date, m.place, m.title) == ("2025-11-24", "Hà Nội", "Chính sách thuế GTGT")
+
+
+def test_markdown_plan_with_table_and_emphasis(tmp_path):
+    body = HUONG_SEN.read_text(encoding="utf-8").split("\n")
+    i = next(k for k, ln in enumerate(body) if ln.startswith("Thực hiện công tác cải cách thủ tục"))
+    md = "\n".join(["# **KẾ HOẠCH**", "", "*" + body[i].strip() + "*", "",
+                    "| Chỉ tiêu | Tỷ lệ |", "|---|---|", "| Hồ sơ đúng hạn | **100%** |", "", *body[i + 1 : i + 12]])
+    p = tmp_path / "plan.md"
+    p.write_text(md, encoding="utf-8")
+    text, _ = load_text(p)
+    paras = text.split("\n\n")
+    assert paras[0] == "KẾ HOẠCH" and paras[1] == body[i].strip()
+    assert "Hồ sơ đúng hạn" in paras and "100%" in paras and "---" not in text
+
+
+def test_html_portal_page_main_text(tmp_path):
+    pytest.importorskip("trafilatura")
+    nd61 = ND61_TEXT()
+    paras = [p for p in nd61.split("\n") if p.strip()][3:40]
+    html = (
+        "<html><head><meta charset='utf-8'><title>Nghị định 61/2018/NĐ-CP</title></head><body>"
+        "<nav><a href='/'>Trang chủ</a> | <a href='/vb'>Văn bản pháp luật</a> | <a href='/lh'>Liên hệ</a></nav>"
+        "<div class='menu'><ul><li>Đăng nhập</li><li>Đăng ký thành viên</li></ul></div>"
+        "<article><h1>NGHỊ ĐỊNH</h1>" + "".join(f"<p>{x}</p>" for x in paras) + "</article>"
+        "<footer><p>Bản quyền © Cổng thông tin văn bản. Mọi hành vi sao chép đều vi phạm.</p></footer>"
+        "</body></html>"
+    )
+    p = tmp_path / "nd-61.html"
+    p.write_text(html, encoding="utf-8")
+    text, fmt = load_text(p)
+    assert fmt == "html"
+    assert "Đăng ký thành viên" not in text and "Bản quyền" not in text
+    for x in (paras[5], paras[20], paras[-1]):
+        assert x.strip() in text
+    bad = tmp_path / "empty.htm"
+    bad.write_text("<html><body><nav>Trang chủ</nav></body></html>", encoding="utf-8")
+    with pytest.raises(DocumentError, match="html"):
+        load_text(bad)
+
+
+def ND61_TEXT() -> str:
+    return (DECREES / "nd-61-2018-nd-cp.txt").read_text(encoding="utf-8")
+
+
+def _render_scan(src: Path, out: Path, n_lines: int = 22) -> None:
+    """Render the first lines of a bundled plan onto an A4 page at 300 dpi and save it
+    as an image-only PDF (no text layer), as a scanner would."""
+    import textwrap
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font_path.exists():
+        pytest.skip("no DejaVuSans font (Debian fonts-dejavu-core) to render Vietnamese text")
+    font = ImageFont.truetype(str(font_path), 30)
+    img = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(img)
+    y = 150
+    for line in [ln for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()][:n_lines]:
+        for part in textwrap.wrap(line, 120):
+            draw.text((150, y), part, font=font, fill=0)
+            y += 45
+        y += 15
+    img.save(out, "PDF", resolution=300)
+
+
+def test_scanned_pdf_is_read_by_ocr(tmp_path):
+    from corpus.loaders import tesseract_available
+    from corpus.pipeline import parse_file
+
+    why = tesseract_available()
+    if why:
+        pytest.skip(f"OCR not available here: {why}")
+    pytest.importorskip("PIL")
+    scan = tmp_path / "scan.pdf"
+    _render_scan(HUONG_SEN, scan)
+    from pypdf import PdfReader
+
+    assert not "".join(pg.extract_text() or "" for pg in PdfReader(str(scan)).pages).strip()  # no text layer
+    text, fmt = load_text(scan)
+    assert fmt == "pdf"
+    f = fold(text)
+    for phrase in ("ke hoach", "thuc hien cong tac cai cach thu tuc hanh chinh nam 2024", "truong mam non huong sen",
+                   "182/kh-ubnd"):
+        assert phrase in f, phrase
+    d = parse_file(scan)
+    assert (d.meta.number, d.meta.date, d.meta.issuer) == ("26/KH-MNHgS", "2024-02-26", "Trường Mầm non Hương Sen")
+
+
+def test_scanned_pdf_without_ocr_gets_one_line_reason(tmp_path, monkeypatch):
+    import corpus.loaders as loaders
+
+    pytest.importorskip("PIL")
+    scan = tmp_path / "scan.pdf"
+    _render_scan(HUONG_SEN, scan, n_lines=3)
+    monkeypatch.setattr(loaders, "tesseract_available", lambda: "tesseract not installed")
+    with pytest.raises(DocumentError) as e:
+        load_text(scan)
+    assert "no text layer" in str(e.value) and "tesseract not installed" in str(e.value)
+    assert "\n" not in str(e.value)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from corpus.loaders import load_text
-from corpus.metadata import canonical_number, extract_metadata, parse_vn_date, short_title
+from corpus.legal_refs import canonical_number
+from corpus.metadata import extract_metadata, parse_vn_date, short_title
 from corpus.pipeline import bundled_dir, parse_file
 from corpus.textnorm import fold
 
@@ -162,7 +163,7 @@ def test_legal_documents(rel, doc_type, number, issuer, date, effective, title_s
 def test_canonical_number_and_dates():
     assert canonical_number("60/2021/ND-CP") == "60/2021/NĐ-CP"
     assert canonical_number("32 / KH-HB") == "32/KH-HB"
-    assert canonical_number("5b /KKH-MNTH") == "56/KH-MNTH"
+    assert canonical_number("5b /KKH-MNTH", ocr=True) == "56/KH-MNTH"
     assert canonical_number("26/KH-MNHgS") == "26/KH-MNHgS"
     assert canonical_number("41/2011/QD-UBND") == "41/2011/QĐ-UBND"
     assert parse_vn_date("26", "02", "2024") == "2024-02-26"
@@ -188,3 +189,62 @@ def test_nothing_to_read():
     m = extract_metadata("Một đoạn văn bản không có tiêu đề.", "loose")
     assert m.number is None and m.date is None and m.unit is None
     assert short_title(m) == "Kế hoạch loose"
+
+
+# ------------------------------------------------------------------ documents in force in 2026
+
+
+def test_nd30_docx_header_table():
+    """The header block of the real DOCX is a table: CHÍNH PHỦ / Số: 30/2020/NĐ-CP | Quốc hiệu / Hà Nội, ngày …"""
+    m = meta_of("decrees/nd-30-2020-nd-cp.docx")
+    assert (m.kind, m.doc_type, m.number, m.issuer) == ("legal", "Nghị định", "30/2020/NĐ-CP", "Chính phủ")
+    assert (m.date, m.place, m.title) == ("2020-03-05", "Hà Nội", "Về công tác văn thư")
+    assert m.effective == "2020-03-05"  # Điều 37: "Nghị định này có hiệu lực thi hành kể từ ngày ký"
+    assert short_title(m) == "Nghị định 30/2020/NĐ-CP"
+
+
+def test_nd30_appendix_is_part_of_the_decree():
+    m = meta_of("decrees/nd-30-2020-nd-cp-phu-luc-i.docx")
+    assert (m.doc_type, m.appendix, m.parent_type, m.kind) == ("Phụ lục", "Phụ lục I", "Nghị định", "legal")
+    assert (m.number, m.issuer, m.date) == ("30/2020/NĐ-CP", "Chính phủ", "2020-03-05")
+    assert m.title == "Phụ lục I: Thể thức, kỹ thuật trình bày văn bản hành chính và bản sao văn bản"
+    assert short_title(m) == "Phụ lục I Nghị định 30/2020/NĐ-CP"
+    # its tables are searchable text, one line per row with the column headers
+    text, _ = load_text(DECREES / "nd-30-2020-nd-cp-phu-luc-i.docx")
+    row = next(p for p in text.split("\n\n") if "- Quốc hiệu;" in p)
+    assert "Loại chữ: In hoa" in row and "Cỡ chữ: 12 - 13" in row and "Kiểu chữ: Đứng, đậm" in row
+
+
+@pytest.mark.parametrize(
+    "rel, number, title_start",
+    [
+        ("guidance/cv-5208-bgddt-gdpt-2026.txt", "5208/BGDĐT-GDPT", "Hướng dẫn thực hiện nhiệm vụ giáo dục phổ thông"),
+        ("guidance/cv-5243-bgddt-ngcbqlgd-2026.txt", "5243/BGDĐT-NGCBQLGD", "Hướng dẫn thực hiện công tác quản lý đội ngũ"),
+        ("guidance/cv-4054-bgddt-gdpt-2026.txt", "4054/BGDĐT-GDPT", "Về đẩy mạnh sắp xếp mạng lưới"),
+    ],
+)
+def test_guidance_letters(rel, number, title_start):
+    m = meta_of(rel)
+    assert (m.doc_type, m.number, m.issuer, m.year) == ("Công văn", number, "Bộ Giáo dục và Đào tạo", 2026)
+    assert m.date is None  # the text gives the year only ("năm 2026"): no date is made up
+    assert m.title.startswith(title_start)
+
+
+def test_2026_decrees_dates_only_from_their_text():
+    tt09 = meta_of("decrees/tt-09-2026-tt-btp.txt")
+    # "(Ban hành kèm theo Thông tư số 09/2026/TT-BTP ngày 15 tháng 6 năm 2026 của Bộ trưởng Bộ Tư pháp)"
+    assert (tt09.issuer, tt09.date) == ("Bộ Tư pháp", "2026-06-15")
+    assert tt09.title == "Quy định chế độ báo cáo về công tác kiểm soát thủ tục hành chính"
+    assert tt09.effective == "2026-08-01"
+    for rel in ("decrees/nd-118-2025-nd-cp.txt", "decrees/nd-299-2026-nd-cp.txt"):
+        m = meta_of(rel)  # header block (ngày ký) not in the source text: date stays unknown
+        assert m.date is None and m.issuer == "Chính phủ" and m.effective
+        assert m.year == int(m.number.split("/")[1])  # the year in the số hiệu
+
+
+def test_district_needs_the_word_quan_not_co_quan():
+    text = ("UBND PHƯỜNG BẾN THÀNH\n\nTRƯỜNG MẦM NON BÔNG SEN\n\nKẾ HOẠCH\n\nCải cách hành chính năm 2026\n\n"
+            "Các cơ quan Nhà nước phối hợp với Ủy ban nhân dân phường.")
+    m = extract_metadata(text, "x")
+    assert m.district is None  # "cơ quan Nhà nước" is no "Quận Nhà"
+    assert m.governing_body == "UBND phường Bến Thành" and m.unit == "Trường Mầm non Bông Sen"
