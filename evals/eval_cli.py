@@ -1,8 +1,11 @@
 """``cchc eval`` — run an eval set (and optionally the baselines) and write the report.
 
     cchc eval --dataset evals/dev.jsonl [--dataset evals/dev_unaccented.jsonl]
-              [--mode retrieval|answer|all] [--baselines] [--json] [-k 10]
-              [--report evals/REPORT.md]
+              [--mode retrieval|answer|all] [--split all|test|calibration]
+              [--baselines] [--json] [-k 10] [--report evals/REPORT.md]
+
+``--split`` evaluates one half of the questions (``evals.split``); the
+default ``all`` reports both halves, the test half first as the headline.
 
 The report file is regenerated from the run every time (date, machine,
 command, settings, figures); it is never meant to be edited by hand.
@@ -123,6 +126,7 @@ def register(app: typer.Typer) -> None:
     def eval_cmd(
         dataset: list[Path] = typer.Option(..., "--dataset", help="JSONL eval set (repeatable)."),
         mode: str = typer.Option("retrieval", "--mode", help="retrieval | answer | all"),
+        split: str = typer.Option("all", "--split", help="all (both halves, test half as headline) | test | calibration"),
         baselines: bool = typer.Option(False, "--baselines", help="Also run naive LangChain+Chroma, BM25-only, dense-only."),
         as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
         k: int = typer.Option(10, "-k", help="Retrieval depth for Recall/MRR/nDCG."),
@@ -132,8 +136,12 @@ def register(app: typer.Typer) -> None:
         from assistant.service import CCHCService
         from evals.harness import MODES, run_eval, to_markdown
 
+        from evals.split import SPLITS
+
         if mode not in MODES:
             raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
+        if split not in SPLITS:
+            raise typer.BadParameter(f"--split must be one of {', '.join(SPLITS)}")
         for p in dataset:
             if not p.is_file():
                 raise typer.BadParameter(f"dataset not found: {p}")
@@ -142,7 +150,8 @@ def register(app: typer.Typer) -> None:
         if service.ensure_index():
             typer.echo("Indexed the bundled corpus.", err=True)
         try:
-            result = run_eval(dataset if len(dataset) > 1 else dataset[0], mode=mode, service=service, k=k)
+            result = run_eval(dataset if len(dataset) > 1 else dataset[0], mode=mode, service=service, k=k,
+                              split=split)
         except ValueError as e:
             raise typer.BadParameter(str(e)) from None
         base = None

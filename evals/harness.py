@@ -8,6 +8,11 @@ retrieval the question is first made standalone with the same rewriter the
 assistant uses (``assistant.followup.rewrite_followup``); if the rewriter
 leaves nothing, it is prefixed with the previous question.
 
+Split: ``run_eval(..., split="test" | "calibration" | "all")`` evaluates one
+half of the questions (``evals.split``) or all of them; with ``"all"`` the
+result also carries the figures of each half (``result["halves"]``) and the
+Markdown shows the test half first, as the headline.
+
 Invented numbers are checked against each cited passage plus the cited
 document's số hiệu and title (the answer's source label names them).
 
@@ -49,7 +54,7 @@ MODES = ("retrieval", "answer", "all")
 RETRIEVAL_COLS = [("recall@1", "R@1"), ("recall@5", "R@5"), ("recall@10", "R@10"), ("mrr@10", "MRR@10"),
                   ("ndcg@10", "nDCG@10")]
 ANSWER_COLS = [("answer_accuracy", "Acc"), ("abstain_precision", "Abst P"), ("abstain_recall", "Abst R"),
-               ("citation_precision", "Cit P"), ("citation_recall", "Cit R"),
+               ("false_abstention_rate", "False abst"), ("citation_precision", "Cit P"), ("citation_recall", "Cit R"),
                ("invented_numbers_rate", "Inv rate"), ("invented_numbers_total", "Inv #")]
 
 # A retriever for evaluation: (query, k) -> ranked [(doc_id, text), ...]
@@ -170,26 +175,44 @@ def embedder_name(service: CCHCService) -> str:
     return embedder_id(service.embeddings)
 
 
+def _halves(result: dict, halves: dict[str, str]) -> dict:
+    """Per-half aggregates of a run over all questions: ``{"test": {...}, "calibration": {...}}``;
+    ``halves`` maps item id → half."""
+    out = {}
+    for half in ("test", "calibration"):
+        part: dict[str, Any] = {"n": sum(1 for h in halves.values() if h == half)}
+        for section in ("retrieval", "answer"):
+            rows = [r for r in result["per_question"].get(section, []) if r["split"] == half]
+            part[section] = aggregate(rows) if result.get(section) is not None else None
+        out[half] = part
+    return out
+
+
 def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retrieval",
              service: CCHCService | None = None, k: int = 10,
-             answer_k: int | None = None) -> dict:
+             answer_k: int | None = None, split: str = "all") -> dict:
     """Evaluate the service on a dataset.
 
     ``mode``: ``"retrieval"`` (``service.search(q, k)``), ``"answer"``
     (``service.ask(q, k=answer_k, history=...)``; ``answer_k`` defaults to
     ``settings.top_k``) or ``"all"``. ``service``: a ``CCHCService``; when
     None one is built from settings and the bundled corpus is ingested if the
-    store is empty. Raises ``ValueError`` for an unknown mode or a malformed
-    dataset.
+    store is empty. ``split``: ``"calibration"``, ``"test"`` or ``"all"``
+    (``evals.split``). Raises ``ValueError`` for an unknown mode or split or a
+    malformed dataset.
 
     Returns a JSON-serialisable dict: ``{"dataset", "mode", "k", "n",
     "counts", "embedder", "retrieval": {"overall", "by_kind"} | None,
     "answer": {...} | None, "latency": {"search": {...}, "ask": {...}},
-    "per_question": {"retrieval": [...], "answer": [...]}}``.
+    "per_question": {"retrieval": [...], "answer": [...]}, "split",
+    "halves": {"test": {...}, "calibration": {...}} (only for split "all")}``;
+    every per-question row has its ``"split"``.
     """
+    from evals.split import select, split_of
+
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    items = load_items(dataset_path)
+    items = select(load_items(dataset_path), split)
     if service is None:
         service = _service_from_settings()
     if answer_k is None:
@@ -199,11 +222,14 @@ def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retri
     paths = [dataset_path] if isinstance(dataset_path, (str, Path)) else list(dataset_path)
     result: dict[str, Any] = {
         "dataset": [str(p) for p in paths], "mode": mode, "k": k, "answer_k": answer_k, "n": len(items),
-        "counts": dict(Counter(it.kind for it in items)), "embedder": embedder_name(service),
+        "counts": dict(Counter(it.kind for it in items)), "embedder": embedder_name(service), "split": split,
         "retrieval": None, "answer": None, "latency": {}, "per_question": {},
     }
+    halves = {it.id: split_of(it.id) for it in items}
     if mode in ("retrieval", "all"):
         rows, lat = evaluate_retrieval(items, lambda q, kk: hit_pairs(service.search(q, k=kk)), k=k)
+        for r in rows:
+            r["split"] = halves[r["id"]]
         result["retrieval"] = aggregate(rows)
         result["latency"]["search"] = latency_summary(lat)
         result["per_question"]["retrieval"] = rows
@@ -213,9 +239,13 @@ def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retri
             return service.ask(it.question, k=answer_k, history=hist)
 
         rows, lat = evaluate_answers(items, ask)
+        for r in rows:
+            r["split"] = halves[r["id"]]
         result["answer"] = aggregate(rows)
         result["latency"]["ask"] = latency_summary(lat)
         result["per_question"]["answer"] = rows
+    if split == "all":
+        result["halves"] = _halves(result, halves)
     return result
 
 
@@ -241,15 +271,32 @@ def _table(summary: dict, cols: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+def _sections(part: dict, k: int, title: str) -> list[str]:
+    out = []
+    if part.get("retrieval"):
+        out += ["", f"### Retrieval{title} (answerable questions, top {k})", "", _table(part["retrieval"], RETRIEVAL_COLS)]
+    if part.get("answer"):
+        out += ["", f"### Answers{title}", "", _table(part["answer"], ANSWER_COLS)]
+    return out
+
+
 def to_markdown(result: dict) -> str:
-    """Markdown tables (retrieval and/or answer, per kind) and latencies of a :func:`run_eval` result."""
-    out = [f"Dataset: {', '.join(result['dataset'])} — {result['n']} questions; embedder `{result['embedder']}`; "
-           f"k = {result['k']} (retrieval), {result['answer_k']} (answers)."]
-    if result.get("retrieval"):
-        out += ["", f"### Retrieval (answerable questions, top {result['k']})", "",
-                _table(result["retrieval"], RETRIEVAL_COLS)]
-    if result.get("answer"):
-        out += ["", "### Answers", "", _table(result["answer"], ANSWER_COLS)]
+    """Markdown tables (retrieval and/or answer, per kind) and latencies of a :func:`run_eval` result.
+
+    A run over all questions shows the test half first (the headline), then
+    the calibration half, then all questions together.
+    """
+    split = result.get("split", "all")
+    out = [f"Dataset: {', '.join(result['dataset'])} — {result['n']} questions (split: {split}); "
+           f"embedder `{result['embedder']}`; k = {result['k']} (retrieval), {result['answer_k']} (answers)."]
+    halves = result.get("halves") or {}
+    for half, label in (("test", "test half — headline"), ("calibration", "calibration half")):
+        if half in halves:
+            out += ["", f"## {label.capitalize()} ({halves[half]['n']} questions)"]
+            out += _sections(halves[half], result["k"], f" — {half}")
+    if halves:
+        out += ["", f"## All questions ({result['n']})"]
+    out += _sections(result, result["k"], "" if not halves else " — all")
     lat = result.get("latency") or {}
     if lat:
         out += ["", "### Latency", "", "| call | n | p50 ms | p95 ms | mean ms |", "|---|---:|---:|---:|---:|"]

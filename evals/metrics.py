@@ -162,10 +162,12 @@ def answer_correct(answer: str, answer_any: Sequence[Sequence[str]]) -> bool | N
 def abstention_scores(pairs: Iterable[tuple[bool, bool]]) -> dict[str, float | None]:
     """Precision and recall of abstention from ``(should_abstain, did_abstain)`` pairs.
 
-    Returns ``{"abstain_precision", "abstain_recall", "abstain_f1"}``; a value
-    is ``None`` when its denominator is 0.
+    Returns ``{"abstain_precision", "abstain_recall", "abstain_f1",
+    "false_abstention_rate"}``; the last is the share of answerable questions
+    (should not abstain) on which the system abstained. A value is ``None``
+    when its denominator is 0.
     """
-    tp = fp = fn = 0
+    tp = fp = fn = tn = 0
     for should, did in pairs:
         if did and should:
             tp += 1
@@ -173,10 +175,13 @@ def abstention_scores(pairs: Iterable[tuple[bool, bool]]) -> dict[str, float | N
             fp += 1
         elif should and not did:
             fn += 1
+        else:
+            tn += 1
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
     f1 = 2 * p * r / (p + r) if p is not None and r is not None and p + r > 0 else (0.0 if p == 0 or r == 0 else None)
-    return {"abstain_precision": p, "abstain_recall": r, "abstain_f1": f1}
+    fa = fp / (fp + tn) if fp + tn else None
+    return {"abstain_precision": p, "abstain_recall": r, "abstain_f1": f1, "false_abstention_rate": fa}
 
 
 # ---------------------------------------------------------------- citations

@@ -50,6 +50,31 @@ def test_run_eval_all_modes(small_service, tmp_path):
     assert "| **all** | 3 |" in md and "### Answers" in md and "| ask |" in md
 
 
+def test_run_eval_split_halves(small_service, tmp_path):
+    """--split test evaluates only the test half; --split all reports both halves, test first."""
+    from evals.split import split_of
+
+    path = tmp_path / "mini.jsonl"
+    save_dataset(ITEMS, path)
+    halves = {it.id: split_of(it.id) for it in ITEMS}
+    test_ids = {i for i, h in halves.items() if h == "test"}
+    res = run_eval(path, mode="answer", service=small_service, split="test")
+    assert res["split"] == "test" and "halves" not in res
+    assert {r["id"] for r in res["per_question"]["answer"]} == test_ids
+    both = run_eval(path, mode="all", service=small_service, split="all")
+    assert {r["id"]: r["split"] for r in both["per_question"]["answer"]} == halves
+    assert both["halves"]["test"]["n"] + both["halves"]["calibration"]["n"] == 4
+    md = to_markdown(both)
+    assert md.index("Test half — headline") < md.index("Calibration half") < md.index("## All questions")
+    assert "False abst" in md
+    try:
+        run_eval(path, mode="answer", service=small_service, split="dev")
+    except ValueError as e:
+        assert "split must be one of" in str(e)
+    else:  # pragma: no cover
+        raise AssertionError("an unknown split must raise")
+
+
 def test_baselines_side_by_side(small_service, tmp_path):
     path = tmp_path / "mini.jsonl"
     save_dataset(ITEMS[:2], path)
@@ -73,10 +98,12 @@ def test_every_dev_answer_is_in_some_indexed_chunk(full_service):
 
     from evals.dataset import load_dataset, unreachable_gold
 
-    dev = load_dataset(Path(__file__).resolve().parent.parent / "evals" / "dev.jsonl")
+    from evals.dataset import EVAL_SETS
+
+    dev = [it for p in EVAL_SETS for it in load_dataset(p)]  # dev, unaccented copies, staff and in-force sets
     chunks = {d.meta.doc_id: [(c.doc_id, f"{c.text}\n{c.index_text}") for c in d.chunks]
               for d in full_service.parsed_documents()}
-    assert unreachable_gold(dev, chunks) == []
+    assert len(dev) > 450 and unreachable_gold(dev, chunks) == []
     broken = EvalItem(id="x", question="q", kind="decree", gold=["Điều 99 khoản 7 không tồn tại"],
                       gold_doc=["nd-106-2020-nd-cp", "no-such-doc"], answer_any=[["x"]])
     assert unreachable_gold([broken], chunks) == ["x: no chunk of nd-106-2020-nd-cp contains a gold string",

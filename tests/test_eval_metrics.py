@@ -102,8 +102,11 @@ def test_abstention_precision_recall():
     assert s["abstain_precision"] == pytest.approx(2 / 3)
     assert s["abstain_recall"] == pytest.approx(2 / 3)
     assert s["abstain_f1"] == pytest.approx(2 / 3)
+    assert s["false_abstention_rate"] == pytest.approx(1 / 2)  # 1 of the 2 answerable questions refused
     none = abstention_scores([(False, False)])
     assert none["abstain_precision"] is None and none["abstain_recall"] is None
+    assert none["false_abstention_rate"] == 0.0
+    assert abstention_scores([(True, True)])["false_abstention_rate"] is None
 
 
 def test_citation_markers_and_sentences():
