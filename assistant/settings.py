@@ -4,6 +4,7 @@ or from a ``.env`` file in the working directory."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,6 +68,14 @@ class Settings(BaseSettings):
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     max_upload_mb: int = 20
     history_turns: int = 6
+
+    # Hiệu lực is evaluated at this date (ISO, e.g. 2024-06-30); unset = today. Tests pin it, and
+    # "what applied in 2024" checks use it. Drafts default to the year after it.
+    as_of: _dt.date | None = None
+
+    def as_of_date(self) -> _dt.date:
+        """The date hiệu lực is evaluated at: ``as_of`` if set, else today (local time)."""
+        return self.as_of or _dt.date.today()
 
     @property
     def embedding(self) -> EmbeddingSettings:
