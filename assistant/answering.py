@@ -17,7 +17,7 @@ from assistant.llm_answer import CITE_RE, build_messages, generate, verify_answe
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
-from corpus.validity import validity_note
+from assistant.inforce import InForce
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -38,15 +38,6 @@ def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
         return question
 
 
-def _validity_notes(citations: list[Citation]) -> None:
-    for c in citations:
-        if c.number:
-            try:
-                c.validity_note = validity_note(c.number)
-            except Exception:
-                log.exception("validity lookup failed for %s", c.number)
-
-
 class Answerer:
     """Answers questions over a ``retriever`` (passages), the indexed
     ``documents`` and their citation ``graph``; ``settings`` give the
@@ -56,6 +47,7 @@ class Answerer:
         self.retriever = retriever
         self.settings = settings
         self.router = IntentRouter(documents, graph, settings)
+        self.inforce = InForce(retriever, graph, settings)
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
         """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
@@ -65,9 +57,11 @@ class Answerer:
         if not question:
             return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
         query = _rewrite(question, history)
-        routed = self._route(question, query)
+        routed = self._route(question, query) or self.inforce.answer_question(question, query)
         if routed is not None:
-            _validity_notes(routed.citations)
+            if query != question and routed.mode == "validity":
+                routed.notes.append(f"Câu hỏi được hiểu là: {query}")
+            self.inforce.finish(routed)
             return routed
         missing = self.retriever.missing_entities(query)
         if missing:
@@ -75,17 +69,13 @@ class Answerer:
                 f"Không tìm thấy trong tài liệu: kho tài liệu không nhắc đến {', '.join(repr(m) for m in missing)}. "
                 + ABSTAIN_TEXT.split(". ", 1)[1]))
             return answer
-        hits = self.retriever.search(query, k=k)
+        hits, in_force = self.inforce.choose(query, self.retriever.search(query, k=k), k)
         answer = self._answer_from_hits(question, query, hits, history)
         if query != question:
             answer.notes.append(f"Câu hỏi được hiểu là: {query}")
-        _validity_notes(answer.citations)
-        # Validity warnings go with the answer as notes (shown by every channel), not into the grounded
-        # answer text: the replacing document's number comes from corpus/documents/validity.tsv, not
-        # from a cited passage.
-        for c in answer.citations:
-            if c.validity_note and f"Lưu ý: {c.validity_note}" not in answer.notes:
-                answer.notes.append(f"Lưu ý: {c.validity_note}")
+        # the law in force at the as-of date: history line, missing successor, validity notes (every
+        # number they add is backed by a cited passage or validity-table row)
+        self.inforce.finish(answer, in_force)
         return answer
 
     # ---- intents answered from structured data (citation graph, glossary) ----

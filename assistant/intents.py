@@ -57,7 +57,9 @@ class _Cites:
         self.items: list[Citation] = []
         self._by_chunk: dict[str, int] = {}
 
-    def cite(self, doc: ParsedDocument, chunk: Chunk) -> int:
+    def cite(self, doc: ParsedDocument, chunk: Chunk | None) -> int | None:
+        if chunk is None:
+            return None
         if chunk.chunk_id not in self._by_chunk:
             n = len(self.items) + 1
             self._by_chunk[chunk.chunk_id] = n
@@ -139,6 +141,8 @@ def answer_cites(graph: CitationGraph, docs: list[ParsedDocument], question: str
         chunk = _chunk_at(by_id[doc.meta.doc_id], edge.start)
         n = cites.cite(by_id[doc.meta.doc_id], chunk)
         where = " (có trong kho tài liệu)" if graph.in_corpus(cd.id) else ""
+        if not cd.verified:
+            where += " (chưa kiểm chứng: chỉ văn bản tải lên này viện dẫn)"
         lines.append(f"- {_cited_label(cd)}{where} [{n}]")
     if not lines:
         return Answer(question=question, answer=f"{_doc_label(doc)} không viện dẫn văn bản nào mà hệ thống nhận ra.",
@@ -161,10 +165,13 @@ def answer_cited_by(graph: CitationGraph, docs: list[ParsedDocument], question: 
     for doc_id in sorted(by_doc, key=lambda d: (by_id[d].meta.kind != "plan", d)):
         edges = by_doc[doc_id]
         sections = list(dict.fromkeys(e.section for e in edges if e.section))
-        marks = "".join(dict.fromkeys(f"[{cites.cite(by_id[doc_id], _chunk_at(by_id[doc_id], e.start))}]" for e in edges[:3]))
+        ns = [cites.cite(by_id[doc_id], _chunk_at(by_id[doc_id], e.start)) for e in edges[:3]]
+        marks = "".join(dict.fromkeys(f"[{n}]" for n in ns if n is not None))
         where = f", mục {', '.join(sections[:4])}{' …' if len(sections) > 4 else ''}" if sections else ""
         lines.append(f"- {_doc_label(by_id[doc_id])}{where} {marks}")
     name = _cited_label(cd) if cd else cited_id
+    if cd is not None and not cd.verified:
+        name += " (chưa kiểm chứng)"
     if not lines:
         return Answer(question=question, answer=f"Không tìm thấy văn bản nào trong kho tài liệu viện dẫn {name}.",
                       abstained=True, mode="graph")
@@ -172,10 +179,12 @@ def answer_cited_by(graph: CitationGraph, docs: list[ParsedDocument], question: 
                   citations=cites.items, mode="graph")
 
 
-def answer_glossary(docs: list[ParsedDocument], question: str, term: str) -> Answer | None:
+def answer_glossary(docs: list[ParsedDocument], question: str, term: str,
+                    glossary: dict | None = None) -> Answer | None:
     """Expansion of an abbreviation (``corpus.glossary.explain``) with the
-    passages of ``docs`` that define or use it; None for an unknown term."""
-    entry = explain(term, docs)
+    passages of ``docs`` that define or use it; ``glossary``: the store's
+    definitions (default: read from ``docs``). None for an unknown term."""
+    entry = explain(term, docs, glossary)
     if entry is None:
         return None
     by_id = {d.meta.doc_id: d for d in docs}
@@ -289,5 +298,6 @@ class IntentRouter:
             # keep the user's casing for the lookup
             raw = re.search(re.escape(term), fold(query))
             original = query[raw.start():raw.end()] if raw else term
-            return answer_glossary(self.documents.parsed_documents(), question, original)
+            glossary = self.graph.glossary() if hasattr(self.graph, "glossary") else None
+            return answer_glossary(self.documents.parsed_documents(), question, original, glossary)
         return None

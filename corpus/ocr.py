@@ -288,9 +288,14 @@ class _Channel:
         return math.log((ends + 0.5) / (uni + 1.0))
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def _channel_for(model: DiacriticModel) -> _Channel:
+    return _Channel(model)
+
+
 def _channel() -> _Channel:
-    return _Channel(get_model())
+    """The channel over the diacritic model in use (:func:`corpus.diacritics.get_model`)."""
+    return _channel_for(get_model())
 
 
 def _case_like(src: str, word: str) -> str:

@@ -22,16 +22,18 @@ import time
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from langchain_core.embeddings import Embeddings
 
-from corpus.diacritics import is_unaccented, restore_diacritics
+from corpus.diacritics import DiacriticModel, is_unaccented, restore_diacritics
 from corpus.models import ParsedDocument
+from corpus.validity import TABLE_KIND
 from index.bm25 import BM25Index
 from index.docstore import DocStore
 from index.embed_cache import CachedEmbeddings
 from index.fusion import rrf, weighted
+from index.knowledge import KnowledgeStore, StoreDiacritics
 from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
 from index.transactions import CheckReport, Transactions
 from index.types import Hit
@@ -69,12 +71,9 @@ def referenced_docs(query: str, metas) -> set[str]:
 
 
 @lru_cache(maxsize=256)
-def _restore(query: str) -> str:
-    """Diacritic-restored query when it was typed without accents (cached:
-    one ``ask`` restores the same query for the missing-entity check and for
-    search)."""
+def _restore_with(query: str, model_version: int, model: DiacriticModel) -> str:
     try:
-        return restore_diacritics(query) if is_unaccented(query) else query
+        return restore_diacritics(query, model=model) if is_unaccented(query, model) else query
     except Exception:  # restoration must never break search
         log.exception("diacritic restoration failed")
         return query
@@ -107,6 +106,8 @@ class HybridIndex:
         self.stats = IngestStats()
         self.tx = Transactions(self.store, self.vectors, self.embeddings,
                                store_path.with_name(store_path.name + ".lock"), self.stats)
+        self.diacritics = StoreDiacritics(self.store)
+        self.knowledge = KnowledgeStore(self.store, self.tx.lock, self.diacritics)
         self.opened: CheckReport | None = None
         if reconcile:
             # Finish what a killed writer left (cheap: one id list per store, no embedding).
@@ -135,7 +136,7 @@ class HybridIndex:
         Ctrl-C or a kill leaves a journal entry that the next open or ingest
         finishes (``index.transactions``).
         """
-        if not doc.chunks:
+        if not doc.chunks and doc.meta.kind != TABLE_KIND:
             raise ValueError(f"{doc.meta.doc_id}: no text to index")
         t0 = time.perf_counter()
         if tokens is None or len(tokens) != len(doc.chunks):
@@ -171,6 +172,11 @@ class HybridIndex:
         rep.bm25_chunks = len(in_bm25)
         rep.bm25_missing = sorted(in_store - in_bm25)[:100]
         rep.bm25_extra = sorted(in_bm25 - in_store)[:100]
+        if repair:
+            self.knowledge.ensure()
+        # documents whose legal knowledge is not stored yet (indexed before it was, or by an older
+        # extractor): derived on first use, or now with repair; knowledge rows never outlive a document
+        rep.knowledge_missing = self.knowledge.missing()[:100]
         rep.seconds = time.perf_counter() - t0
         return rep
 
@@ -179,7 +185,17 @@ class HybridIndex:
         return self.store.journal()
 
     # ---- reading -----------------------------------------------------------
-    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+    def _restore(self, query: str) -> str:
+        """Diacritic-restored query when it was typed without accents, with
+        the store's model (cached: one ``ask`` restores the same query for the
+        missing-entity check and for search)."""
+        if not is_unaccented(query):
+            return query
+        model = self.diacritics.model()
+        return _restore_with(query, model.version, model)
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid",
+               doc_ids: Collection[str] | None = None) -> list[Hit]:
         """Top-``k`` hits for ``query``.
 
         ``mode``: ``"hybrid"`` (BM25 + dense, fused), ``"bm25"`` or
@@ -187,6 +203,8 @@ class HybridIndex:
         ``confidence`` (0..1) is the idf-weighted share of the query's terms
         that occur in the hit's indexed text — independent of the embedding
         model, so one calibrated abstention threshold serves every backend.
+        ``doc_ids``: only chunks of these documents are ranked (e.g. the
+        successor of a replaced decree); None = all.
         """
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"unknown search mode {mode!r}")
@@ -194,15 +212,20 @@ class HybridIndex:
         if not query:
             return []
         self.bm25.ensure()
-        q = _restore(query)
+        q = self._restore(query)
         n = max(self.candidates, k)
         lex: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
+        only = set(doc_ids) if doc_ids is not None else None
         if mode in ("hybrid", "bm25"):
-            lex = self.bm25.search(q if q == query else f"{query} {q}", n)
+            lex = self.bm25.search(q if q == query else f"{query} {q}", n if only is None else len(self.bm25.chunks))
+            if only is not None:
+                lex = [x for x in lex if self.bm25.chunks[x[0]].doc_id in only][:n]
         if mode in ("hybrid", "dense"):
             vec = self.embeddings.embed_query(q)
-            dense = self._current_vectors(self.vectors.search_by_vector(vec, n))
+            where = {"doc_id": {"$in": sorted(only)}} if only else None
+            dense = [] if only is not None and not only else self._current_vectors(
+                self.vectors.search_by_vector(vec, n, where=where))
         ranks: dict[str, dict[str, int]] = {}
         for name, lst in (("bm25", lex), ("dense", dense)):
             for r, (cid, _) in enumerate(lst, 1):
@@ -262,7 +285,7 @@ class HybridIndex:
         contains as a phrase, e.g. ``["nghe an"]`` for a question about
         Nghệ An province."""
         self.bm25.ensure()
-        q = _restore(query)
+        q = self._restore(query)
         missing = []
         for name in dict.fromkeys(named_entities(query) + named_entities(q)):
             cands = self.bm25.search(name, 30)

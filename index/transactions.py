@@ -10,21 +10,23 @@ not part of the index; it makes re-adding a vector cost no embedding.
 Adding (or updating) a document, in order; each step is safe to repeat:
 
 1. **intent** – a journal row (doc_id, new content hash, new and old vector
-   ids, and the parsed document with its BM25 tokens as payload) is committed;
+   ids, and the parsed document with its BM25 tokens and its legal knowledge,
+   ``corpus.knowledge.extract_knowledge``, as payload) is committed;
 2. **embed** – the chunks are embedded in batches, each batch committed to the
    embedding cache;
 3. **vectors** – the new vectors are upserted into Chroma (the previous
    version's vectors stay, so it remains fully searchable);
-4. **commit** – one SQLite transaction replaces the document and its chunks
-   and moves the journal row to ``stored``;
+4. **commit** – one SQLite transaction replaces the document, its chunks and
+   its knowledge rows (``index.knowledge``) and moves the journal row to
+   ``stored``;
 5. **prune** – the previous version's vectors the new one does not reuse are
    deleted from Chroma;
 6. **done** – the journal row is removed.
 
 A document is *current* (``is_current``) only after step 6: its content hash
 is in the docstore and no journal row is left, i.e. every store holds exactly
-its chunk ids. Deleting: intent → commit (docstore rows removed) → prune
-(vectors deleted) → done.
+its chunk ids. Deleting: intent → commit (docstore rows removed, knowledge
+rows with them) → prune (vectors deleted) → done.
 
 Recovery (``settle``) of a row left by a crash: a ``stored`` row is finished
 (prune, done); a pending delete is finished; an add still at ``intent`` is
@@ -54,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from corpus.knowledge import DocumentKnowledge, extract_knowledge
 from corpus.models import ParsedDocument
 from index.docstore import DocStore, JournalEntry
 from index.embed_cache import CachedEmbeddings
@@ -147,6 +150,7 @@ class CheckReport:
     bm25_missing: list[str] = field(default_factory=list)
     bm25_extra: list[str] = field(default_factory=list)
     bad_documents: list[str] = field(default_factory=list)
+    knowledge_missing: list[str] = field(default_factory=list)
     pending: list[dict] = field(default_factory=list)
     interrupted: list[dict] = field(default_factory=list)
     repaired: dict[str, int] = field(default_factory=dict)
@@ -171,8 +175,9 @@ class CheckReport:
         return d
 
 
-def _payload(doc: ParsedDocument, tokens: list[list[str]]) -> dict:
-    return {"meta": doc.meta.to_dict(), "text": doc.text, "chunks": [c.to_dict() for c in doc.chunks], "tokens": tokens}
+def _payload(doc: ParsedDocument, tokens: list[list[str]], knowledge: DocumentKnowledge) -> dict:
+    return {"meta": doc.meta.to_dict(), "text": doc.text, "chunks": [c.to_dict() for c in doc.chunks], "tokens": tokens,
+            "knowledge": knowledge.to_dict()}
 
 
 class Transactions:
@@ -209,10 +214,12 @@ class Transactions:
                 self.settle(prev, allow_embed=False, abandon=True)  # an unfinished write of another version
             ids = [f"{doc.meta.content_hash[:12]}:{c.chunk_id}" for c in doc.chunks]
             old_ids = self.store.vector_ids(doc_id)
-            self.store.journal_begin(doc_id, "add", doc.meta.content_hash, ids, old_ids, _payload(doc, tokens))
+            knowledge = extract_knowledge(doc)
+            self.store.journal_begin(doc_id, "add", doc.meta.content_hash, ids, old_ids,
+                                     _payload(doc, tokens, knowledge))
             fault_point("journaled")
             try:
-                self._write(doc, tokens, ids, on_batch, batch_size)
+                self._write(doc, tokens, ids, on_batch, batch_size, knowledge)
             except Exception:
                 self._abandon(self.store.journal_entry(doc_id))
                 raise
@@ -235,8 +242,10 @@ class Transactions:
             self._finish(doc_id, ids, [])
         return True
 
-    def _write(self, doc: ParsedDocument, tokens, ids, on_batch, batch_size) -> None:
-        """Steps 2–4: embed (into the cache), upsert vectors, commit the docstore."""
+    def _write(self, doc: ParsedDocument, tokens, ids, on_batch, batch_size,
+               knowledge: DocumentKnowledge | None = None) -> None:
+        """Steps 2–4: embed (into the cache), upsert vectors, commit the
+        docstore (the document, its chunks and its knowledge in one transaction)."""
         texts = [c.index_text for c in doc.chunks]
         for i in range(0, len(texts), batch_size):
             t0 = time.perf_counter()
@@ -254,7 +263,7 @@ class Transactions:
         if self.stats is not None:
             self.stats.extra["vector_write_s"] = self.stats.extra.get("vector_write_s", 0.0) + time.perf_counter() - t0
         fault_point("vectors_written")
-        self.store.put(doc, tokens, ids)
+        self.store.put(doc, tokens, ids, knowledge)
         fault_point("docstore_committed")
 
     def _vector_meta(self, c) -> dict:
@@ -293,17 +302,17 @@ class Transactions:
         if entry.phase == "stored":
             self._finish(entry.doc_id, entry.old_ids, entry.new_ids)
             return "adds_finished"
-        loaded = None if abandon else self.store.journal_payload(entry.doc_id)
+        loaded = None if abandon else self.store.journal_payload_full(entry.doc_id)
         if loaded is None:
             self._abandon(entry)
             return "adds_abandoned"
-        doc, tokens = loaded
+        doc, tokens, knowledge = loaded
         if not allow_embed:
             present = self.vectors.existing(entry.new_ids)
             texts = [c.index_text for i, c in zip(entry.new_ids, doc.chunks) if i not in present]
             if any(v is None for v in self.embeddings.lookup(texts)):
                 return "pending"
-        self._write(doc, tokens, entry.new_ids, on_batch, batch_size)
+        self._write(doc, tokens, entry.new_ids, on_batch, batch_size, knowledge)
         self._finish(entry.doc_id, entry.old_ids, entry.new_ids)
         return "adds_resumed"
 

@@ -98,10 +98,12 @@ class VectorIndex:
     def count(self) -> int:
         return self.store._collection.count()
 
-    def search_by_vector(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        """Top-``k`` ``(vector id, cosine similarity)`` for a query vector."""
+    def search_by_vector(self, vector: list[float], k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """Top-``k`` ``(vector id, cosine similarity)`` for a query vector;
+        ``where``: a Chroma metadata filter (``{"doc_id": {"$in": [...]}}``)."""
         if self.count() == 0:
             return []
-        pairs = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, self.count()))
+        pairs = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, self.count()),
+                                                                             filter=where)
         # langchain-chroma returns the cosine *distance* here (lower = closer).
         return [(doc.id, 1.0 - float(dist)) for doc, dist in pairs]

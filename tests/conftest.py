@@ -9,8 +9,14 @@ import pytest
 
 from assistant.service import CCHCService
 from assistant.settings import Settings
+from corpus.diacritics import set_default_model
 from corpus.pipeline import bundled_dir
+from evals.corpus_model import bundled_diacritic_model
 from index.embeddings import FakeEmbeddings
+
+# Corpus code run outside a store (OCR repair, diacritic restoration in unit tests) uses the
+# statistics a store of the bundled corpus has; services use their own store's (index.knowledge).
+set_default_model(bundled_diacritic_model)
 
 PLANS = bundled_dir() / "plans"
 DECREES = bundled_dir() / "decrees"

@@ -18,7 +18,6 @@ from assistant.drafting.models import Draft
 from assistant.drafting.sections import reflow
 from corpus.models import ParsedDocument
 from corpus.ocr import is_ocr_damaged, repair_text
-from corpus.validity import DEFAULT_TABLE as VALIDITY_TABLE
 
 _NUM_CHECK = re.compile(
     r"\b\d{1,5}[a-zA-Z]?(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:\s?-\s?[A-ZĐa-zđ0-9]+)*"
@@ -65,15 +64,13 @@ def check_figures(source_text: str, new_text: str) -> list[str]:
 
 def corpus_texts(parsed: Sequence[ParsedDocument]) -> list[str]:
     """Texts a draft's số hiệu may come from: every document (raw and, for OCR
-    scans, repaired), plus ``validity.tsv`` (replacement numbers)."""
+    scans, repaired), validity tables included (replacement numbers)."""
     out = []
     for d in parsed:
         out.append(d.text)
         if d.meta.ocr_damaged or is_ocr_damaged(d.text):
             out.append(repair_text(d.text))
         out.append("\n".join(reflow(d.text)))
-    if VALIDITY_TABLE.exists():
-        out.append(VALIDITY_TABLE.read_text(encoding="utf-8"))
     return out
 
 

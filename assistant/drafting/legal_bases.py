@@ -4,11 +4,12 @@ Two sources (see :func:`build_legal_bases`): the preamble căn cứ of the
 source plans ("Căn cứ …" / "Thực hiện …" lines before I.) that the citation
 graph knows, adapted to the draft year, and the legal documents of the corpus
 that the drafted items cite, each with its validity note
-(``corpus.validity.validity_note``: replaced or amended).
+(``corpus.validity.ValidityIndex.note`` at the as-of date: replaced or amended).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Sequence
 
@@ -20,7 +21,7 @@ from assistant.drafting.sources import attested, district_core
 from corpus.citations import build_graph
 from corpus.models import ParsedDocument
 from corpus.textnorm import fold
-from corpus.validity import validity_note
+from corpus.validity import ValidityIndex
 
 _HEAD_RE = re.compile(
     r"(?P<type>Quyết định|Kế hoạch|Công văn|Nghị quyết|Chỉ thị|Chương trình hành động|Nghị định|Thông tư)\s+(?:số\s+)?"
@@ -44,7 +45,7 @@ def _graph_ids(parsed: Sequence[ParsedDocument]) -> set[str]:
 
 def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], used_doc_ids: set[str],
                       item_texts: Sequence[str], year: int, district: str | None, unit: str,
-                      vocab: set[tuple[str, str]]) -> list[LegalBasis]:
+                      vocab: set[tuple[str, str]], as_of: _dt.date | None = None) -> list[LegalBasis]:
     """Căn cứ of the draft, from the citation graph.
 
     * the preamble căn cứ of the source plans of the target's district (or,
@@ -56,8 +57,8 @@ def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], u
       items, with their validity note (replaced / amended).
 
     ``vocab``: word bigrams of the clean corpus (an OCR trích yếu not attested
-    in it is left out). Returns the bases ordered ``ok``, ``replaced``,
-    ``update``."""
+    in it is left out). ``as_of``: date hiệu lực is evaluated at (default
+    today). Returns the bases ordered ``ok``, ``replaced``, ``update``."""
     graph = _graph_ids(parsed)
     bases: dict[str, LegalBasis] = {}
     core = fold(district_core(district)) if district else None
@@ -125,9 +126,10 @@ def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], u
         title = (m.title or "").strip()
         text = f"{m.doc_type or 'Văn bản'} số {m.number}{date} của {m.issuer or ''} {title}".replace("  ", " ").strip()
         bases[n] = LegalBasis(text=text, number=m.number, status="ok", cited_by=[m.doc_id])
+    validity = ValidityIndex.from_documents(parsed)
     for b in bases.values():
         if b.number:
-            note = validity_note(b.number)
+            note = validity.note(b.number, as_of or _dt.date.today())
             if note:
                 b.note = note
                 b.status = "replaced" if b.status == "ok" else b.status

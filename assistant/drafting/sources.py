@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from assistant.drafting.models import Plan
 from corpus.models import ParsedDocument
 from corpus.ocr import is_ocr_damaged, repair_text
-from corpus.pipeline import bundled_paths, parse_file
+from corpus.pipeline import bundled_ingest_paths, parse_file
 from corpus.textnorm import fold
 
 #: "Trường Mầm non Hương Sen", "TRƯỜNG TIỂU HỌC Hòa Bình", "trường THCS …" (the level, then 1–3 capitalised words).
@@ -68,7 +68,7 @@ def parsed_corpus(docs: Iterable[ParsedDocument] | None) -> list[ParsedDocument]
     """``docs`` as a list, or the bundled corpus parsed without an index."""
     if docs is not None:
         return list(docs)
-    return [parse_file(p) for p in bundled_paths()]
+    return [parse_file(p) for p in bundled_ingest_paths()]
 
 
 def load_plans(docs: Iterable[ParsedDocument] | None = None) -> tuple[list[Plan], list[ParsedDocument]]:
