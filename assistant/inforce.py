@@ -38,6 +38,7 @@ from assistant.types import Answer, Citation
 from corpus.legal_refs import find_numbers, find_references, fold
 from corpus.models import Chunk, DocumentMeta, ParsedDocument
 from corpus.validity import Status, ValidityFact, ValidityIndex, doc_name, effective_statement, vn_date
+from index.hybrid import referenced_docs
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -203,24 +204,26 @@ class InForce:
             ans.notes.append(reason)
         return ans
 
+    def _effective_mark(self, vx: ValidityIndex, number: str, docs, cites) -> tuple[str, str]:
+        """(mark of the passage stating the document's entry into force, " kể từ ngày ký" or "")."""
+        ids = vx.doc_ids(number)
+        d = docs.get(ids[0]) if ids else None
+        found = effective_statement(d.text) if d is not None else None
+        if not found:
+            return "", ""
+        _iso, s, _e, self_dated = found
+        chunk = next((c for c in d.chunks if c.start <= s < c.end), None)
+        mark = self._cite(cites, Hit(chunk=chunk, meta=d.meta, score=1.0, confidence=1.0)) if chunk else ""
+        return mark, " kể từ ngày ký" if self_dated else ""
+
     def _effective_text(self, vx: ValidityIndex, st: Status, docs, cites) -> str | None:
         name = doc_name(st.number)
         eff = st.effective
         if not eff:
             return None
-        ids = vx.doc_ids(st.number)
-        d = docs.get(ids[0]) if ids else None
-        mark, how = "", ""
-        if d is not None:
-            found = effective_statement(d.text)
-            if found:
-                _iso, s, e, self_dated = found
-                how = " kể từ ngày ký" if self_dated else ""
-                for c in d.chunks:
-                    if c.start <= s < c.end:
-                        mark = self._cite(cites, Hit(chunk=c, meta=d.meta, score=1.0, confidence=1.0))
-                        break
-        text = f"{name} có hiệu lực thi hành{how} từ ngày {vn_date(eff)}" + (f" {mark}" if mark else "") + "."
+        mark, how = self._effective_mark(vx, st.number, docs, cites)
+        when = f"kể từ ngày ký ({vn_date(eff)})" if how else f"từ ngày {vn_date(eff)}"
+        text = f"{name} có hiệu lực thi hành {when}" + (f" {mark}" if mark else "") + "."
         end = vx.ending_sentence(st)
         if end:
             text += " " + self._cited(end, cites, vx._same_change(st), docs)
@@ -265,7 +268,8 @@ class InForce:
         if not parts:
             if not vx.in_corpus(st.number):
                 return None
-            since = f" (có hiệu lực từ {vn_date(st.effective)})" if st.effective else ""
+            mark, _how = self._effective_mark(vx, st.number, docs, cites)
+            since = f" (có hiệu lực từ {vn_date(st.effective)}{' ' + mark if mark else ''})" if st.effective else ""
             parts.append(f"Kho tài liệu không ghi nhận văn bản nào thay thế, bãi bỏ hay sửa đổi {name}{since}; "
                          f"theo các văn bản trong kho, văn bản này đang có hiệu lực tại ngày {vn_date(st.as_of)}.")
         return " ".join(p.strip() for p in parts)
@@ -294,7 +298,7 @@ class InForce:
         if top.meta.kind != "legal" or not top.meta.number:
             return self._in_force_first(vx, hits, ctx.as_of)
         st = vx.status(top.meta.number, ctx.as_of)
-        named = fold(top.meta.number).split("/")[0] + "/" in fold(query)
+        named = bool(referenced_docs(query, [top.meta]))  # "Nghị định 61/2018", "nghi dinh 61": asked about it
         docs = self._docs()
         where = top.chunk.section.split(" > ")
         article = next((p for p in where if p.startswith("Điều")), top.chunk.section)
@@ -339,6 +343,10 @@ class InForce:
             ctx.notice.append(f"{doc_name(top.meta.number)} có hiệu lực từ {vn_date(st.not_yet)}; tại ngày "
                               f"{vn_date(ctx.as_of.isoformat())} văn bản chưa có hiệu lực.")
             return hits
+        later = vx.later_sentence(st)
+        if later:  # in force at the as-of date, replaced afterwards: the later change is history
+            ends = [x for x in st.later if x.kind in ("replaced", "expired")]
+            ctx.history.append(self._cited(later, ctx.citations, ends, docs))
         return self._in_force_first(vx, hits, ctx.as_of)
 
     def _in_force_first(self, vx: ValidityIndex, hits: list[Hit], as_of) -> list[Hit]:

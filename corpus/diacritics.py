@@ -22,12 +22,14 @@ Which model the functions of this module (and :mod:`corpus.ocr`) use:
 context manager, per thread/task: ingest and search use their store's model),
 else the process default (:func:`set_default_model`), else the base model.
 
-Measured (``python -m evals.ocr_restore --pyvi``, model = base + the clean
-bundled documents): word accuracy on the 8 clean corpus documents (3 plans +
-5 decrees, 71,164 words) with diacritics stripped, leave-one-document-out (the
-test document is never in the training text):
-**0.977** (per document 0.955–0.992); pyvi's ``ViUtils.add_accents`` (CRF,
-per line) on the same text: 0.761 — hence this model.
+Measured (``python -m evals.ocr_restore``, model = base + the clean bundled
+documents as a store holding them builds it, metadata lines excluded): word
+accuracy on the 17 clean bundled documents (145,769 words) with diacritics
+stripped, leave-one-document-out (the test document is never in the training
+text): **0.978** (per document 0.897–0.996; the lowest is Phụ lục I of NĐ
+30/2020, layout vocabulary). On the first 8 clean documents (71,164 words)
+pyvi's ``ViUtils.add_accents`` (CRF, per line) reached 0.761 against 0.977 for
+this model (``--pyvi``) — hence this model.
 
 Tokens that already carry a diacritic are kept as they are and used as context.
 Case is restored from the input token (``UBND`` stays upper, ``Ke`` → ``Kế``).

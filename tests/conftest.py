@@ -48,3 +48,17 @@ def full_service(tmp_path_factory) -> CCHCService:
     rep = svc.ingest(None)
     assert not rep.failed, rep.failed
     return svc
+
+
+@pytest.fixture()
+def cli_env(tmp_path, monkeypatch):
+    """A Typer runner for the ``cchc`` app over a fresh data dir (``<tmp>/data``) with the fake embedder."""
+    from typer.testing import CliRunner
+
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CCHC_EMBEDDING_BACKEND", "fake")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()

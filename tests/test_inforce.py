@@ -125,3 +125,13 @@ def test_number_cited_only_by_an_upload_is_unverified(tmp_path):
     assert not ans.abstained
     assert "999/2099/NĐ-CP (chưa kiểm chứng)" in ans.answer
     assert any("chưa kiểm chứng" in n and "thong-bao-tai-len" in n for n in ans.notes)
+
+
+def test_in_force_then_replaced_later_is_history(full_service):
+    inf = _inforce(full_service, dt.date(2024, 6, 30))
+    old = _hit(full_service, "nd-61-2018-nd-cp", "Điều 8")
+    hits, ctx = inf.choose("Bộ phận Một cửa có nhiệm vụ gì?", [old], k=5)
+    assert hits == [old]
+    (line,) = ctx.history
+    assert line.startswith("Từ 01/7/2025, Nghị định 61/2018/NĐ-CP được thay thế bởi Nghị định 118/2025/NĐ-CP")
+    assert ctx.citations and any(c.doc_id == "nd-118-2025-nd-cp" for c in ctx.citations)

@@ -15,10 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.settings import get_settings
 from corpus.loaders import load_text
 from tests.conftest import HUONG_SEN, ND61, make_service
 
@@ -70,22 +68,14 @@ def test_the_plan_is_real_text_for_another_unit(uploaded_plan_docx):
     assert len(doc.chunks) >= 5
 
 
-@pytest.fixture()
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CCHC_EMBEDDING_BACKEND", "fake")
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-
-
 def _rows(runner, *args) -> dict[str, dict]:
     r = runner.invoke(app, ["citations", "--json", *args])
     assert r.exit_code == 0, r.output
     return {row["id"]: row for row in json.loads(r.stdout)}
 
 
-def test_uploaded_plan_through_the_cli(cli, uploaded_plan_docx):
+def test_uploaded_plan_through_the_cli(cli_env, uploaded_plan_docx):
+    cli = cli_env
     r = cli.invoke(app, ["ingest", str(HUONG_SEN), str(ND61), "--json"])
     assert r.exit_code == 0 and not json.loads(r.stdout)["failed"], r.output
     before = _rows(cli)

@@ -45,7 +45,8 @@ def _graph_ids(parsed: Sequence[ParsedDocument]) -> set[str]:
 
 def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], used_doc_ids: set[str],
                       item_texts: Sequence[str], year: int, district: str | None, unit: str,
-                      vocab: set[tuple[str, str]], as_of: _dt.date | None = None) -> list[LegalBasis]:
+                      vocab: set[tuple[str, str]], as_of: _dt.date | None = None,
+                      validity: ValidityIndex | None = None) -> list[LegalBasis]:
     """Căn cứ of the draft, from the citation graph.
 
     * the preamble căn cứ of the source plans of the target's district (or,
@@ -58,7 +59,8 @@ def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], u
 
     ``vocab``: word bigrams of the clean corpus (an OCR trích yếu not attested
     in it is left out). ``as_of``: date hiệu lực is evaluated at (default
-    today). Returns the bases ordered ``ok``, ``replaced``, ``update``."""
+    today); ``validity``: the store's validity index (``CCHCService.validity()``),
+    else mined from ``parsed``. Returns the bases ordered ``ok``, ``replaced``, ``update``."""
     graph = _graph_ids(parsed)
     bases: dict[str, LegalBasis] = {}
     core = fold(district_core(district)) if district else None
@@ -126,7 +128,7 @@ def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], u
         title = (m.title or "").strip()
         text = f"{m.doc_type or 'Văn bản'} số {m.number}{date} của {m.issuer or ''} {title}".replace("  ", " ").strip()
         bases[n] = LegalBasis(text=text, number=m.number, status="ok", cited_by=[m.doc_id])
-    validity = ValidityIndex.from_documents(parsed)
+    validity = validity if validity is not None else ValidityIndex.from_documents(parsed)
     for b in bases.values():
         if b.number:
             note = validity.note(b.number, as_of or _dt.date.today())
