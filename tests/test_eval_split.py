@@ -87,7 +87,7 @@ def test_select_and_unknown_ids(shipped):
 def test_eval_cli_rejects_an_unknown_split():
     from typer.testing import CliRunner
 
-    from assistant.cli import app
+    from cchc.cli import app
 
     r = CliRunner().invoke(app, ["eval", "--dataset", "evals/dev_staff.jsonl", "--split", "dev"])
     assert r.exit_code != 0 and "--split must be one of" in r.output
