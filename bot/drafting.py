@@ -10,7 +10,7 @@ from assistant.drafting.drafter import draft_plan
 from assistant.drafting.models import Draft
 from assistant.drafting.sources import draft_documents
 from assistant.service import CCHCService
-from corpus.textnorm import fold
+from corpus.legal_refs import fold
 
 
 def draft_for_service(service: CCHCService, unit: str, year: int, kind: str | None = None) -> Draft:

@@ -31,12 +31,7 @@ from dataclasses import dataclass, field
 
 from assistant.drafting.models import CONFIRM, Plan
 from assistant.drafting.sources import UNIT_RE, district_core, same_district
-
-# Số hiệu: "04/KH-UBND", "60/2021/NĐ-CP", "98/2023/QH15", "124-KH/TU", "05-CTr/QU", "41/2011/QĐ-UBND".
-SO_HIEU_RE = re.compile(
-    r"\b\d{1,5}[a-zA-Z]?(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐa-zđ0-9]+)*"
-    r"|\b\d{1,5}-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-Za-zĐđ]*"
-)
+from corpus.legal_refs import find_numbers
 _DATE_RE = re.compile(
     r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(\d{4})"
     r"|(?:ngày\s+)?\b\d{1,2}/\d{1,2}/(\d{4})\b",
@@ -68,18 +63,19 @@ class RollResult:
 
 
 def citation_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of citations: each số hiệu, followed by
-    its ngày ban hành and the rest of its clause (up to ``;``/``.``/``:``).
+    """Character spans ``(start, end)`` of citations: each số hiệu
+    (``corpus.legal_refs.find_numbers``), followed by its ngày ban hành and
+    the rest of its clause (up to ``;``/``.``/``:``).
 
     ``"Căn cứ Kế hoạch số 04/KH-UBND ngày 04 tháng 01 năm 2024 của UBND Quận 1
     về … năm 2024; …"`` → one span from ``04/KH-UBND`` to just before ``;``.
     """
     spans = []
-    for m in SO_HIEU_RE.finditer(text):
-        end_m = _CLAUSE_END.search(text, m.end())
+    for m in find_numbers(text):
+        end_m = _CLAUSE_END.search(text, m.end)
         end = end_m.start() if end_m else len(text)
         # "ngày 26/5/2021" contains no clause end; a date "…/2021." ends at the dot.
-        spans.append((m.start(), end))
+        spans.append((m.start, end))
     return _merge(spans)
 
 

@@ -35,8 +35,8 @@ from assistant.drafting.sections import SKELETON, PlanItem, resolve_section, spl
 from assistant.drafting.smoothing import smooth_with_llm
 from assistant.drafting.sources import attested, clean_vocabulary, district_core, load_plans, same_district
 from assistant.settings import Settings
+from corpus.legal_refs import fold
 from corpus.models import ParsedDocument
-from corpus.textnorm import fold
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 

@@ -11,24 +11,55 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from assistant.drafting.adapt import SO_HIEU_RE, roll_years
-from assistant.drafting.checks import canonical_number, document_numbers
+from assistant.drafting.adapt import roll_years
+from assistant.drafting.checks import document_numbers
 from assistant.drafting.models import LegalBasis, Plan
 from assistant.drafting.sections import preamble_bases
 from assistant.drafting.sources import attested, district_core
 from corpus.citations import build_graph
+from corpus.legal_refs import find_numbers, number_key
+from corpus.legal_refs import fold
 from corpus.models import ParsedDocument
-from corpus.textnorm import fold
 from corpus.validity import validity_note
 
-_HEAD_RE = re.compile(
-    r"(?P<type>Quyết định|Kế hoạch|Công văn|Nghị quyết|Chỉ thị|Chương trình hành động|Nghị định|Thông tư)\s+(?:số\s+)?"
-    r"(?P<num>" + SO_HIEU_RE.pattern + r")"
+# A căn cứ line: loại văn bản, [số] số hiệu, [ngày ban hành], [của cơ quan], [về trích yếu].
+_TYPE_BEFORE = re.compile(
+    r"(?P<type>Quyết định|Kế hoạch|Công văn|Nghị quyết|Chỉ thị|Chương trình hành động|Nghị định|Thông tư)\s+(?:số\s+)?$"
+)
+_AFTER_NUMBER = re.compile(
     r"(?P<date>\s+ngày\s+(?:\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}))?"
     r"(?P<issuer>\s+của\s+.+?)?(?=\s+(?:về|v/v)\s|$)"
     r"(?P<rest>.*)$"
 )
+
+
+@dataclass
+class _Head:
+    """The parts of a cited văn bản in a căn cứ segment; ``num``: canonical số hiệu;
+    ``tail``: the segment after the ngày ban hành (or the whole segment without one)."""
+
+    type: str
+    num: str
+    date: str
+    issuer: str
+    rest: str
+    tail: str
+
+
+def _head(seg: str) -> _Head | None:
+    """The first văn bản of ``seg`` named as loại + số hiệu (``corpus.legal_refs.find_numbers``)."""
+    for n in find_numbers(seg):
+        tm = _TYPE_BEFORE.search(seg, 0, n.start)
+        am = _AFTER_NUMBER.match(seg, n.end) if tm else None
+        if am is None:
+            continue
+        date = am.group("date") or ""
+        return _Head(tm.group("type"), n.canonical, date, am.group("issuer") or "", (am.group("rest") or "").strip(),
+                     seg[am.end("date"):] if date else seg)
+    return None
+
 _PERIOD_END = re.compile(r"(?:giai đoạn|nhiệm kỳ)\s+\d{4}\s*[-–—]\s*(\d{4})", re.I)
 
 
@@ -36,9 +67,9 @@ def _graph_ids(parsed: Sequence[ParsedDocument]) -> set[str]:
     """Canonical ids and số hiệu of every document the corpus cites."""
     out = set()
     for x in build_graph(list(parsed)).cited_documents():
-        out.add(canonical_number(x.id))
+        out.add(number_key(x.id))
         if x.number:
-            out.add(canonical_number(x.number))
+            out.add(number_key(x.number))
     return out
 
 
@@ -69,46 +100,46 @@ def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], u
             for seg in re.split(r";\s*|\s+và\s+(?=(?:Quyết định|Kế hoạch|Công văn|Chương trình))", line):
                 seg = re.sub(r"^(Căn cứ|Thực hiện|Tiếp tục thực hiện)\s+", "", seg).strip()
                 seg = re.sub(r"^Nghị quyết Đại hội.*?(?=Chương trình)", "", seg)
-                m = _HEAD_RE.search(seg)
-                if not m:
+                h = _head(seg)
+                if h is None:
                     continue
-                num = canonical_number(m.group("num"))
+                num = number_key(h.num)
                 if num not in graph:
                     continue
-                issuer = fold(m.group("issuer") or "")
+                issuer = fold(h.issuer)
                 is_unit_doc = "truong" in issuer
                 if is_unit_doc and not (p.unit and fold(p.unit) == fold(unit)):
                     continue  # another school's own plan
                 is_local = bool(re.search(r"\b(quan|huyen|phong giao duc)\b", issuer))
                 if is_local and not same_district:
                     continue  # a văn bản of another district does not apply to the target
-                rest = (m.group("rest") or "").strip()
-                head = f"{m.group('type')} số {m.group('num')}{m.group('date') or ''}{m.group('issuer') or ''}"
+                rest = h.rest
+                head = f"{h.type} số {h.num}{h.date}{h.issuer}"
                 if p.ocr and not attested(rest, vocab):
                     rest = ""  # OCR trích yếu too damaged to quote
                 pe = _PERIOD_END.search(seg)
-                dy = re.search(r"(\d{4})$", (m.group("date") or "").strip())
-                year_specific = bool(re.search(rf"năm\s+{p.year}\b", seg[m.end("date") if m.group("date") else 0:])) \
+                dy = re.search(r"(\d{4})$", h.date.strip())
+                year_specific = bool(re.search(rf"năm\s+{p.year}\b", h.tail)) \
                     or is_unit_doc or bool(p.year and dy and not pe and int(dy.group(1)) >= p.year - 1)
                 if pe and int(pe.group(1)) >= year and not is_unit_doc:
                     status, text = "ok", f"{head} {rest}".strip()
                 elif year_specific or pe:
                     why = "giai đoạn đã kết thúc" if pe and not year_specific else f"văn bản năm {p.year}"
-                    generic = f"{m.group('type')}{m.group('issuer') or ''} {roll_years(rest, p.year, year).text if p.year else rest}".strip()
+                    generic = f"{h.type}{h.issuer} {roll_years(rest, p.year, year).text if p.year else rest}".strip()
                     if is_unit_doc:
-                        generic = f"{m.group('type')} thực hiện công tác cải cách hành chính năm {year} của {unit}"
+                        generic = f"{h.type} thực hiện công tác cải cách hành chính năm {year} của {unit}"
                     status = "update"
                     text = (f"{generic} [cần cập nhật văn bản năm {year}; {why}: "
-                            f"{m.group('type')} số {m.group('num')}{m.group('date') or ''}]")
+                            f"{h.type} số {h.num}{h.date}]")
                 else:
                     status, text = "ok", f"{head} {rest}".strip()
                 b = bases.get(num)
                 if b is None:
-                    bases[num] = LegalBasis(text=text, number=m.group("num"), status=status, cited_by=[p.doc_id])
+                    bases[num] = LegalBasis(text=text, number=h.num, status=status, cited_by=[p.doc_id])
                 elif p.doc_id not in b.cited_by:
                     b.cited_by.append(p.doc_id)
     # legal documents of the corpus cited by the drafted items
-    legal = {canonical_number(d.meta.number): d for d in parsed if d.meta.kind == "legal" and d.meta.number}
+    legal = {number_key(d.meta.number): d for d in parsed if d.meta.kind == "legal" and d.meta.number}
     cited_in_items: dict[str, None] = {}
     for t in item_texts:
         for n in document_numbers(t):

@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.drafting.adapt import SO_HIEU_RE
-from corpus.textnorm import fold
+from corpus.legal_refs import find_numbers, fold
 
 # (key, title) in document order. "nv1".."nv8" are the 8 areas of III.
 AREAS: list[tuple[str, str]] = [
@@ -231,7 +230,7 @@ def preamble_bases(text: str) -> list[str]:
     for p in reflow(text):
         if _ROMAN.match(p):
             break
-        if _START_BASE.match(p) and SO_HIEU_RE.search(p):
+        if _START_BASE.match(p) and find_numbers(p):
             out.append(p.rstrip(" ;."))
     return out
 

@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 from assistant.drafting.models import Plan
+from corpus.legal_refs import fold
 from corpus.models import ParsedDocument
 from corpus.ocr import is_ocr_damaged, repair_text
 from corpus.pipeline import bundled_paths, parse_file
-from corpus.textnorm import fold
 
 #: "Trường Mầm non Hương Sen", "TRƯỜNG TIỂU HỌC Hòa Bình", "trường THCS …" (the level, then 1–3 capitalised words).
 UNIT_RE = re.compile(
