@@ -72,7 +72,7 @@ def _pref_key(p: Plan, kind: str, district: str | None, unit: str):
 
 
 #: Mark for the địa danh when it cannot be derived (no governing body after the 2025 reorganisation).
-CONFIRM_PLACE = "[cần xác nhận: địa danh]"
+CONFIRM_PLACE = "[cần ghi địa danh]"
 
 
 def default_year(settings: Settings | None = None, as_of: dt.date | None = None) -> int:

@@ -205,7 +205,7 @@ def build_document(draft: Draft):
     w.run(w.para(right), "Độc lập - Tự do - Hạnh phúc", "tieu_ngu",
           underline=lay.style("tieu_ngu").rule_below == "full")
     w.run(w.para(left2, first=True, before=6), draft.number_line, "so_ky_hieu")
-    w.run(w.para(right2, first=True, before=6), f"{draft.place}, ngày    tháng    năm {draft.year}", "dia_danh")
+    w.run(w.para(right2, first=True, before=6), f"{draft.place}, ngày   tháng   năm {draft.year}", "dia_danh")
 
     # --- tên loại, trích yếu (ô số 5a)
     w.run(w.para(doc, before=18), "KẾ HOẠCH", "ten_loai")
