@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from assistant.drafting.adapt import stale_year_refs
 from assistant.drafting.models import Draft
 from assistant.drafting.sections import reflow
+from assistant.drafting.sources import repaired
 from corpus.legal_refs import find_numbers, number_key
 from corpus.models import ParsedDocument
-from corpus.ocr import is_ocr_damaged, repair_text
+from corpus.ocr import is_ocr_damaged
 from corpus.validity import DEFAULT_TABLE as VALIDITY_TABLE
 
 
@@ -61,7 +62,7 @@ def corpus_texts(parsed: Sequence[ParsedDocument]) -> list[str]:
     for d in parsed:
         out.append(d.text)
         if d.meta.ocr_damaged or is_ocr_damaged(d.text):
-            out.append(repair_text(d.text))
+            out.append(repaired(d.text))
         out.append("\n".join(reflow(d.text)))
     if VALIDITY_TABLE.exists():
         out.append(VALIDITY_TABLE.read_text(encoding="utf-8"))
