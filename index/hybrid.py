@@ -92,9 +92,10 @@ class HybridIndex:
 
     def __init__(self, store_path: Path, chroma_dir: Path, embeddings: Embeddings, collection: str = "cchc",
                  chroma_url: str | None = None, fusion: str = "rrf", rrf_k: int = 60, candidates: int = 30,
-                 dense_weight: float = 1.0, reconcile: bool = True):
+                 dense_weight: float = 1.0, reconcile: bool = True, vector_packs: tuple[Path, ...] = ()):
         self.store = DocStore(store_path)
-        self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3")
+        self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3",
+                                           packs=vector_packs)
         self.vectors = VectorIndex(self.embeddings, chroma_dir, collection, url=chroma_url)
         self.bm25 = BM25Index(self.store)
         self.fusion, self.rrf_k, self.candidates = fusion, rrf_k, candidates
