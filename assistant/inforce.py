@@ -226,7 +226,7 @@ class InForce:
         text = f"{name} có hiệu lực thi hành {when}" + (f" {mark}" if mark else "") + "."
         end = vx.ending_sentence(st)
         if end:
-            text += " " + self._cited(end, cites, vx._same_change(st), docs)
+            text += " " + self._cited(end, cites, vx.same_change(st), docs)
         return text
 
     def _predecessors_text(self, vx: ValidityIndex, number: str, docs, cites) -> str | None:
@@ -234,7 +234,7 @@ class InForce:
         if not preds:
             return None
         names = ", ".join(doc_name(x.target) for x in preds)
-        srcs = vx._sources(preds)
+        srcs = vx.source_text(preds)
         marks = "".join(dict.fromkeys(self._cite(cites, self.fact_source(x, docs)) for x in preds))
         verb = "thay thế" if any(x.kind == "replaced" for x in preds) else "làm hết hiệu lực (thay thế)"
         return f"{doc_name(number)} {verb}: {names}" + (f" (theo {srcs})" if srcs else "") + f" {marks}".rstrip() + "."
@@ -244,7 +244,7 @@ class InForce:
         parts = []
         if st.ended is not None:
             parts.append(f"Không còn hiệu lực (tại ngày {vn_date(st.as_of)}).")
-            parts.append(self._cited(vx.ending_sentence(st), cites, vx._same_change(st), docs))
+            parts.append(self._cited(vx.ending_sentence(st), cites, vx.same_change(st), docs))
             if st.successor:
                 parts.append(f"Văn bản đang áp dụng: {doc_name(st.successor)} (có trong kho tài liệu)."
                              if vx.in_corpus(st.successor) else f"Kho tài liệu chưa có {doc_name(st.successor)}.")
@@ -303,7 +303,7 @@ class InForce:
         where = top.chunk.section.split(" > ")
         article = next((p for p in where if p.startswith("Điều")), top.chunk.section)
         if st.ended is not None and named:
-            ctx.history.append(self._cited(vx.ending_sentence(st), ctx.citations, vx._same_change(st), docs))
+            ctx.history.append(self._cited(vx.ending_sentence(st), ctx.citations, vx.same_change(st), docs))
             return hits
         if st.ended is not None and st.successor:
             succ_ids = [d for d in vx.doc_ids(st.successor)]
@@ -316,7 +316,7 @@ class InForce:
                     ctx.history.append(f"{when}: {doc_name(st.number)}, {article} {old}".rstrip())
                     return new + [h for h in hits if h.meta.doc_id not in set(succ_ids)
                                   and self._in_force(vx, h.meta, ctx.as_of)][: max(0, k - len(new))]
-            sentence = self._cited(vx.ending_sentence(st), ctx.citations, vx._same_change(st), docs)
+            sentence = self._cited(vx.ending_sentence(st), ctx.citations, vx.same_change(st), docs)
             if not succ_ids:
                 ctx.notice.append(f"{sentence} Kho tài liệu chưa có {doc_name(st.successor)}; nội dung dưới "
                                   f"đây trích từ văn bản cũ, cần đối chiếu với văn bản mới.")
@@ -325,7 +325,7 @@ class InForce:
                                   f"{doc_name(st.successor)}; nội dung dưới đây trích từ văn bản cũ.")
             return hits
         if st.ended is not None:
-            ctx.notice.append(self._cited(vx.ending_sentence(st), ctx.citations, vx._same_change(st), docs))
+            ctx.notice.append(self._cited(vx.ending_sentence(st), ctx.citations, vx.same_change(st), docs))
             return hits
         if st.not_yet and not named:
             preds = [x for x in vx.predecessors(top.meta.number)

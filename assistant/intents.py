@@ -28,8 +28,9 @@ from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from corpus.citations import CitationGraph, resolve_reference
 from corpus.glossary import explain
+from corpus.legal_refs import fold
 from corpus.models import Chunk, ParsedDocument
-from corpus.textnorm import fold
+from corpus.validity import ValidityIndex
 from index.types import Hit
 
 _CITE_VERB = r"(?:can cu|vien dan|trich dan|dan chieu|nhac (?:den|toi)|dua (?:tren|vao)|thuc hien theo)"
@@ -249,16 +250,18 @@ def parse_draft_request(text: str) -> DraftRequest | None:
                         district=dm.group(0) if dm else None)
 
 
-def answer_draft(docs: list[ParsedDocument], question: str, settings: Settings | None = None) -> Answer | None:
+def answer_draft(docs: list[ParsedDocument], question: str, settings: Settings | None = None,
+                 validity: ValidityIndex | None = None) -> Answer | None:
     """A chat request to draft a plan (section), answered with the Markdown
     draft; drafted from ``docs`` when they hold a kế hoạch
-    (:func:`assistant.drafting.sources.draft_documents`). None when the
+    (:func:`assistant.drafting.sources.draft_documents`), with the store's
+    ``validity`` index (default: mined from ``docs``). None when the
     question is no draft request."""
     req = parse_draft_request(question)
     if req is None:
         return None
     draft = draft_plan(req.unit, req.year, district=req.district, kind=req.kind, section=req.section,
-                       docs=draft_documents(docs), settings=settings)
+                       docs=draft_documents(docs), settings=settings, validity=validity)
     return Answer(question=question, answer=draft_to_markdown(draft), mode="draft", notes=list(draft.notes))
 
 
@@ -277,7 +280,7 @@ class IntentRouter:
         ``question``) asks for it, else None."""
         q = fold(query).strip(" ?.!")
         if re.search(r"\b(?:soan|du thao|viet)\b.{0,40}\bke hoach\b", q):
-            ans = answer_draft(self.documents.parsed_documents(), query, self.settings)
+            ans = answer_draft(self.documents.parsed_documents(), query, self.settings, self.graph.validity())
             if ans is not None:
                 return ans
         if _CITED_BY_RE.search(q):

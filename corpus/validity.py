@@ -826,14 +826,21 @@ class ValidityIndex:
         return st
 
     # ---- notes ----------------------------------------------------------------
-    def _sources(self, facts: list[ValidityFact]) -> str:
+    def source_text(self, facts: list[ValidityFact], limit: int = 2) -> str:
+        """Where a clerk checks ``facts``: their distinct ``source`` strings,
+        operative text before codification, titles and tables, at most
+        ``limit``, joined by ``"; "`` (``""`` when none names one)."""
         srcs: list[str] = []
         for x in sorted(facts, key=lambda x: _ORIGIN_RANK.get(x.origin, 9)):
             if x.source and x.source not in srcs:
                 srcs.append(x.source)
-        return "; ".join(srcs[:2])
+        return "; ".join(srcs[:limit])
 
-    def _same_change(self, st: Status) -> list[ValidityFact]:
+    def change_date(self, x: ValidityFact) -> str | None:
+        """ISO date ``x`` takes effect (stated, or its acting văn bản's entry into force), None when unknown."""
+        return self._when(x)[0]
+
+    def same_change(self, st: Status) -> list[ValidityFact]:
         """Every ending fact that agrees with ``st.ended`` (same successor), text before table."""
         return [x for x in self.by_target.get(st.number, []) if x.kind in _ENDING and not x.provisions
                 and (x.by == st.successor or x is st.ended)]
@@ -846,7 +853,7 @@ class ValidityIndex:
             return None
         name = doc_name(st.number)
         when = f" từ {vn_date(st.ended_on)}" if vn_date(st.ended_on) else ""
-        src = self._sources(self._same_change(st))
+        src = self.source_text(self.same_change(st))
         theo = f" (theo {src})" if src else ""
         if st.successor and st.replaced:
             if when:
@@ -877,7 +884,7 @@ class ValidityIndex:
             eff = next((self._when(x)[0] for x in xs if self._when(x)[0]), None)
             when = f" từ {vn_date(eff)}" if vn_date(eff) else ""
             byn = f" bởi {doc_name(by)}" if by else ""
-            src = self._sources(xs)
+            src = self.source_text(xs)
             parts.append(f"{what} {verb}{byn}{when}" + (f" (theo {src})" if src else ""))
         return f"{doc_name(number)}: " + "; ".join(parts) + "."
 
@@ -890,7 +897,7 @@ class ValidityIndex:
         when = vn_date(self._when(x)[0])
         succ = next((y.by for y in ends if y.by and y.kind == "replaced" and y.by != st.number), None)
         succ = succ or next((y.by for y in ends if y.by and y.by != st.number), None)
-        src = self._sources([y for y in ends if y.by == succ] or [x])
+        src = self.source_text([y for y in ends if y.by == succ] or [x])
         head = f"Từ {when}" if when else f"Sau ngày {vn_date(st.as_of)}"
         what = f"được thay thế bởi {doc_name(succ)}" if succ else "hết hiệu lực"
         return f"{head}, {doc_name(st.number)} {what}" + (f" (theo {src})" if src else "") + "."

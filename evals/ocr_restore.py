@@ -30,7 +30,8 @@ import time
 import unicodedata
 from pathlib import Path
 
-from corpus.diacritics import DiacriticModel, fold, restore_diacritics, training_sentences, use_model
+from corpus.diacritics import DiacriticModel, restore_diacritics, training_sentences, use_model
+from corpus.legal_refs import fold
 from corpus.ocr import accent_ratio, is_ocr_damaged, repair_text
 from evals.corpus_model import bundled_clean_texts, bundled_diacritic_model
 
@@ -120,7 +121,8 @@ def word_accuracy(pred: str, gold: str) -> tuple[int, int]:
 
 
 def strip_text(text: str) -> str:
-    return fold(text)
+    """``text`` without diacritics, case kept."""
+    return fold(text, keep_case=True)
 
 
 def pyvi_restore(text: str) -> str:
