@@ -43,6 +43,31 @@ from index.types import Hit
 
 log = logging.getLogger(__name__)
 
+#: Least word overlap (Jaccard, folded) of two Điều headings read as the same provision in a
+#: replaced văn bản and its successor, and the least lead over the successor's next-best Điều.
+#: Set by reading the two bundled pairs (NĐ 61/2018 → 118/2025, NĐ 120/2020 → 299/2026, 68 Điều):
+#: same-subject Điều score 0.79–1.0 with a lead ≥ 0.13; below these values the pairs are ambiguous
+#: ("Đánh giá nội bộ …" 0.59 against 0.53) or different subjects (≤ 0.42).
+MATCHING_HEADING = 0.5
+MATCHING_LEAD = 0.1
+
+_HEADING_RE = re.compile(r"^\s*(Điều\s+\d+[a-zđ]?)\s*[.:]\s*(\S.*)$", re.M)
+
+
+def article_headings(text: str) -> dict[str, str]:
+    """``{"Điều 8": "Nhiệm vụ, quyền hạn của Bộ phận Một cửa"}``: the heading
+    line of every Điều of a legal text (the first when a number repeats, e.g.
+    an Điều quoted in an amendment)."""
+    out: dict[str, str] = {}
+    for m in _HEADING_RE.finditer(text or ""):
+        out.setdefault(re.sub(r"\s+", " ", m.group(1)), m.group(2).strip())
+    return out
+
+
+def _jaccard(a: str, b: str) -> float:
+    x, y = set(re.findall(r"\w+", fold(a))), set(re.findall(r"\w+", fold(b)))
+    return len(x & y) / max(len(x | y), 1)
+
 _YEAR = re.compile(r"(?<![\w/])nam\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*(?:19|20)\d{2})")
 _NOT_A_YEAR_REF = re.compile(r"(?:thang\s+\d{1,2}|nam\s+hoc|giai\s+doan|so)\s*$")
 
@@ -256,13 +281,17 @@ class InForce:
         if am:
             since = f" (có hiệu lực từ {vn_date(st.effective)})" if st.effective and not st.not_yet else ""
             if not st.not_yet:
-                parts.append(f"{name} còn hiệu lực{since}, nhưng đã được sửa đổi, bổ sung.")
+                parts.append(f"{name} còn hiệu lực tại ngày {vn_date(st.as_of)}{since}, nhưng đã được sửa đổi, bổ sung.")
             parts.append(self._cited(am, cites, st.amendments, docs))
             absent = sorted({x.by for x in st.amendments if x.by and not vx.in_corpus(x.by)})
             if absent:
                 parts.append("Kho tài liệu chưa có " + ", ".join(doc_name(b) for b in absent) + ".")
         later = vx.later_sentence(st)
         if later:
+            if not parts:  # in force at the as-of date, replaced or ended afterwards
+                mark, _how = self._effective_mark(vx, st.number, docs, cites)
+                since = f" (có hiệu lực từ {vn_date(st.effective)}{' ' + mark if mark else ''})" if st.effective else ""
+                parts.append(f"{name} đang có hiệu lực tại ngày {vn_date(st.as_of)}{since}.")
             ends = [x for x in st.later if x.kind in ("replaced", "expired")]
             parts.append(self._cited(later, cites, ends, docs))
         if not parts:
@@ -308,7 +337,8 @@ class InForce:
         if st.ended is not None and st.successor:
             succ_ids = [d for d in vx.doc_ids(st.successor)]
             if succ_ids:
-                new = self.retriever.search(query, k=k, doc_ids=succ_ids)
+                new = self._matching_provision_first(query, k, article, docs.get(top.meta.doc_id),
+                                                     [docs[i] for i in succ_ids if i in docs])
                 if new and max(h.confidence for h in new) >= self.settings.abstain_threshold:
                     old = self._cite(ctx.citations, top)
                     when = f"Trước {vn_date(st.ended_on)}" if st.ended_on else f"Trước khi {doc_name(st.successor)} " \
@@ -348,6 +378,35 @@ class InForce:
             ends = [x for x in st.later if x.kind in ("replaced", "expired")]
             ctx.history.append(self._cited(later, ctx.citations, ends, docs))
         return self._in_force_first(vx, hits, ctx.as_of)
+
+    def _matching_provision_first(self, query: str, k: int, article: str, old: ParsedDocument | None,
+                                  successors: list[ParsedDocument]) -> list[Hit]:
+        """The successor's passages for ``query``, those of the Điều matching the
+        old hit's ``article`` first, in the order of the text (its lead-in
+        before its points). Matching: the successor's Điều whose heading
+        shares the most words with the old one's (folded, Jaccard ≥
+        :data:`MATCHING_HEADING`, ahead of the next by :data:`MATCHING_LEAD`), e.g. "Điều 8. Nhiệm vụ, quyền hạn của Bộ
+        phận Một cửa" in NĐ 61/2018/NĐ-CP and in NĐ 118/2025/NĐ-CP. No match:
+        the successor's passages as retrieved."""
+        ids = [d.meta.doc_id for d in successors]
+        head = article_headings(old.text).get(article) if old is not None else None
+        match = None
+        if head:
+            scored = sorted(((_jaccard(head, h), d.meta.doc_id, a) for d in successors
+                             for a, h in article_headings(d.text).items()), reverse=True)
+            if scored and scored[0][0] >= MATCHING_HEADING and (
+                    len(scored) == 1 or scored[0][0] - scored[1][0] >= MATCHING_LEAD):
+                match = scored[0][1:]
+        if match is None:
+            return self.retriever.search(query, k=k, doc_ids=ids)
+        pool = self.retriever.search(query, k=max(k, 30), doc_ids=ids)
+        doc_id, art = match
+        mine = sorted((h for h in pool if h.meta.doc_id == doc_id and art in h.chunk.section.split(" > ")),
+                      key=lambda h: h.chunk.start)
+        if not mine:
+            return pool[:k]
+        rest = [h for h in pool if h not in mine]
+        return (mine + rest)[:max(k, len(mine))]
 
     def _in_force_first(self, vx: ValidityIndex, hits: list[Hit], as_of) -> list[Hit]:
         keep = [h for h in hits if self._in_force(vx, h.meta, as_of)]

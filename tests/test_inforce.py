@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 
 from assistant.inforce import InForce, question_as_of
 from assistant.settings import Settings
@@ -44,6 +43,9 @@ def test_replaced_decree_gives_way_to_its_successor_with_one_line_of_history(ful
     old = _hit(full_service, "nd-61-2018-nd-cp", "Điều 8")
     hits, ctx = inf.choose("Bộ phận Một cửa có nhiệm vụ gì?", [old], k=5)
     assert hits and hits[0].meta.doc_id == "nd-118-2025-nd-cp"
+    # the matching provision (Điều 8 "Nhiệm vụ, quyền hạn của Bộ phận Một cửa" in both) first, in text order
+    mine = [h for h in hits if h.chunk.section.startswith("Chương II > Điều 8")]
+    assert mine and hits[:len(mine)] == mine and [h.chunk.start for h in mine] == sorted(h.chunk.start for h in mine)
     assert ctx.history == ["Trước 01/7/2025: Nghị định 61/2018/NĐ-CP, Điều 8 [1]"]
     assert ctx.citations[0].doc_id == "nd-61-2018-nd-cp" and ctx.citations[0].section.startswith("Điều 8")
 
@@ -135,3 +137,30 @@ def test_in_force_then_replaced_later_is_history(full_service):
     (line,) = ctx.history
     assert line.startswith("Từ 01/7/2025, Nghị định 61/2018/NĐ-CP được thay thế bởi Nghị định 118/2025/NĐ-CP")
     assert ctx.citations and any(c.doc_id == "nd-118-2025-nd-cp" for c in ctx.citations)
+
+
+def test_done_when_questions_end_to_end(full_service, tmp_path):
+    """Issue 9's checks through ``ask``: the Một cửa duties from NĐ 118/2025 with one line of history about
+    NĐ 61/2018, and "còn hiệu lực không?" answered at today's date and as of mid-2024."""
+    ans = full_service.ask("Bộ phận Một cửa có nhiệm vụ gì?")
+    assert not ans.abstained and ans.citations[0].doc_id == "nd-118-2025-nd-cp"
+    # NĐ 61/2018 is never the answer: cited at most once, by the one line of history
+    history = [ln for ln in ans.answer.splitlines() if ln.startswith("Trước 01/7/2025: Nghị định 61/2018/NĐ-CP")]
+    old = [c for c in ans.citations if c.doc_id == "nd-61-2018-nd-cp"]
+    assert len(old) == len(history) <= 1
+    assert all(f"[{c.n}]" not in ln for c in old for ln in ans.answer.splitlines() if ln not in history)
+    shown = " ".join([ans.answer, *ans.notes, *(c.validity_note or "" for c in ans.citations)])
+    assert "github" not in shown and "commit" not in shown and "mirror" not in shown
+
+    q = "Nghị định 61/2018/NĐ-CP còn hiệu lực không?"
+    ans = full_service.ask(q)
+    assert ans.answer.startswith("Không còn hiệu lực (tại ngày")
+    assert "được thay thế bởi Nghị định 118/2025/NĐ-CP" in ans.answer and "01/7/2025" in ans.answer
+    then = make_service(full_service.settings.data_dir, as_of="2024-06-01")  # CCHC_AS_OF=2024-06-01
+    ans = then.ask(q)
+    assert ans.answer.startswith("Nghị định 61/2018/NĐ-CP còn hiệu lực tại ngày 01/6/2024")
+    assert "Từ 01/7/2025, Nghị định 61/2018/NĐ-CP được thay thế bởi Nghị định 118/2025/NĐ-CP" in ans.answer
+    assert "Không còn hiệu lực" not in ans.answer
+    # a question naming the year is answered as of its end
+    ans = full_service.ask("Năm 2024, Nghị định 61/2018/NĐ-CP còn hiệu lực không?")
+    assert ans.answer.startswith("Nghị định 61/2018/NĐ-CP còn hiệu lực tại ngày 31/12/2024")

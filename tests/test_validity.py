@@ -3,8 +3,6 @@ provision, evaluated at an as-of date."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from corpus.models import DocumentError
