@@ -147,7 +147,7 @@ def render(res: dict, command: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Scale run: bundled corpus + a document library, real embedder")
     ap.add_argument("--library", type=Path, required=True, help="folder of documents (read in place)")
-    ap.add_argument("--embedder", default="onnx", help="embedding backend (CCHC_EMBEDDING_BACKEND), default onnx")
+    ap.add_argument("--embedder", default=None, help="embedding backend (CCHC_EMBEDDING_BACKEND); default: the settings default")
     ap.add_argument("--queries", type=int, default=100, help="staff questions timed for search and for ask")
     ap.add_argument("--data-dir", type=Path, help="keep the index here (must be empty); default a temporary folder")
     ap.add_argument("--report", type=Path, help="write the result as a section of this Markdown file")
@@ -157,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--library {a.library}: not a folder")
     if a.data_dir is not None and a.data_dir.exists() and any(a.data_dir.iterdir()):
         ap.error(f"--data-dir {a.data_dir}: not empty")
+    if a.embedder is None:
+        from assistant.settings import Settings
+
+        a.embedder = Settings().embedding_backend
     res = run(a.library, a.embedder, a.queries, a.data_dir)
     cmd = "python -m evals.scale " + " ".join(argv if argv is not None else sys.argv[1:])
     print(json.dumps(res, ensure_ascii=False, indent=1) if a.json else render(res, cmd))
