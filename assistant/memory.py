@@ -144,10 +144,16 @@ class ConversationMemory:
         return None
 
     # ---- webhook de-duplication ---------------------------------------------
-    def first_time_seen(self, msg_id: str) -> bool:
-        """True the first time ``msg_id`` is seen, False on every later call."""
+    def first_time_seen(self, msg_id: str, forget_after_s: float | None = None) -> bool:
+        """True the first time ``msg_id`` is seen, False on every later call
+        (kept in SQLite: a restart does not forget). ``forget_after_s``: ids
+        seen longer ago than this are pruned (for events that are refused
+        anyway once that old)."""
+        now = time.time()
         with self._lock, self._conn() as c:
-            cur = c.execute("INSERT OR IGNORE INTO seen_messages(msg_id, ts) VALUES (?,?)", (msg_id, time.time()))
+            if forget_after_s is not None:
+                c.execute("DELETE FROM seen_messages WHERE ts < ?", (now - forget_after_s,))
+            cur = c.execute("INSERT OR IGNORE INTO seen_messages(msg_id, ts) VALUES (?,?)", (msg_id, now))
             return cur.rowcount == 1
 
 
