@@ -31,8 +31,21 @@ def service(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(service):
-    with TestClient(create_app(service)) as c:
+    # many uploads from one test client: the upload rate limit is raised for this module
+    settings = service.settings.model_copy(update={"rate_limit_upload": "1000/minute"})
+    with TestClient(create_app(service, settings=settings)) as c:
         yield c
+
+
+def upload(client, name: str, data: bytes) -> dict:
+    """POST a file (202 + job), wait for its ingest job, return the finished job."""
+    r = client.post("/v1/documents", files={"file": (name, data)})
+    assert r.status_code == 202, r.text
+    assert r.headers["location"] == f"/v1/jobs/{r.json()['job_id']}"
+    job = client.app.state.jobs.wait(r.json()["job_id"], timeout=300)
+    assert job["status"] in ("done", "failed"), job
+    assert client.get(r.headers["location"]).json() == job
+    return job
 
 
 def snapshot(client) -> tuple[list[str], list[tuple[str, str]]]:
@@ -183,17 +196,20 @@ def test_upload_docx_then_delete(client, service):
     """A real plan (Bến Thành, as .docx) is ingested, becomes searchable, then is deleted."""
     text = BEN_THANH.read_text(encoding="utf-8")
     name = "Kế hoạch CCHC 2024 Bến Thành.docx"
-    r = client.post("/v1/documents", files={"file": (name, _docx_bytes(text))})
-    assert r.status_code == 200, r.text
-    out = r.json()
+    job = upload(client, name, _docx_bytes(text))
+    assert job["status"] == "done" and job["progress"] == 1.0 and job["error"] is None
+    out = job["result"]
     doc_id = out["added"][0]
     assert out["filename"] == "Kế-hoạch-CCHC-2024-Bến-Thành.docx" and out["chunks_added"] > 5 and out["documents"] == 3
+    assert job["chunks_total"] == out["chunks_added"] and out["writer_s"] >= 0
     assert (service.settings.data_dir / "uploads" / out["filename"]).is_file()
-    assert doc_id in [d["doc_id"] for d in client.get("/v1/documents").json()]
+    listed = client.get("/v1/documents").json()
+    assert doc_id in [d["doc_id"] for d in listed]
+    assert all("path" not in d for d in listed)  # server paths are never returned
     hits = client.post("/v1/search", json={"query": "Trường Mầm non Bến Thành cải cách hành chính năm 2024", "k": 3}).json()["hits"]
     assert hits[0]["doc_id"] == doc_id
     # same file again: unchanged content is skipped, not duplicated
-    again = client.post("/v1/documents", files={"file": (name, _docx_bytes(text))}).json()
+    again = upload(client, name, _docx_bytes(text))["result"]
     assert again["skipped"] == [doc_id] and again["documents"] == 3
     assert client.delete(f"/v1/documents/{doc_id}").json() == {"deleted": doc_id}
     assert doc_id not in [d["doc_id"] for d in client.get("/v1/documents").json()]
