@@ -54,6 +54,19 @@ CREATE TABLE IF NOT EXISTS seen_messages (
 """
 
 
+@contextmanager
+def sqlite_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A fresh SQLite connection to ``path`` for one block: committed on
+    success, rolled back on an exception, always closed (so one object may
+    be used from several threads)."""
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        with conn:
+            yield conn
+    finally:
+        conn.close()
+
+
 class ConversationMemory:
     """Bounded per-chat history and short-id citation sets in SQLite.
 
@@ -77,14 +90,8 @@ class ConversationMemory:
         """Memory at ``settings.data_dir / "conversations.sqlite3"``."""
         return cls(Path(settings.data_dir) / "conversations.sqlite3", max_turns=settings.history_turns)
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    def _conn(self):
+        return sqlite_connection(self.path)
 
     # ---- turns ---------------------------------------------------------------
     def history(self, chat_key: str) -> list[tuple[str, str]]:

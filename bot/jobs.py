@@ -27,15 +27,14 @@ import json
 import logging
 import queue
 import shutil
-import sqlite3
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
+from assistant.memory import sqlite_connection
 from bot.uploads import UploadError, uploads_dir
 
 log = logging.getLogger(__name__)
@@ -75,14 +74,8 @@ class JobStore:
             c.execute("PRAGMA journal_mode = WAL")
             c.executescript(_SCHEMA)
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    def _conn(self):
+        return sqlite_connection(self.path)
 
     def create(self, filename: str, staged: Path, job_id: str | None = None) -> str:
         job_id = job_id or uuid.uuid4().hex

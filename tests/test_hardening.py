@@ -23,7 +23,7 @@ from assistant.llm_answer import build_messages
 from bot.api import create_app
 from corpus.pipeline import parse_file
 from index.embeddings import FakeEmbeddings
-from tests.conftest import BEN_THANH, DECREES, HUONG_SEN, ND61, make_service
+from tests.conftest import BEN_THANH, HUONG_SEN, ND61
 
 ROOT = Path(__file__).resolve().parents[1]
 SURROGATE_BODIES = [
@@ -34,18 +34,7 @@ SURROGATE_BODIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    svc = make_service(tmp_path_factory.mktemp("hardening"))
-    assert not svc.ingest([HUONG_SEN, ND61]).failed
-    return svc
-
-
-@pytest.fixture(scope="module")
-def client(service):
-    settings = service.settings.model_copy(update={"rate_limit_upload": "1000/minute"})
-    with TestClient(create_app(service, settings=settings)) as c:
-        yield c
+from tests.test_api import client, service  # noqa: E402,F401  (Hương Sen + NĐ 61/2018, upload limit raised)
 
 
 # ---- 2. lone surrogates in JSON bodies ------------------------------------------------------
