@@ -6,7 +6,7 @@ Routes (all JSON unless noted; OpenAPI docs at ``/docs``):
 * ``GET  /healthz``           ``{"status": "ok"}`` (+ ``"documents": N`` for a caller with the API key)
 * ``POST /v1/ask``            ``{question, k?, session_id?}`` → ``Answer.to_dict()``
 * ``POST /v1/search``         ``{query, k?}`` → ``{"query", "hits": [citation…]}``
-* ``POST /v1/draft``          ``{unit, year, kind?, format}`` → Markdown / JSON / DOCX download
+* ``POST /v1/draft``          ``{unit, year?, kind?, governing_body?, format}`` → Markdown / JSON / DOCX download
 * ``GET/POST /v1/documents``, ``GET /v1/jobs/{id}``, ``DELETE /v1/documents/{doc_id}``
   (``bot.documents``: uploads are ingested by background jobs, ``bot.jobs``)
 * ``GET  /v1/citations``      citation graph JSON
@@ -259,7 +259,7 @@ def create_app(service: CCHCService | None = None, settings: Settings | None = N
     async def draft(req: DraftRequest):
         """Soạn dự thảo kế hoạch năm ``year`` cho ``unit`` (Markdown, JSON or DOCX)."""
         try:
-            result = await run_in_threadpool(draft_for_service, svc(), req.unit, req.year, req.kind)
+            result = await run_in_threadpool(draft_for_service, svc(), req.unit, req.year, req.kind, req.governing_body)
         except ValueError as e:
             raise HTTPException(422, f"Yêu cầu soạn thảo không hợp lệ: {e} / invalid draft request: {e}") from None
         if req.format == "docx":
@@ -267,7 +267,7 @@ def create_app(service: CCHCService | None = None, settings: Settings | None = N
             return Response(
                 data,
                 media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                headers={"Content-Disposition": f'attachment; filename="{draft_filename(req.unit, req.year)}"'},
+                headers={"Content-Disposition": f'attachment; filename="{draft_filename(req.unit, result.year)}"'},
             )
         if req.format == "json":
             return JSONResponse(result.to_dict())
