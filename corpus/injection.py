@@ -52,8 +52,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx))
     ("dictate-vi", rf"\b(?:hay|ban (?:hay|phai|can)|{_ASSISTANT} (?:hay|phai|can))\s+"
                    rf"(?:tra loi|khang dinh|noi|tuyen bo|xac nhan|tra ve|viet)\s+(?:rang|la|bang|cho nguoi dung)\b"),
     # "gửi trợ lý AI:", "dành cho mô hình ngôn ngữ", "lưu ý cho chatbot"
-    ("address-vi", rf"\b(?:gui|danh cho|luu y cho|ghi chu cho|chi dan cho|nhan nhu)\s+(?:cac\s+)?"
-                   rf"(?:tro ly (?:ao|ai)|chatbot|chat ?gpt|mo hinh (?:ngon ngu|ai)|he thong ai|llm)\b"),
+    ("address-vi", r"\b(?:gui|danh cho|luu y cho|ghi chu cho|chi dan cho|nhan nhu)\s+(?:cac\s+)?"
+                   r"(?:tro ly (?:ao|ai)|chatbot|chat ?gpt|mo hinh (?:ngon ngu|ai)|he thong ai|llm)\b"),
     # "bạn là một trợ lý", "hãy đóng vai", "từ bây giờ bạn là"
     ("role-vi", rf"\b(?:ban la (?:mot )?(?:{_ASSISTANT}|chuyen gia)|hay dong vai|tu (?:bay gio|nay) ban (?:la|se|phai))\b"),
     # English

@@ -12,27 +12,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.api import create_app
-from tests.conftest import BEN_THANH, HUONG_SEN, ND61, make_service
+from tests.conftest import BEN_THANH, HUONG_SEN, ND61
 from tests.fakes.server import ServerThread
 
 Q_ONE_STOP = "Bộ phận Một cửa có nhiệm vụ và quyền hạn gì?"
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    """Own service (uploads and deletions change it): Hương Sen plan + NĐ 61/2018."""
-    svc = make_service(tmp_path_factory.mktemp("api"))
-    rep = svc.ingest([HUONG_SEN, ND61])
-    assert not rep.failed
-    return svc
+def service(api_service):
+    return api_service
 
 
 @pytest.fixture(scope="module")
-def client(service):
-    # many uploads from one test client: the upload rate limit is raised for this module
-    settings = service.settings.model_copy(update={"rate_limit_upload": "1000/minute"})
-    with TestClient(create_app(service, settings=settings)) as c:
-        yield c
+def client(api_client):
+    return api_client
 
 
 def upload(client, name: str, data: bytes) -> dict:
