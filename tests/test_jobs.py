@@ -15,7 +15,7 @@ from assistant.settings import Settings
 from bot.api import create_app
 from bot.jobs import IngestJobs, JobStore
 from tests.conftest import HUONG_SEN, ND61
-from tests.test_hardening import SlowEmbeddings
+from tests.fakes.embeddings import SlowEmbeddings
 
 
 @pytest.fixture()

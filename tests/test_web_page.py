@@ -96,7 +96,7 @@ def test_upload_shows_the_job_progress_then_the_result(browser, tmp_path):
     from assistant.service import CCHCService
     from assistant.settings import Settings
     from tests.conftest import HUONG_SEN, ND61
-    from tests.test_hardening import SlowEmbeddings
+    from tests.fakes.embeddings import SlowEmbeddings
 
     svc = CCHCService(settings=Settings(data_dir=tmp_path / "d", embedding_backend="fake"),
                       embeddings=SlowEmbeddings(0.15))
