@@ -52,6 +52,9 @@ def register(app: typer.Typer) -> None:
     def explain(term: str = typer.Argument(..., help="Thuật ngữ / viết tắt, ví dụ CCHC, TTHC, PAPI"),
                 as_json: bool = typer.Option(False, "--json")) -> None:
         """Giải thích thuật ngữ, viết tắt (glossary for new clerks), có trích dẫn."""
+        from assistant.cli_args import check_text
+
+        check_text(term, "thuật ngữ", "term")
         svc = _service()
         ans = svc.explain(term)
         if ans is None:
