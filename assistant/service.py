@@ -89,6 +89,7 @@ class CCHCService:
         self.index = HybridIndex(
             s.store_path, s.chroma_dir, self.embeddings, collection=s.collection, chroma_url=s.chroma_url,
             fusion=s.fusion, rrf_k=s.rrf_k, candidates=s.candidates, dense_weight=s.dense_weight,
+            rerank_weight=s.rerank_weight, document_weight=s.document_weight, strip_forms=s.strip_question_forms,
         )
         self._write_lock = threading.Lock()
         self._answerer = Answerer(self.index, documents=self, graph=self, settings=self.settings)
@@ -117,8 +118,6 @@ class CCHCService:
         ``assistant.progress``; None = only on a terminal). Raises
         ``IngestInterrupted`` on Ctrl-C.
         """
-        from assistant.progress import IngestProgress, progress_enabled
-
         files = expand_paths(paths) if paths else bundled_paths()
         report = IngestReport()
         parsed: list[ParsedDocument] = []
@@ -134,11 +133,25 @@ class CCHCService:
                 log.exception("parse failed: %s", f)
                 report.failed.append((str(f), f"cannot parse: {type(e).__name__}: {e}"))
                 continue
+            parsed.append(doc)
+        fault_point("parsed")
+        return self.ingest_documents(parsed, progress=progress, report=report)
+
+    def ingest_documents(self, docs: list[ParsedDocument], progress: bool | None = None,
+                         report: IngestReport | None = None) -> IngestReport:
+        """Index already parsed documents (``ingest`` after parsing; also the
+        way benchmark corpora come in, see ``evals.beir``): documents whose
+        content hash is indexed are skipped, the others written as in
+        ``ingest``. Returns (and fills) ``report``."""
+        from assistant.progress import IngestProgress, progress_enabled
+
+        report = report if report is not None else IngestReport()
+        parsed: list[ParsedDocument] = []
+        for doc in docs:
             if self.index.is_current(doc):
                 report.skipped.append(doc.meta.doc_id)
             else:
                 parsed.append(doc)
-        fault_point("parsed")
         total = sum(len(d.chunks) for d in parsed)
         t0 = time.perf_counter()
         flat = tokenize_many([c.index_text for d in parsed for c in d.chunks])
