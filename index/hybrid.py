@@ -218,12 +218,12 @@ class HybridIndex:
         """Top-``k`` hits for ``query``.
 
         ``mode``: ``"hybrid"`` (BM25 + dense, fused, then re-scored at
-        sentence level), ``"bm25"`` or ``"dense"``. Raises ``ValueError`` for
+        sentence level when ``rerank_weight`` > 0), ``"bm25"`` or ``"dense"``. Raises ``ValueError`` for
         another mode. The query is read as :func:`query_view` says (diacritics
         restored, shorthand written out). In hybrid mode, after fusion:
         document questions also rank the document-level index
-        (``index.doclevel``); the candidates are re-scored by their best
-        sentence (``index.rerank``); for a definitional question ("X là gì")
+        (``index.doclevel``, when ``document_weight`` > 0); the candidates
+        are re-scored by their best sentence (``index.rerank``); for a definitional question ("X là gì")
         the passages that define X come first (``index.definitions``); and the
         documents the question names by số hiệu come before all others.
 
