@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.settings import get_settings
+from corpus.metadata import short_title
 from evals import beir as B
 from tests.conftest import ND61, make_service
 
@@ -97,6 +98,7 @@ def test_assemble_makes_one_law_whose_chunks_map_to_their_article(beir_dir):
     assert len(docs) == 2
     law = docs[0].parsed
     assert law.meta.kind == "legal" and law.meta.title == LAW
+    assert short_title(law.meta) == LAW  # a văn bản known by name only is cited by its name
     assert len(docs[0].spans) == 14
     unit_of = B.chunk_units(docs)
     assert set(unit_of) == {c.chunk_id for d in docs for c in d.parsed.chunks}
