@@ -409,11 +409,13 @@ def repair_text(text: str) -> str:
     """
     if not isinstance(text, str) or not text:
         return "" if not isinstance(text, str) else text
-    return _repair_text(text)
+    return _repair_text(text, get_model().version)
 
 
 @lru_cache(maxsize=8192)
-def _repair_text(text: str) -> str:
+def _repair_text(text: str, model_version: int) -> str:
+    """Cached per text and diacritic model (``model_version``: the repair reads
+    the model in use, which differs per store, :func:`corpus.diacritics.get_model`)."""
     try:
         text = unicodedata.normalize("NFC", text)
         text = repair_legal_numbers(text)
