@@ -21,14 +21,25 @@ SYSTEM_PROMPT = (
     "Chỉ trả lời bằng tiếng Việt, ngắn gọn, CHỈ dựa trên các đoạn trích được đánh số bên dưới. "
     "BẮT BUỘC: cuối mỗi câu trả lời ghi số đoạn trích làm căn cứ trong ngoặc vuông, ví dụ [1] hoặc [2][3]. "
     "Không dùng số đoạn nào khác. Không nêu số hiệu văn bản, con số hay ngày tháng nào không có trong đoạn trích. "
-    "Nếu các đoạn trích không chứa câu trả lời, trả lời đúng một câu: "
-    "\"Không tìm thấy trong tài liệu.\"\n\n"
+    "Nếu các đoạn trích không chứa câu trả lời (ví dụ câu hỏi cần một số tiền, một con số, một ngày hay một họ tên "
+    "mà đoạn trích không nêu), trả lời đúng một câu: \"Không có trong tài liệu.\" và không đoán.\n\n"
     "Ví dụ:\nCác đoạn trích:\n[1] Kế hoạch của Trường Mầm non A — II > 2\n2.1. Tỷ lệ giải quyết hồ sơ đúng hạn đạt 98%.\n"
     "Câu hỏi: Trường A đặt chỉ tiêu giải quyết hồ sơ đúng hạn bao nhiêu?\n"
     "Trả lời: Trường Mầm non A đặt chỉ tiêu tỷ lệ giải quyết hồ sơ đúng hạn đạt 98% [1]."
 )
 
 CITE_RE = re.compile(r"\[(\d{1,2})\]")
+#: an explicit "not in the passages" reply ("Không có trong tài liệu.", "Không tìm thấy trong tài liệu …")
+NOT_FOUND_RE = re.compile(r"^\W*không (?:có|tìm thấy|thấy)(?: thông tin)?(?: nào)? (?:trong|ở) (?:các )?(?:tài liệu|đoạn trích)",
+                          re.IGNORECASE)
+
+
+def is_not_found(reply: str) -> bool:
+    """True when an LLM reply says the passages do not hold the answer (and
+    claims nothing else): it starts with "Không có/tìm thấy trong tài liệu"
+    and is at most two short sentences."""
+    text = CITE_RE.sub(" ", reply or "").strip()
+    return bool(NOT_FOUND_RE.match(text)) and len(re.findall(r"\w+", text)) <= 40
 DOCNUM_RE = re.compile(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐa-zđ]{1,6}(?:-[A-ZĐa-zđ0-9]{1,10})+\b|\b\d{1,5}-[A-ZĐ]{1,5}/[A-ZĐ]{1,5}\b")
 
 

@@ -3,7 +3,8 @@ the text). Re-ingesting an edited document only embeds the chunks whose text
 changed; rebuilding an index after deleting a collection costs no embedding.
 Every ``embed_documents`` call commits its new vectors before returning, so an
 ingest killed mid-way resumes without re-embedding the batches it finished.
-Queries are not cached."""
+Query vectors are kept in memory for the last few queries only (one ``ask``
+embeds its query once for retrieval and reuses it for sentence scoring)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class CachedEmbeddings(Embeddings):
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self._queries: dict[str, list[float]] = {}
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.space}\x00{text}".encode()).hexdigest()
@@ -71,4 +73,11 @@ class CachedEmbeddings(Embeddings):
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
+        vec = self._queries.get(text)
+        if vec is None:
+            vec = self.inner.embed_query(text)
+            with self._lock:
+                if len(self._queries) >= 64:
+                    self._queries.pop(next(iter(self._queries)))
+                self._queries[text] = vec
+        return vec
