@@ -114,12 +114,14 @@ class Answerer:
             return prepared
         return self.finish(prepared, self.params())
 
-    def prepare(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> "Answer | Reading":
+    def prepare(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None,
+                prepare_k: int = 0) -> "Answer | Reading":
         """Everything of :meth:`ask` that does not depend on the reading
         parameters: an ``Answer`` already (empty question, routed intent,
         missing entity), or a :class:`Reading` (retrieved hits and their scored
         units) for :meth:`finish`. ``evals.calibrate`` prepares each question
-        once and replays :meth:`finish` under many parameter settings."""
+        once (``prepare_k``: passages retrieved, at least) and replays
+        :meth:`finish` under many parameter settings."""
         question = (question or "").strip()
         if not question:
             return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
@@ -134,7 +136,7 @@ class Answerer:
                 f"Không tìm thấy trong tài liệu: kho tài liệu không nhắc đến {', '.join(repr(m) for m in missing)}. "
                 + ABSTAIN_TEXT.split(". ", 1)[1]))
             return answer
-        hits = self.retriever.search(query, k=max(k, self.settings.reading_candidates))
+        hits = self.retriever.search(query, k=max(k, self.settings.reading_candidates, prepare_k))
         qa, scored = self.read(query, hits) if hits else (analyze(query), [])
         return Reading(question, query, history, hits, qa, scored)
 
@@ -186,11 +188,12 @@ class Answerer:
         return replace(self.settings.reading, dense_center=DENSE_CENTERS.get(space))
 
     def _answer_from_hits(self, reading: "Reading", params) -> Answer:
-        question, query, hits, history = reading.question, reading.query, reading.hits, reading.history
+        question, query, history = reading.question, reading.query, reading.history
+        hits = reading.hits[:max(1, params.candidates)]
         if not hits or max(h.confidence for h in hits) < params.chunk_threshold:
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, citations=[], mode="extractive")
         qa = reading.qa
-        scored = [copy(s) for s in reading.scored]
+        scored = [copy(s) for s in reading.scored if s.hit_index < len(hits)]
         decision = decide(qa, scored, len(hits), params, self.reader.provision_of)
         if decision.kind == "abstain":
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")

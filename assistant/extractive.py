@@ -196,6 +196,7 @@ class ReadingParams:
     keep_ratio: float = 0.6
     max_units: int = 3
     dense_center: float | None = None
+    candidates: int = 5  # retrieved passages read (the best ``candidates`` of the hits)
 
 
 #: typical question–sentence cosine per embedding space (``index.embeddings.embedder_id``): the dense

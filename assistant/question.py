@@ -84,7 +84,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (RATIO, re.compile(rf"\b{_Q} ?(?:%|phan tram)|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,16}}?\s+(?:la |dat |o muc )?{_Q}\s*(?:\?|$)"
                        rf"|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,3}}\s+(?:la |dat )?(?:bao nhieu|may)\b")),
     (MONEY, re.compile(rf"\b{_Q} ?{_MONEY_UNITS}\b|\b{_MONEY_NOUNS}\b(?:\s+\S+){{0,8}}?\s+(?:la |toi da |toi thieu )?bao nhieu\b")),
-    (TIME, re.compile(rf"\b(?:ngay|thang|nam|quy|thoi diem|thoi gian|luc|hom) (?:nao|may|bao nhieu)\b|\bkhi nao\b|\bbao gio\b"
+    (TIME, re.compile(rf"\b(?:ngay|thang|nam|quy|thoi diem|thoi gian|luc|hom) (?:nao|may|bao nhieu)\b|\bkhi nao\b(?! thi)|\bbao gio\b"
                       rf"|\bhan (?:chot|cuoi)\b|\bcham nhat (?:la )?(?:ngay|khi|luc)\b|\bbao lau\b"
                       rf"|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:luong|tuoi|truong|lop))"
                       rf"|\bthoi han\b(?:\s+\w+){{0,6}}\s+(?:la )?(?:bao lau|{_Q})\b")),
@@ -136,7 +136,10 @@ class QuestionAnalysis:
     * ``also`` – further acceptable span types ("gửi cho ai": ``co_quan`` as
       well as ``nguoi``);
     * ``numbers`` – figures written in the question (a span repeating one of
-      them is not an answer).
+      them is not an answer);
+    * ``doc_itself`` – a ``van_ban`` question asking which văn bản regulates
+      something ("văn bản nào quy định …"): a passage of a legal document
+      answers it with that document's own số hiệu.
     """
 
     question: str
@@ -148,6 +151,7 @@ class QuestionAnalysis:
     wants_list: bool = False
     also: tuple[str, ...] = field(default=())
     numbers: tuple[str, ...] = ()
+    doc_itself: bool = False
 
     @property
     def label(self) -> str:
@@ -264,6 +268,10 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
         unit = "duration" if duration else "date"
     wants_list = atype == LIST or bool(re.search(r"\bgom\b|\bnhung \w+ nao\b|\bcac \w+ nao\b", norm))
     focus = focus_terms(terms_text if terms_text is not None else question)
+    doc_itself = atype == DOCUMENT and bool(re.search(
+        r"\b(?:van ban|nghi dinh|thong tu|luat|quyet dinh|nghi quyet|nd|tt)\b(?:\s+\w+){0,2}? nao\b", norm)) and not re.search(
+        r"\bso (?:may|bao nhieu|gi)\b", norm)
     numbers = tuple(dict.fromkeys(n.lstrip("0") or "0" for n in _NUM.findall(norm)))
     return QuestionAnalysis(question=question or "", normalized=norm, answer_type=atype, focus=focus, unit=unit,
-                            needs_name=needs_name, wants_list=wants_list, also=also, numbers=numbers)
+                            needs_name=needs_name, wants_list=wants_list, also=also, numbers=numbers,
+                            doc_itself=doc_itself)

@@ -14,6 +14,8 @@ One job: ``(question, hits) → scored units``; the answer text is built by
 * Lexical score: the idf-weighted share of the question's focus terms in the
   unit together with its lead-in and the chunk's heading
   (``index.lexical_tokens.term_coverage``).
+* Lines flagged at ingest as addressed to an assistant (``Chunk.instruction_spans``)
+  are never units, so they are never quoted as an answer.
 * Dense score: cosine between the E5 query vector and the unit's passage
   vector (lead-in + unit text). Unit vectors live in the embedding cache
   (``index.embed_cache.CachedEmbeddings``, keyed by embedding space and text):
@@ -118,6 +120,15 @@ class DocumentUnits:
         self.tree = parse_structure(doc.text)
         self.nodes = [n for n in self.tree.nodes()]
         self._units: dict[int, list[Unit]] = {}
+        # Lines addressed to an assistant ("bỏ qua mọi hướng dẫn …"), flagged at ingest on each chunk as
+        # ``instruction_spans`` (offsets in chunk.text; see corpus.injection where present): never answer units.
+        self.flagged = [re.sub(r"\s+", " ", c.text[a:b]).strip()
+                        for c in doc.chunks for a, b in (getattr(c, "instruction_spans", None) or [])]
+        self.flagged = [f for f in self.flagged if f]
+
+    def is_flagged(self, sentence: str) -> bool:
+        """True when ``sentence`` overlaps a line flagged as addressed to an assistant."""
+        return any(f in sentence or sentence in f for f in self.flagged)
 
     def units_of(self, node: SectionNode) -> list[Unit]:
         """Units of ``node``'s own text (heading line + text before its first child)."""
@@ -129,6 +140,8 @@ class DocumentUnits:
             out: list[Unit] = []
             pos = node.start
             for s in split_sentences(seg):
+                if self.flagged and self.is_flagged(s):
+                    continue
                 shown = _repair(s) if self.doc.meta.ocr_damaged else s
                 out.append(Unit(shown, node, li, pos, self.doc.meta.doc_id))
             self._units[key] = out
@@ -263,5 +276,8 @@ class Reader:
             ctx = f"{h.meta.unit or ''} {h.meta.number or ''} {h.chunk.heading} {u.lead_in}"
             words = folded_words(ctx) + folded_words(u.text)
             lex = term_coverage(terms, u.text, idf, words=words)
-            out.append(Scored(u, i, lex, float(d), find_spans(u.text, qa) or (find_spans(u.lead_in, qa) if u.lead_in else [])))
+            spans = find_spans(u.text, qa) or (find_spans(u.lead_in, qa) if u.lead_in else [])
+            if not spans and qa.doc_itself and h.meta.kind == "legal" and h.meta.number:
+                spans = [Span(qa.answer_type, h.meta.number, 0, 0)]  # the passage's own văn bản answers it
+            out.append(Scored(u, i, lex, float(d), spans))
         return out

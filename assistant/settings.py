@@ -92,7 +92,7 @@ class Settings(BaseSettings):
         return ReadingParams(w_dense=self.reading_w_dense, w_rank=self.reading_w_rank, w_span=self.reading_w_span,
                              answer_threshold=self.answer_threshold, typed_threshold=self.typed_threshold,
                              chunk_threshold=self.abstain_threshold, keep_ratio=self.reading_keep_ratio,
-                             max_units=self.reading_max_units)
+                             max_units=self.reading_max_units, candidates=self.reading_candidates)
 
     @property
     def embedding(self) -> EmbeddingSettings:

@@ -42,6 +42,7 @@ GRID: dict[str, list[float]] = {
     "answer_threshold": [round(0.05 * i, 2) for i in range(0, 17)],
     "typed_threshold": [round(0.05 * i, 2) for i in range(0, 17)],
     "keep_ratio": [0.5, 0.6, 0.7, 0.8, 0.9, 1.01],
+    "candidates": [5, 3, 4, 6, 8, 10],
 }
 ROUNDS = 3
 PENALTY = 2.0
@@ -49,7 +50,8 @@ PENALTY = 2.0
 #: ReadingParams field → Settings field (what to write into assistant/settings.py)
 SETTING_NAMES = {"chunk_threshold": "abstain_threshold", "w_dense": "reading_w_dense", "w_rank": "reading_w_rank",
                  "w_span": "reading_w_span", "answer_threshold": "answer_threshold",
-                 "typed_threshold": "typed_threshold", "keep_ratio": "reading_keep_ratio"}
+                 "typed_threshold": "typed_threshold", "keep_ratio": "reading_keep_ratio",
+                 "candidates": "reading_candidates"}
 
 
 def objective(summary: dict) -> float:
@@ -66,7 +68,7 @@ def prepare_all(answerer, items, k: int) -> dict:
     out = {}
     for it in items:
         hist = [tuple(t) for t in it.history] if it.history else None
-        out[it.id] = answerer.prepare(it.question, k=k, history=hist)
+        out[it.id] = answerer.prepare(it.question, k=k, history=hist, prepare_k=max(GRID["candidates"]))
     return out
 
 

@@ -155,3 +155,23 @@ def test_decide_answers_a_typed_question_only_from_a_unit_holding_the_type():
     assert "2.530.000" in d.units[0].unit.text
     no_money = [s for s in scored if not s.spans]
     assert decide(qa, no_money, 1, ReadingParams(answer_threshold=0.2, typed_threshold=0.2)).kind == "partial"
+
+
+def test_a_line_flagged_as_addressed_to_an_assistant_is_never_an_answer_unit():
+    import dataclasses
+
+    doc = parse_file(ND161)
+    target = next(c for c in doc.chunks if "2.530.000 đồng" in c.text)
+    line_start = target.text.index("mức lương cơ sở là 2.530.000")
+    line_end = target.text.index("\n", line_start) if "\n" in target.text[line_start:] else len(target.text)
+    flagged = [dataclasses.replace(c, **({"instruction_spans": [[line_start, line_end]]}
+                                         if c is target and hasattr(c, "instruction_spans") else {}))
+               for c in doc.chunks]
+    if not hasattr(target, "instruction_spans"):  # before the ingest-time flag lands, set it by hand
+        for c in flagged:
+            if c.chunk_id == target.chunk_id:
+                object.__setattr__(c, "instruction_spans", [[line_start, line_end]])
+    du = DocumentUnits(dataclasses.replace(doc, chunks=flagged))
+    texts = [u.text for u in du.all_units()]
+    assert not any("mức lương cơ sở là 2.530.000" in t for t in texts)
+    assert any("2.530.000" not in t and "lương cơ sở" in t for t in texts)
