@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.extractive import DENSE_CENTERS, decide, render
@@ -139,6 +139,15 @@ class Answerer:
         hits = self.retriever.search(query, k=max(k, self.settings.reading_candidates, prepare_k))
         qa, scored = self.read(query, hits) if hits else (analyze(query), [])
         return Reading(question, query, history, hits, qa, scored)
+
+    def reanalyze(self, reading: "Reading") -> "Reading":
+        """``reading`` with its question analysis and typed spans recomputed
+        (cheap: no retrieval, no embedding), e.g. after loading a cached reading."""
+        from assistant.reading import unit_spans
+
+        qa = analyze(reading.query, terms_text=restored(reading.query))
+        scored = [replace(s, spans=unit_spans(s.unit, reading.hits[s.hit_index], qa)) for s in reading.scored]
+        return replace(reading, qa=qa, scored=scored)
 
     def finish(self, reading: "Reading", params) -> Answer:
         """The answer of a prepared :class:`Reading` under ``params``

@@ -187,8 +187,9 @@ _AFTER_STOP = frozenset("theo trong cua o tai cho de thi vay a khong ko nhi la n
 
 def _unit_after(norm: str) -> str | None:
     """The counted noun: the words after "bao nhiêu/mấy" ("mấy phường" → "phuong"),
-    or the noun before a trailing "mấy" ("nhóm mấy" → "nhom", "chỉ số số mấy" →
-    "chi so", "thứ mấy" → "thu")."""
+    or the label noun before "mấy/nào" ("nhóm mấy" → "nhom", "chỉ số số mấy" →
+    "chi so", "thứ mấy" → "thu"); ``None`` when nothing is counted ("đạt bao
+    nhiêu?"), so that any figure answers."""
     m = re.search(rf"\b({_LABEL_NOUNS}) (?:so )?(?:nao|may|bao nhieu)\b", norm)
     if m:
         return m.group(1)
@@ -201,13 +202,7 @@ def _unit_after(norm: str) -> str | None:
         words = words[:cut]
         if words:
             return " ".join(words)
-    m = re.search(r"\b((?:[^\W\d]+ ){1,2})(?:so )?(?:may|bao nhieu)\b", norm)
-    if m:
-        words = [w for w in m.group(1).split() if w not in _AFTER_STOP and w not in (
-            "duoc", "co", "dat", "toi", "da", "thieu", "muc", "nhat", "it", "nhieu", "tong", "cong")]
-        if words:
-            return " ".join(words[-2:])
-    return None
+    return None  # "… đạt bao nhiêu?": any figure answers
 
 
 _LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:loai|thu|nhom|buoc|hinh thuc|cach|truong hop|"

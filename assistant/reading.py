@@ -170,6 +170,15 @@ class DocumentUnits:
         return None
 
 
+def unit_spans(u: Unit, hit: Hit, qa: QuestionAnalysis) -> list[Span]:
+    """Typed spans answering ``qa`` in a unit, else in its lead-in; for a
+    "văn bản nào quy định …" question, a legal passage's own số hiệu."""
+    spans = find_spans(u.text, qa) or (find_spans(u.lead_in, qa) if u.lead_in else [])
+    if not spans and qa.doc_itself and hit.meta.kind == "legal" and hit.meta.number:
+        spans = [Span(qa.answer_type, hit.meta.number, 0, 0)]  # the passage's own văn bản answers it
+    return spans
+
+
 class Reader:
     """Scores units of retrieved passages. ``documents()`` returns the indexed
     ``ParsedDocument`` list (cached by the caller per store generation);
@@ -276,8 +285,5 @@ class Reader:
             ctx = f"{h.meta.unit or ''} {h.meta.number or ''} {h.chunk.heading} {u.lead_in}"
             words = folded_words(ctx) + folded_words(u.text)
             lex = term_coverage(terms, u.text, idf, words=words)
-            spans = find_spans(u.text, qa) or (find_spans(u.lead_in, qa) if u.lead_in else [])
-            if not spans and qa.doc_itself and h.meta.kind == "legal" and h.meta.number:
-                spans = [Span(qa.answer_type, h.meta.number, 0, 0)]  # the passage's own văn bản answers it
-            out.append(Scored(u, i, lex, float(d), spans))
+            out.append(Scored(u, i, lex, float(d), unit_spans(u, h, qa)))
         return out

@@ -38,7 +38,10 @@ from dataclasses import dataclass
 from assistant.question import (COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME, QuestionAnalysis)
 from corpus.legal_refs import find_numbers, fold
 
-_NUMWORD = r"(?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|muoi mot|muoi hai|muoi lam|hai muoi|ba muoi|mot tram)"
+_NUMWORD = r"(?:ñ+)"  # a written number, marked by _mark_number_words
+#: written numbers, matched with their diacritics (folded "nam", "tam", "hai", "ba" are also năm, tâm, hài, bà);
+#: "năm" and "tư" are left out (year, thứ tư, đầu tư)
+_NUMWORD_ACCENTED = re.compile(r"(?<!\w)(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười)(?!\w)")
 _NUM = r"\d+(?:[.,]\d+)*"
 
 MONEY_RE = re.compile(rf"\b{_NUM}\s*(?:dong|d\b|vnd|trieu(?: dong)?|ty(?: dong)?|nghin(?: dong)?|ngan(?: dong)?|usd)\b"
@@ -51,6 +54,9 @@ DATE_RE = re.compile(
     r"|\b(?:truoc|cham nhat|den|tu|trong|nam hoc|den het) (?:ngay |nam |thang )?(?:\d{1,2}/)?(?:19|20)\d{2}\b")
 DURATION_RE = re.compile(
     rf"\b(?:{_NUM}|{_NUMWORD})\s*(?:\({_NUMWORD}\)\s*)?(?:ngay lam viec|ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:\d|nam \d))")
+RELATIVE_RE = re.compile(
+    r"\b(?:ngay|trong ngay|dau gio|cuoi gio|truoc|sau|cham nhat|ke tu|tu ngay|den ngay|hang (?:ngay|tuan|thang|quy|nam)"
+    r"|dinh ky|thuong xuyen)\b(?:\s+\w+){0,3}?\s+(?:ngay lam viec|ngay|gio|thang|nam|tuan)(?:\s+(?:tiep theo|ke tiep|het han|lam viec))?\b")
 _ORG_RE = re.compile(
     r"\b(?:uy ban nhan dan|ubnd|chinh phu|thu tuong|quoc hoi|kho bac|bo (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ va [a-z]+)"
     r"|so (?:noi vu|tu phap|tai chinh|giao duc)|phong (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ [a-z]+)"
@@ -112,13 +118,29 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
             if free(m.start(), m.end()):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
         return out
-    u = re.escape(unit.split()[0]) if unit.split()[0] not in ("thu", "hang") else r"(?:thu|hang)"
+    words = unit.split()
+    if words[0] in ("thu", "hang"):
+        u = r"(?:thu|hang)"
+    else:  # the first word of the noun, then as many of the others as follow ("ma so", "pho giam doc")
+        u = re.escape(words[0]) + "".join(rf"(?:\s+{re.escape(w)}" for w in words[1:]) + ")?" * (len(words) - 1)
     num = rf"(?:{_NUM}|{_NUMWORD})"
-    gap = r"(?:\s*\(\s*[a-z ]+\s*\))?(?:\s+[^\W\d]+){0,2}?\s+"
+    gap = r"(?:\s*\(\s*[a-zñ ]+\s*\))?(?:\s+[^\W\d]+){0,2}?\s+"
     for rx in (re.compile(rf"\b{num}{gap}{u}\b"), re.compile(rf"\b{u}(?:\s+[^\W\d]+){{0,2}}?\s+(?:so\s+)?{num}\b")):
         for m in rx.finditer(folded):
-            if free(m.start(), m.end()) or re.search(_NUMWORD, m.group(0)):
+            if free(m.start(), m.end()) or "ñ" in m.group(0):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
+    return out
+
+
+def _mark_number_words(sentence: str, folded: str) -> str:
+    """``folded`` with each written number of ``sentence`` ("một", "ba") replaced
+    by as many ``ñ`` (same length, so offsets stay valid)."""
+    low = sentence.lower()
+    if len(low) != len(folded):
+        return folded
+    out = folded
+    for m in _NUMWORD_ACCENTED.finditer(low):
+        out = out[:m.start()] + "ñ" * (m.end() - m.start()) + out[m.end():]
     return out
 
 
@@ -130,7 +152,7 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
     sở bao nhiêu"))`` → ``[Span("so_tien", "2.530.000 đồng", …)]``. Returns
     ``[]`` for a type without a recogniser (``danh_sach``, ``co_khong``, ``khac``).
     """
-    folded = fold(sentence)
+    folded = _mark_number_words(sentence, fold(sentence))
     out: list[Span] = []
     kinds = (qa.answer_type,) + tuple(qa.also)
     for kind in kinds:
@@ -139,10 +161,11 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
         elif kind == RATIO:
             out += _spans(PERCENT_RE, RATIO, sentence, folded)
         elif kind == TIME:
-            if qa.unit == "duration":
-                out += _spans(DURATION_RE, TIME, sentence, folded)
-            else:
-                out += _spans(DATE_RE, TIME, sentence, folded)
+            # dates, deadlines, durations and relative times all answer "khi nào / bao lâu / hạn chót"
+            # ("chậm nhất 01 ngày trước ngày hết hạn", "vào đầu giờ ngày làm việc tiếp theo")
+            rxs = (DURATION_RE, DATE_RE, RELATIVE_RE) if qa.unit == "duration" else (DATE_RE, DURATION_RE, RELATIVE_RE)
+            for rx in rxs:
+                out += _spans(rx, TIME, sentence, folded)
         elif kind == COUNT:
             out += _counts(sentence, folded, qa.unit if qa.answer_type == COUNT else None)
         elif kind == DOCUMENT:

@@ -123,10 +123,34 @@ def _fmt(s: dict) -> str:
             f"inv# {s.get('invented_numbers_total', 0)}  n {s.get('n')}")
 
 
+def dump(answerer, items, prepared, params, path: Path) -> None:
+    """Write the calibration questions answered wrongly under ``params``, with type and answer."""
+    from assistant.types import Answer
+
+    lines = []
+    for it in items:
+        p = prepared[it.id]
+        ans = p if isinstance(p, Answer) else answerer.finish(p, params)
+        from evals.metrics import answer_correct
+
+        ok = (ans.abstained == it.abstain) and (it.abstain or answer_correct(ans.answer, it.answer_any))
+        if ok:
+            continue
+        qa = getattr(p, "qa", None)
+        lines.append(f"=== {it.id} [{it.kind}] {it.question}\n  want {it.answer_any} abstain={it.abstain} "
+                     f"got abstained={ans.abstained} type={getattr(qa, 'answer_type', '-')} unit={getattr(qa, 'unit', '-')}"
+                     f" gold_doc={it.gold_doc}\n  " + ans.answer.replace("\n", "\n  ")[:1500])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} wrong calibration questions written to {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dataset", action="append", help="JSONL eval set (repeatable; default: the shipped sets)")
     ap.add_argument("--json", type=Path, help="write the steps and the chosen values here")
+    ap.add_argument("--cache", type=Path, help="pickle of prepared questions: read if present (analysis and spans "
+                    "recomputed), else written; a development aid for iterating on the decision")
+    ap.add_argument("--dump", type=Path, help="write the calibration questions the chosen values still get wrong")
     args = ap.parse_args(argv)
     from assistant.service import CCHCService
 
@@ -139,14 +163,29 @@ def main(argv: list[str] | None = None) -> int:
     start = answerer.params()
     print(f"calibration half: {len(items)} questions of {', '.join(Path(p).name for p in paths)}; "
           f"embedder {getattr(svc.embeddings, 'name', '?')}; dense centre {start.dense_center}")
-    prepared = prepare_all(answerer, items, svc.settings.top_k)
-    print(f"prepared in {time.perf_counter() - t0:.1f} s")
+    if args.cache and args.cache.is_file():
+        import pickle
+
+        from assistant.answering import Reading
+
+        prepared = pickle.loads(args.cache.read_bytes())
+        prepared = {k: answerer.reanalyze(v) if isinstance(v, Reading) else v for k, v in prepared.items()}
+        print(f"prepared questions read from {args.cache}")
+    else:
+        prepared = prepare_all(answerer, items, svc.settings.top_k)
+        print(f"prepared in {time.perf_counter() - t0:.1f} s")
+        if args.cache:
+            import pickle
+
+            args.cache.write_bytes(pickle.dumps(prepared))
     best, steps = search(answerer, items, prepared, start)
     final = evaluate(answerer, items, prepared, best)
     print("\nchosen (put into assistant/settings.py):")
     for field, setting in SETTING_NAMES.items():
         print(f"  {setting} = {getattr(best, field):g}")
     print(f"calibration figures: {_fmt(final)}")
+    if args.dump:
+        dump(answerer, items, prepared, best, args.dump)
     if args.json:
         args.json.write_text(json.dumps({"chosen": {SETTING_NAMES[f]: getattr(best, f) for f in SETTING_NAMES},
                                          "calibration": final, "steps": steps}, ensure_ascii=False, indent=1),

@@ -175,3 +175,11 @@ def test_a_line_flagged_as_addressed_to_an_assistant_is_never_an_answer_unit():
     texts = [u.text for u in du.all_units()]
     assert not any("mức lương cơ sở là 2.530.000" in t for t in texts)
     assert any("2.530.000" not in t and "lương cơ sở" in t for t in texts)
+
+
+def test_written_numbers_count_only_with_their_diacritics():
+    qa = analyze("mỗi hồ sơ được cấp mấy mã số")
+    assert [s.text for s in find_spans("Mỗi hồ sơ được cấp 01 (một) Mã số hồ sơ.", qa)] == ["01 (một) Mã số"]
+    assert [s.text for s in find_spans("Cán bộ yêu cầu bổ sung hồ sơ một lần.", analyze("yêu cầu bổ sung mấy lần"))] == ["một lần"]
+    # "tâm" is not "tám": no count of centres in a sentence that only names them
+    assert find_spans("Trung tâm Phục vụ hành chính công cấp xã", analyze("có bao nhiêu trung tâm")) == []
