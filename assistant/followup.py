@@ -26,18 +26,17 @@ none. No model, no randomness: the same input always gives the same output.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+
+from corpus.legal_refs import DOC_TYPE_RE, find_numbers, fold
 
 # ---------------------------------------------------------------------------
 # entity extraction
 # ---------------------------------------------------------------------------
 
-_DOC_TYPES = r"Nghị định|Thông tư|Quyết định|Kế hoạch|Nghị quyết|Công văn|Chỉ thị|Luật|Chương trình"
-# số hiệu: 61/2018/NĐ-CP, 01/2018/TT-VPCP, 26/KH-MNHgS, 1905/KH-UBND
-_DOC_RE = re.compile(
-    rf"(?:(?P<type>{_DOC_TYPES})\s+(?:số\s+)?)?(?P<number>\b\d{{1,5}}/(?:\d{{4}}/)?[A-ZĐ][A-Za-zĐđ]*(?:-[A-Za-zĐđ0-9]+)*)",
-    re.IGNORECASE,
-)
+# a loại văn bản written just before a số hiệu ("Nghị định 61/2018/NĐ-CP", "kế hoạch số 26/KH-MNHgS"), folded text
+_TYPE_BEFORE = re.compile(rf"(?<![a-z])(?:{DOC_TYPE_RE})\s+(?:so\s+)?$")
 _YEAR_RE = re.compile(r"(?:\bnăm\s+(?:học\s+)?)?(?<![\d/])(?P<year>20\d{2})(?![\d/])", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\s,.;:?!()\"“”'‘’\[\]]+")
 _SCHOOL_LEVELS = (("mầm", "non"), ("tiểu", "học"), ("trung", "học", "cơ", "sở"), ("trung", "học", "phổ", "thông"))
@@ -111,11 +110,15 @@ def _district_spans(text: str) -> list[Span]:
 
 
 def extract_entities(text: str) -> Entities:
-    """Schools, số hiệu (with loại văn bản), years and districts in ``text``,
-    sorted by position; overlapping matches keep the earlier, longer one."""
+    """Schools, số hiệu (with loại văn bản), years and districts in ``text``
+    (NFC, as :func:`rewrite_followup` passes it), sorted by position;
+    overlapping matches keep the earlier, longer one."""
     spans: list[Span] = []
-    for m in _DOC_RE.finditer(text):
-        spans.append(Span("doc", m.group(0), m.start(), m.end()))
+    folded = fold(text)  # same length as NFC text: offsets carry over
+    for n in find_numbers(text, any_case=True):
+        t = _TYPE_BEFORE.search(folded, 0, n.start)
+        start = t.start() if t else n.start
+        spans.append(Span("doc", text[start:n.end], start, n.end))
     for m in _YEAR_RE.finditer(text):
         spans.append(Span("year", m.group(0), m.start(), m.end()))
     spans += _school_spans(text) + _district_spans(text)
@@ -280,9 +283,11 @@ def rewrite_followup(question: str, history: list[tuple[str, str]]) -> str:
     are resolved first, so "còn trường Hương Sen thì sao?" → "thế còn năm
     2023?" carries both the school and the topic. Never raises on odd input.
     """
-    question = question or ""
+    original = question or ""
+    question = unicodedata.normalize("NFC", original)
+    history = [(unicodedata.normalize("NFC", q or ""), unicodedata.normalize("NFC", a or "")) for q, a in history or []]
     if not history or not question.strip() or not _is_followup(question):
-        return question
+        return original
     # resolve the chain: each earlier question against the one before it
     standalone: list[str] = []
     for i, (q, _a) in enumerate(history):
@@ -293,4 +298,5 @@ def rewrite_followup(question: str, history: list[tuple[str, str]]) -> str:
             standalone.append(_rewrite_one(q, standalone[i - 1], history[i - 1][1] or ""))
     prev_q = standalone[-1]
     prev_a = history[-1][1] or ""
-    return _rewrite_one(question, prev_q, prev_a)
+    out = _rewrite_one(question, prev_q, prev_a)
+    return original if out == question else out

@@ -28,8 +28,8 @@ from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from corpus.citations import CitationGraph, resolve_reference
 from corpus.glossary import explain
+from corpus.legal_refs import fold
 from corpus.models import Chunk, ParsedDocument
-from corpus.textnorm import fold
 from index.types import Hit
 
 _CITE_VERB = r"(?:can cu|vien dan|trich dan|dan chieu|nhac (?:den|toi)|dua (?:tren|vao)|thuc hien theo)"

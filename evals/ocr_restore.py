@@ -32,10 +32,10 @@ from pathlib import Path
 from corpus.diacritics import (
     DiacriticModel,
     clean_corpus_documents,
-    fold,
     restore_diacritics,
     training_sentences,
 )
+from corpus.legal_refs import fold
 from corpus.ocr import accent_ratio, is_ocr_damaged, repair_text
 
 DOCS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
@@ -124,7 +124,8 @@ def word_accuracy(pred: str, gold: str) -> tuple[int, int]:
 
 
 def strip_text(text: str) -> str:
-    return fold(text)
+    """``text`` without diacritics, case kept."""
+    return fold(text, keep_case=True)
 
 
 def pyvi_restore(text: str) -> str:

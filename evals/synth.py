@@ -33,10 +33,10 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.legal_refs import fold
 from evals.dataset import CORPUS_DIR
 
 LEVELS = (("Mầm non", "mn", "MN"), ("Tiểu học", "th", "TH"), ("Trung học cơ sở", "thcs", "THCS"))
@@ -75,9 +75,7 @@ class Piece:
 
 
 def _slug(text: str) -> str:
-    t = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    t = "".join(c for c in t if unicodedata.category(c) != "Mn")
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def section_pool(root: Path = CORPUS_DIR) -> list[Piece]:

@@ -4,7 +4,11 @@ changed; rebuilding an index after deleting a collection costs no embedding.
 Every ``embed_documents`` call commits its new vectors before returning, so an
 ingest killed mid-way resumes without re-embedding the batches it finished.
 Query vectors are kept in memory for the last few queries only (one ``ask``
-embeds its query once for retrieval and reuses it for sentence scoring)."""
+embeds its query once for retrieval and reuses it for sentence scoring).
+
+Read-only *vector packs* (``index.vector_pack``: the shipped vectors of the
+bundled corpus) are consulted for keys the table lacks; a vector found there
+is copied into the table, so the pack is read at most once per passage."""
 
 from __future__ import annotations
 
@@ -17,12 +21,16 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index.embeddings import embedder_id
+from index.vector_pack import VectorPack, load_packs
 
 
 class CachedEmbeddings(Embeddings):
-    """Wraps ``inner``; ``hits``/``misses`` count cached and computed passages."""
+    """Wraps ``inner``; ``hits``/``misses`` count cached and computed passages.
 
-    def __init__(self, inner: Embeddings, path: Path):
+    ``packs``: paths of vector packs; those of another embedding space are
+    ignored, and they are opened lazily, on the first passage the table lacks."""
+
+    def __init__(self, inner: Embeddings, path: Path, packs: tuple[Path, ...] | list[Path] = ()):
         self.inner = inner
         self.space = embedder_id(inner)
         self.name = getattr(inner, "name", type(inner).__name__)
@@ -34,6 +42,8 @@ class CachedEmbeddings(Embeddings):
         self._lock = threading.Lock()
         self.hits = self.misses = 0
         self._queries: dict[str, list[float]] = {}
+        self._pack_paths = [Path(p) for p in packs if Path(p).is_file()]
+        self._packs: list[VectorPack] | None = None
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.space}\x00{text}".encode()).hexdigest()
@@ -45,7 +55,26 @@ class CachedEmbeddings(Embeddings):
                 part = keys[i : i + 500]
                 q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(part))})"
                 found.update(dict(self._db.execute(q, part).fetchall()))
+        lacking = [k for k in keys if k not in found]
+        if lacking and self._pack_paths:
+            from_packs = self._from_packs(lacking)
+            if from_packs:
+                with self._lock, self._db:
+                    self._db.executemany("INSERT OR IGNORE INTO emb(key, vec) VALUES (?, ?)", from_packs.items())
+                found.update(from_packs)
         return found
+
+    def _from_packs(self, keys: list[str]) -> dict[str, bytes]:
+        if self._packs is None:
+            self._packs = load_packs(self._pack_paths, self.space)
+        out: dict[str, bytes] = {}
+        for k in keys:
+            for pack in self._packs:
+                v = pack.get(k)
+                if v is not None:
+                    out[k] = v.tobytes()
+                    break
+        return out
 
     def lookup(self, texts: list[str]) -> list[list[float] | None]:
         """Cached passage vectors for ``texts`` (None where not cached); never embeds."""

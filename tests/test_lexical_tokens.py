@@ -34,3 +34,19 @@ def test_missing_entities_are_those_the_corpus_never_mentions(small_service):
     assert idx.missing_entities("Trường Mầm non Hương Sen đặt chỉ tiêu hài lòng là bao nhiêu?") == []
     assert idx.missing_entities("Quyết định 3813/QĐ-UBND ban hành quy chế gì?") == []  # only in the OCR scan, repaired
     assert idx.missing_entities("Nghị định 30/2020/NĐ-CP quy định gì?") == ["30/2020/nd-cp"]
+
+
+def test_so_hieu_tokens_are_the_canonical_form_of_the_one_grammar():
+    """Số hiệu are read with corpus.legal_refs: an OCR-damaged code in a real
+    scan ("2844/QDP-UBND", Hòa Bình plan) yields the same token as the clean
+    spelling, and digit compounds (dates, periods) stay whole."""
+    from pathlib import Path
+
+    from index.lexical_tokens import compound_tokens
+
+    plan = Path(__file__).resolve().parent.parent / "corpus/documents/plans/2024-th-hoa-binh-q1-papi.txt"
+    line = next(ln for ln in plan.read_text(encoding="utf-8").splitlines() if "2844/QDP-UBND" in ln)
+    assert "2844/qd-ubnd" in lexical_tokens(line, segment=False)
+    assert "2844/qd-ubnd" in lexical_tokens("Quyết định số 2844/QĐ-UBND", segment=False)
+    toks = [t for _s, _e, t in compound_tokens("giai đoạn 2021-2025, trước ngày 21/3/2023, Nghị định 61/2018")]
+    assert toks == ["2021-2025", "21/3/2023", "61/2018"]

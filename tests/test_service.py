@@ -135,6 +135,9 @@ def test_question_naming_a_decree_is_answered_from_that_decree(full_service):
     assert referenced_docs("Nghị định 60 quy định gì?", metas) == {"nd-60-2021-nd-cp"}
     assert referenced_docs("Kế hoạch 26/KH-MNHgS có mấy mục?", metas) == {"2024-mn-huong-sen-go-vap-cai-cach-tthc"}
     assert referenced_docs("Tỷ lệ hồ sơ đúng hạn là bao nhiêu?", metas) == set()
+    # the year is part of the reference (corpus.legal_refs.find_references): no NĐ 61 of 2019 in the corpus
+    assert referenced_docs("Nghị định 61/2019 quy định gì?", metas) == set()
+    assert referenced_docs("NĐ 61/18 quy định gì?", metas) == {"nd-61-2018-nd-cp"}
     # Both decrees say "Nghị định này có hiệu lực … từ ngày …": the named one must win, accents or not.
     for q in ("Nghị định 61/2018/NĐ-CP có hiệu lực từ ngày nào?", "nghi dinh 61/2018 co hieu luc tu ngay nao"):
         ans = full_service.ask(q)

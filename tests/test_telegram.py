@@ -65,9 +65,13 @@ def test_split_edge_cases():
 
 
 def test_parse_draft_args():
-    assert parse_draft_args("Trường Mầm non Hương Sen 2025") == ("Trường Mầm non Hương Sen", 2025)
-    assert parse_draft_args("Trường Tiểu học Hòa Bình năm 2026") == ("Trường Tiểu học Hòa Bình", 2026)
-    assert parse_draft_args("Trường Mầm non Hương Sen") is None
+    assert parse_draft_args("Trường Mầm non Hương Sen 2025") == ("Trường Mầm non Hương Sen", 2025, None)
+    assert parse_draft_args("Trường Tiểu học Hòa Bình năm 2026") == ("Trường Tiểu học Hòa Bình", 2026, None)
+    # the year defaults to the one after the as-of date; the governing body follows ";"
+    assert parse_draft_args("Trường Mầm non Hương Sen") == ("Trường Mầm non Hương Sen", None, None)
+    assert parse_draft_args("Trường Mầm non Hương Sen 2027; UBND Phường Hạnh Thông") == (
+        "Trường Mầm non Hương Sen", 2027, "UBND Phường Hạnh Thông")
+    assert parse_draft_args("  ") is None and parse_draft_args("2027") is None
 
 
 # ---- end to end with the fake Bot API ---------------------------------------------

@@ -22,21 +22,26 @@ ngày tháng năm ban hành identify a văn bản):
 Dates outside citations (deadlines such as "trước ngày 21/3/2023") are rolled
 and marked ``[cần xác nhận]``; "chủ đề năm …" (a theme chosen each year) is
 rolled and marked ``[cần cập nhật chủ đề năm T]``.
+
+Former districts (:func:`mark_former_districts`): from 01/7/2025 local
+government has two levels, tỉnh and xã (chính quyền địa phương hai cấp,
+Luật Tổ chức chính quyền địa phương năm 2025, cited as căn cứ of Nghị định
+118/2025/NĐ-CP); quận, huyện and thị xã — and their UBND and Phòng Giáo dục
+và Đào tạo — no longer exist. After that date a mention of one outside a
+citation ("Chỉ số CCHC của Quận 1", "do Ủy ban nhân dân quận ban hành") is
+kept and marked :data:`ADMIN_CONFIRM`; inside a citation (the issuer of an
+old văn bản) it stays as written and the item is flagged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from assistant.drafting.models import CONFIRM, Plan
 from assistant.drafting.sources import UNIT_RE, district_core, same_district
-
-# Số hiệu: "04/KH-UBND", "60/2021/NĐ-CP", "98/2023/QH15", "124-KH/TU", "05-CTr/QU", "41/2011/QĐ-UBND".
-SO_HIEU_RE = re.compile(
-    r"\b\d{1,5}[a-zA-Z]?(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐa-zđ0-9]+)*"
-    r"|\b\d{1,5}-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-Za-zĐđ]*"
-)
+from corpus.legal_refs import find_numbers
 _DATE_RE = re.compile(
     r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(\d{4})"
     r"|(?:ngày\s+)?\b\d{1,2}/\d{1,2}/(\d{4})\b",
@@ -68,18 +73,19 @@ class RollResult:
 
 
 def citation_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of citations: each số hiệu, followed by
-    its ngày ban hành and the rest of its clause (up to ``;``/``.``/``:``).
+    """Character spans ``(start, end)`` of citations: each số hiệu
+    (``corpus.legal_refs.find_numbers``), followed by its ngày ban hành and
+    the rest of its clause (up to ``;``/``.``/``:``).
 
     ``"Căn cứ Kế hoạch số 04/KH-UBND ngày 04 tháng 01 năm 2024 của UBND Quận 1
     về … năm 2024; …"`` → one span from ``04/KH-UBND`` to just before ``;``.
     """
     spans = []
-    for m in SO_HIEU_RE.finditer(text):
-        end_m = _CLAUSE_END.search(text, m.end())
+    for m in find_numbers(text):
+        end_m = _CLAUSE_END.search(text, m.end)
         end = end_m.start() if end_m else len(text)
         # "ngày 26/5/2021" contains no clause end; a date "…/2021." ends at the dot.
-        spans.append((m.start(), end))
+        spans.append((m.start, end))
     return _merge(spans)
 
 
@@ -182,6 +188,61 @@ def stale_year_refs(text: str, target_year: int) -> list[str]:
     return out
 
 
+# ---------------------------------------------------------------- former districts
+#: First day without cấp huyện (see module doc).
+TWO_LEVEL_FROM = dt.date(2025, 7, 1)
+#: Mark after a mention of a former district.
+ADMIN_CONFIRM = "[cần xác nhận: đơn vị hành chính sau sắp xếp]"
+
+_DISTRICT_WORD = re.compile(
+    r"(?:(?:UBND|ỦY BAN NHÂN DÂN|[ỦUủu][ỷyỶY] ban nhân dân|PHÒNG GIÁO DỤC VÀ ĐÀO TẠO|Phòng Giáo dục và Đào tạo"
+    r"|Phòng GD&ĐT|Phòng GDĐT)\s+)?(?<![\wÀ-ỹ])(?:[Qq]uận|QUẬN|[Hh]uyện|HUYỆN|[Tt]hị xã|THỊ XÃ)(?![\wÀ-ỹ])"
+)
+_NAME_TOKEN = re.compile(r"\s+(\d{1,2}(?![\d/])|[^\W\d_][\wÀ-ỹ]*)")
+
+
+def former_district_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of mentions of a quận/huyện/thị xã (with its UBND or Phòng GD&ĐT
+    and its name: a number or up to two capitalised words): ``"UBND Quận 1"``,
+    ``"quận Gò Vấp"``, ``"Ủy ban nhân dân quận"``."""
+    out = []
+    for m in _DISTRICT_WORD.finditer(text):
+        end = m.end()
+        for i in range(2):
+            t = _NAME_TOKEN.match(text, end)
+            if not t or not (t.group(1).isdigit() and i == 0 or t.group(1)[0].isupper()):
+                break
+            end = t.end()
+            if t.group(1).isdigit():
+                break
+        if out and re.fullmatch(r"\s*(?:,|và|hoặc|/)\s*", text[out[-1][1] : m.start()]):
+            out[-1] = (out[-1][0], end)  # "các quận, huyện": one mention
+        else:
+            out.append((m.start(), end))
+    return out
+
+
+def mark_former_districts(text: str) -> tuple[str, int, int]:
+    """Mark each former-district mention outside citations with
+    :data:`ADMIN_CONFIRM` (once; an existing mark right after it is kept).
+    Returns ``(text, marked, in_citations)``: how many mentions were marked
+    and how many sit inside a citation (left as written)."""
+    cites = citation_spans(text)
+    marked = cited = 0
+    out, last = [], 0
+    for s, e in former_district_spans(text):
+        if _inside(s, cites):
+            cited += 1
+            continue
+        if text[e : e + 40].lstrip().startswith("[cần xác nhận"):
+            continue
+        out.append(text[last:e] + " " + ADMIN_CONFIRM)
+        last = e
+        marked += 1
+    out.append(text[last:])
+    return "".join(out), marked, cited
+
+
 # ---------------------------------------------------------------- unit and district
 def _title_case_like(src: str, target: str) -> str:
     return target[:1].lower() + target[1:] if src[:1].islower() else target[:1].upper() + target[1:]
@@ -199,11 +260,14 @@ def _replace_outside(text: str, pattern: re.Pattern[str], repl, spans: list[tupl
     return "".join(out)
 
 
-def adapt_text(text: str, plan: Plan, unit: str, year: int, district: str | None) -> tuple[str, list[str]]:
+def adapt_text(text: str, plan: Plan, unit: str, year: int, district: str | None,
+               as_of: dt.date | None = None) -> tuple[str, list[str]]:
     """Adapt one item of ``plan`` to the target: unit name, district (outside
-    citations), years (:func:`roll_years`). Returns ``(text, flags)``, the
-    flags being notes for the clerk (a cited văn bản of another district or
-    of the source year)."""
+    citations), years (:func:`roll_years`) and, when ``as_of`` is on or after
+    :data:`TWO_LEVEL_FROM`, former districts marked
+    (:func:`mark_former_districts`). Returns ``(text, flags)``, the flags
+    being notes for the clerk (a cited văn bản of another district or of the
+    source year, a former district)."""
     flags: list[str] = []
     names = {plan.unit} if plan.unit else set()
     names |= {m.group(0) for m in UNIT_RE.finditer(text)}
@@ -223,4 +287,10 @@ def adapt_text(text: str, plan: Plan, unit: str, year: int, district: str | None
         text = r.text
         if r.kept:
             flags.append(f"văn bản năm {plan.year} được trích dẫn: cần cập nhật văn bản năm {year}")
+    if as_of is not None and as_of >= TWO_LEVEL_FROM:
+        text, marked, cited = mark_former_districts(text)
+        if marked:
+            flags.append("nhắc đến quận/huyện: từ 01/7/2025 chính quyền địa phương hai cấp, cần ghi đơn vị hành chính hiện nay")
+        if cited:
+            flags.append("trích dẫn văn bản của quận/huyện trước sắp xếp: cần đối chiếu văn bản hiện hành")
     return text, flags

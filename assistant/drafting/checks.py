@@ -16,26 +16,18 @@ from collections.abc import Iterable, Sequence
 from assistant.drafting.adapt import stale_year_refs
 from assistant.drafting.models import Draft
 from assistant.drafting.sections import reflow
+from assistant.drafting.sources import repaired
+from corpus.legal_refs import find_numbers, number_key
 from corpus.models import ParsedDocument
-from corpus.ocr import is_ocr_damaged, repair_text
+from corpus.ocr import is_ocr_damaged
 from corpus.validity import DEFAULT_TABLE as VALIDITY_TABLE
 
-_NUM_CHECK = re.compile(
-    r"\b\d{1,5}[a-zA-Z]?(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:\s?-\s?[A-ZĐa-zđ0-9]+)*"
-    r"|\b\d{1,5}-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-Za-zĐđ]*"
-)
 
-
-def canonical_number(s: str) -> str:
-    """Comparison form of a số hiệu: spaces removed, upper-case, ``Đ`` kept
-    (``"187/QĐ- UBND"`` → ``"187/QĐ-UBND"``)."""
-    return re.sub(r"\s+", "", s).upper().rstrip("-.")
-
-
-def document_numbers(text: str) -> set[str]:
-    """Canonical số hiệu found in ``text`` (own regex; independent of the
-    citation parser so the check below cannot inherit its misses)."""
-    return {canonical_number(m.group(0)) for m in _NUM_CHECK.finditer(text)}
+def document_numbers(text: str) -> dict[str, str]:
+    """``{number_key: canonical số hiệu}`` of every số hiệu in ``text``
+    (``corpus.legal_refs``: ``"187/QĐ- UBND"`` → key ``"187/QD-UBND"``,
+    canonical ``"187/QĐ-UBND"``)."""
+    return {number_key(m.canonical): m.canonical for m in find_numbers(text)}
 
 
 def check_no_invented_numbers(draft_text: str, corpus_texts: Iterable[str]) -> list[str]:
@@ -47,8 +39,8 @@ def check_no_invented_numbers(draft_text: str, corpus_texts: Iterable[str]) -> l
     """
     known: set[str] = set()
     for t in corpus_texts:
-        known |= document_numbers(t)
-    return sorted(n for n in document_numbers(draft_text) if n not in known)
+        known.update(document_numbers(t))
+    return sorted(c for k, c in document_numbers(draft_text).items() if k not in known)
 
 
 _ANY_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
@@ -70,7 +62,7 @@ def corpus_texts(parsed: Sequence[ParsedDocument]) -> list[str]:
     for d in parsed:
         out.append(d.text)
         if d.meta.ocr_damaged or is_ocr_damaged(d.text):
-            out.append(repair_text(d.text))
+            out.append(repaired(d.text))
         out.append("\n".join(reflow(d.text)))
     if VALIDITY_TABLE.exists():
         out.append(VALIDITY_TABLE.read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from corpus.glossary import ABBREVIATIONS
-from corpus.textnorm import fold
+from corpus.legal_refs import fold
 
 T = TypeVar("T")
 

@@ -31,23 +31,30 @@ KIND_SHORT = {
 
 #: Mark on a figure or date the clerk must confirm.
 CONFIRM = "[cần xác nhận]"
+#: Header line when the unit's governing body after the 2025 reorganisation is not given.
+CONFIRM_GOVERNING = "[cần xác nhận: cơ quan chủ quản sau sắp xếp]"
 
 
 @dataclass
 class Source:
-    """Where an item comes from: plan ``doc_id``, its số hiệu ``number``,
-    issuing ``unit``, ``year`` and ``section`` path in that plan."""
+    """Where an item comes from: document ``doc_id``, its số hiệu ``number``,
+    issuing ``unit`` (a plan's unit, a guidance's cơ quan ban hành), ``year``,
+    ``section`` path in that document and its loại ``doc_type``."""
 
     doc_id: str
     number: str | None
     unit: str | None
     year: int | None
     section: str
+    doc_type: str = "Kế hoạch"
 
     def label(self) -> str:
-        num = f"Kế hoạch số {self.number}" if self.number else "Kế hoạch"
+        """``"2024-mn-ben-thanh-q1-cchc: Kế hoạch (Trường Mầm non Bến Thành, 2024), mục III > 3"``,
+        ``"cv-4054-…: Công văn số 4054/BGDĐT-GDPT (Bộ Giáo dục và Đào tạo, 2026), mục 4 > 4.4"``."""
+        num = f"{self.doc_type} số {self.number}" if self.number else self.doc_type
         unit = (self.unit[:1].upper() + self.unit[1:]) if self.unit else self.doc_id
-        return f"{self.doc_id}: {num} ({unit}, {self.year or '?'}), mục {self.section}"
+        where = f", mục {self.section}" if self.section else ""
+        return f"{self.doc_id}: {num} ({unit}, {self.year or '?'}){where}"
 
 
 @dataclass
@@ -73,15 +80,20 @@ class DraftSection:
 
 @dataclass
 class LegalBasis:
-    """One căn cứ line. ``status``: ``"ok"`` (still applies), ``"update"``
-    (year-specific, the clerk must cite the văn bản of the draft year),
-    ``"replaced"`` (validity note names the replacement)."""
+    """One căn cứ line, in force at the draft's as-of date. ``status``:
+    ``"ok"`` (in force), ``"confirm"`` (its ``text`` carries a ``[cần xác
+    nhận …]`` mark: amended, successor not indexed, former district …),
+    ``"update"`` (year-specific, the clerk must cite the văn bản of the draft
+    year). ``note``: history for the clerk ("thay thế Nghị định số
+    61/2018/NĐ-CP từ ngày 01/07/2025, theo Điều 40 …"), not printed in the
+    căn cứ itself; ``group``: 0 legal norm, 1 guidance, 2 local văn bản."""
 
     text: str
     number: str | None
     status: str = "ok"
     note: str | None = None
     cited_by: list[str] = field(default_factory=list)
+    group: int = 2
 
 
 @dataclass
@@ -116,7 +128,10 @@ class Draft:
     """A drafted kế hoạch. ``sections`` follow
     :data:`assistant.drafting.sections.SKELETON`; ``legal_bases`` the Căn cứ
     lines; ``notes`` warnings for the clerk; ``mode`` ``"deterministic"`` or
-    ``"llm"``."""
+    ``"llm"``; ``parent_agency`` the header's cơ quan chủ quản (the user's
+    ``governing_body``, or :data:`CONFIRM_GOVERNING`); ``as_of`` the ISO date
+    hiệu lực was evaluated at; ``layout`` the thể thức read from Phụ lục I
+    (:class:`assistant.drafting.layout.Layout`)."""
 
     unit: str
     year: int
@@ -133,6 +148,9 @@ class Draft:
     number_line: str = ""
     recipients: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    governing_body: str | None = None
+    as_of: str = ""
+    layout: Any = None  # assistant.drafting.layout.Layout (rendering only; not in to_dict)
 
     def body_text(self) -> str:
         """All draft text (căn cứ, items, closing) as plain text, for checks."""
@@ -155,7 +173,8 @@ class Draft:
         """JSON-ready form (``cchc draft --json``, ``POST /v1/draft`` with ``format=json``)."""
         return {
             "unit": self.unit, "year": self.year, "kind": self.kind, "district": self.district,
-            "title": self.title, "mode": self.mode, "notes": list(self.notes),
+            "governing_body": self.governing_body, "parent_agency": self.parent_agency, "place": self.place,
+            "as_of": self.as_of, "title": self.title, "mode": self.mode, "notes": list(self.notes),
             "legal_bases": [asdict(b) for b in self.legal_bases],
             "sections": [
                 {"key": s.key, "title": s.title,

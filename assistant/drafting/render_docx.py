@@ -1,24 +1,23 @@
 """Write a :class:`assistant.drafting.models.Draft` as DOCX in the thể thức of Nghị định 30/2020/NĐ-CP.
 
-Rules applied (Nghị định 30/2020/NĐ-CP, Phụ lục I "Thể thức, kỹ thuật trình
-bày văn bản hành chính"):
+Every size, case and style comes from the draft's
+:class:`~assistant.drafting.layout.Layout`, read from Phụ lục I of the decree
+as indexed (:mod:`assistant.drafting.layout`; the decree's values when it is
+not indexed):
 
-* A4 (210 × 297 mm); lề trên 20 mm, lề dưới 20 mm, lề trái 30 mm, lề phải
-  15 mm (khoản 4 Điều… Phụ lục I: trên/dưới 20–25, trái 30–35, phải 15–20 mm).
-* Phông Times New Roman, Unicode TCVN 6909:2001, màu đen.
-* Header in a borderless two-column table: left — tên cơ quan chủ quản (upper
-  case, 12–13) over tên cơ quan ban hành (upper case, bold, with a short line
-  below) and "Số: …/KH-…" (13); right — Quốc hiệu "CỘNG HÒA XÃ HỘI CHỦ NGHĨA
-  VIỆT NAM" (upper case, bold, 12–13) over Tiêu ngữ "Độc lập - Tự do - Hạnh
-  phúc" (bold, 13–14, underlined) and địa danh, ngày tháng năm (italic, 13–14).
-* Tên loại "KẾ HOẠCH" (bold, upper case, 13–14, centred), trích yếu below it
-  (bold, 13–14, centred).
-* Nội dung: 13–14, justified, first-line indent 1–1.27 cm, spacing ≥ 6 pt.
-* Nơi nhận ("Nơi nhận:" bold italic 12; list 11) left, beside the chữ ký block
-  (quyền hạn, chức vụ người ký upper case bold 13–14; họ tên left blank).
+* page A4, margins (lower bound of each range), font;
+* header in a borderless 2 × 2 table (Phụ lục I, Mục IV, ô số 1–4): row 1 —
+  tên cơ quan chủ quản over tên cơ quan ban hành with a short rule below |
+  Quốc hiệu over Tiêu ngữ with a rule as long as the text (an underline);
+  row 2 — "Số: …/KH-…" | địa danh, ngày tháng năm, so both sit on one line;
+* tên loại "KẾ HOẠCH" and trích yếu (ô số 5a) with a short rule below;
+* căn cứ (italic, ";" after each, "." after the last), nội dung (justified,
+  first-line indent, spacing after), headings of mục in upper case;
+* Nơi nhận (ô số 9b) left, beside quyền hạn, chức vụ người ký (ô số 7a).
 
-Each drafted item carries a Word comment naming its source (doc_id, số hiệu,
-mục); the comments are not printed.
+Each drafted item carries a Word comment naming its source (document, số
+hiệu, mục), each căn cứ its history note; comments are not printed. Marks
+"[cần …]" are highlighted.
 """
 
 from __future__ import annotations
@@ -35,16 +34,21 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from assistant.drafting.layout import FALLBACK, ElementStyle, Layout
 from assistant.drafting.models import CONFIRM, Draft
 
-FONT = "Times New Roman"
-BODY_PT = 14
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII"]
 AUTHOR = "Trợ lý CCHC"
+_MARK = re.compile(r"(\[cần [^\]]*\])")
+#: Column widths of the header table (cm). The text width of A4 with 30/15 mm margins is 16.5 cm; the
+#: centred table is 0.7 cm wider, as in the decree's own layout, so that the Quốc hiệu (12 pt, bold)
+#: and a usual school name (12 pt, bold) each fit on one line.
+LEFT_COL_CM, RIGHT_COL_CM = 7.6, 9.6
+_CELL_MARGIN_TWIPS = 40  # ≈ 0.07 cm left/right padding in the header cells
 
 
-def _font(run, size: float, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
-    run.font.name = FONT
+def _set_font(run, font: str, size: float, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
+    run.font.name = font
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.italic = italic
@@ -55,29 +59,69 @@ def _font(run, size: float, bold: bool = False, italic: bool = False, underline:
         rfonts = OxmlElement("w:rFonts")
         rpr.append(rfonts)
     for a in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(a), FONT)
+        rfonts.set(qn(a), font)
 
 
-def _para(container, text: str = "", size: float = BODY_PT, bold=False, italic=False, underline=False,
-          align=WD_ALIGN_PARAGRAPH.CENTER, before: float = 0, after: float = 0, indent: float | None = None):
-    p = container.add_paragraph()
-    p.alignment = align
-    pf = p.paragraph_format
-    pf.space_before, pf.space_after = Pt(before), Pt(after)
-    pf.line_spacing = 1.0 if align == WD_ALIGN_PARAGRAPH.CENTER else 1.15
-    if indent is not None:
-        pf.first_line_indent = Cm(indent)
-    if text:
-        _font(p.add_run(text), size, bold, italic, underline)
-    return p
+class _Writer:
+    """Paragraph and run helpers bound to one layout."""
 
+    def __init__(self, layout: Layout):
+        self.lay = layout
 
-def _short_line(paragraph) -> None:
-    """A short horizontal line under a header line (bottom border of the paragraph
-    would span the cell, so use a centred underlined run of spaces)."""
-    _font(paragraph.add_run("\n" + "\u2003" * 5), 8, underline=False)
-    r = paragraph.runs[-1]
-    r.font.underline = True
+    def run(self, p, text: str, role: str, bold: bool | None = None, italic: bool | None = None,
+            underline: bool = False, upper: bool | None = None):
+        """Add ``text`` in the style of ``role``; "[cần …]" marks keep their case and are highlighted."""
+        st: ElementStyle = self.lay.style(role)
+        up = st.upper if upper is None else upper
+        runs = []
+        for part in _MARK.split(text):
+            if not part:
+                continue
+            mark = part.startswith("[cần")
+            r = p.add_run(part if mark or not up else part.upper())
+            _set_font(r, self.lay.font, st.size, st.bold if bold is None else bold,
+                      True if mark else (st.italic if italic is None else italic), underline and not mark)
+            if mark:
+                r.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            runs.append(r)
+        return runs
+
+    def para(self, container, align=WD_ALIGN_PARAGRAPH.CENTER, before: float = 0, after: float = 0,
+             indent: bool = False, first: bool = False):
+        p = container.paragraphs[0] if first and not container.paragraphs[0].text else container.add_paragraph()
+        p.alignment = align
+        pf = p.paragraph_format
+        pf.space_before, pf.space_after = Pt(before), Pt(after)
+        pf.line_spacing = self.lay.line_spacing[0]
+        if indent:
+            pf.first_line_indent = Cm(self.lay.indent_cm)
+        return p
+
+    def body(self, container, text: str = "", role: str = "noi_dung", before: float = 0, **kw):
+        p = self.para(container, WD_ALIGN_PARAGRAPH.JUSTIFY, before=before, after=self.lay.paragraph_after_pt,
+                      indent=True)
+        runs = self.run(p, text, role, **kw) if text else []
+        return p, runs
+
+    def rule(self, container, text: str, role: str, width_cm: float) -> None:
+        """A short centred line under a header line: the bottom border of an
+        empty paragraph indented to a share of the text's width (Phụ lục I:
+        "từ 1/3 đến 1/2 độ dài của dòng chữ"; the mean of the range is used)."""
+        st = self.lay.style(role)
+        ratio = sum(st.rule_ratio) / 2
+        em = 0.62 if text.isupper() or st.upper else 0.47  # mean advance of Times New Roman, in em per character
+        text_cm = min(width_cm, len(text) * st.size * em / 72 * 2.54)
+        side = max(0.0, (width_cm - ratio * text_cm) / 2)
+        p = self.para(container)
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Cm(side)
+        p.paragraph_format.line_spacing = Pt(2)
+        ppr = p._p.get_or_add_pPr()
+        bdr = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+            bottom.set(qn(k), v)
+        bdr.append(bottom)
+        ppr.append(bdr)
 
 
 def _no_borders(table) -> None:
@@ -90,30 +134,23 @@ def _no_borders(table) -> None:
     tbl_pr.append(borders)
 
 
+def _tight_cells(table) -> None:
+    """Small left/right cell padding (the default 0.19 cm wraps the Quốc hiệu)."""
+    mar = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(_CELL_MARGIN_TWIPS))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
+
+
 def _widths(table, *widths) -> None:
     """Set column widths in the grid and on every cell (Word and LibreOffice read different ones)."""
     for col, w in zip(table.columns, widths):
         col.width = w
         for c in col.cells:
             c.width = w
-
-
-def _cell_par(cell, first: bool):
-    return cell.paragraphs[0] if first and not cell.paragraphs[0].text else cell.add_paragraph()
-
-
-def _text_with_marks(p, text: str, size: float = BODY_PT):
-    """Add ``text`` to paragraph ``p``, highlighting "[cần …]" marks in yellow; returns the runs."""
-    runs = []
-    for part in re.split(r"(\[cần [^\]]*\])", text):
-        if not part:
-            continue
-        r = p.add_run(part)
-        _font(r, size, italic=part.startswith("[cần"))
-        if part.startswith("[cần"):
-            r.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        runs.append(r)
-    return runs
 
 
 def write_docx(draft: Draft, path: str | Path) -> Path:
@@ -133,86 +170,74 @@ def docx_bytes(draft: Draft) -> bytes:
 
 
 def build_document(draft: Draft):
-    """The ``docx.Document`` of ``draft`` (see module docstring for the layout rules)."""
+    """The ``docx.Document`` of ``draft`` (layout rules in the module doc)."""
+    lay: Layout = draft.layout or FALLBACK
+    w = _Writer(lay)
     doc = Document()
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
+    sec.page_width, sec.page_height = Mm(lay.page_mm[0]), Mm(lay.page_mm[1])
+    sec.top_margin, sec.bottom_margin = Mm(lay.margin("top")), Mm(lay.margin("bottom"))
+    sec.left_margin, sec.right_margin = Mm(lay.margin("left")), Mm(lay.margin("right"))
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
-    normal.element.get_or_add_rPr()
-    _font_style = normal.element.rPr.find(qn("w:rFonts"))
-    if _font_style is None:
-        _font_style = OxmlElement("w:rFonts")
-        normal.element.rPr.append(_font_style)
+    normal.font.name, normal.font.size = lay.font, Pt(lay.style("noi_dung").size)
+    rpr = normal.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.append(rfonts)
     for a in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        _font_style.set(qn(a), FONT)
+        rfonts.set(qn(a), lay.font)
 
-    # --- header (Phụ lục I: ô số 1, 2, 3, 4)
-    t = doc.add_table(rows=1, cols=2)
+    # --- header (Phụ lục I, Mục IV: ô số 1, 2, 3, 4)
+    t = doc.add_table(rows=2, cols=2)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     _no_borders(t)
-    left, right = t.rows[0].cells
-    _widths(t, Cm(7.0), Cm(9.5))
-    p = _cell_par(left, True)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(draft.parent_agency.upper()), 12)
-    p = left.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(draft.unit.upper()), 12, bold=True)
-    _short_line(p)
-    p = left.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.space_before = Pt(6)
-    _font(p.add_run(draft.number_line), 13)
+    _tight_cells(t)
+    _widths(t, Cm(LEFT_COL_CM), Cm(RIGHT_COL_CM))
+    (left, right), (left2, right2) = t.rows[0].cells, t.rows[1].cells
+    w.run(w.para(left, first=True), draft.parent_agency, "co_quan_chu_quan")
+    w.run(w.para(left), draft.unit, "co_quan_ban_hanh")
+    if lay.style("co_quan_ban_hanh").rule_below:
+        w.rule(left, draft.unit, "co_quan_ban_hanh", LEFT_COL_CM)
+    w.run(w.para(right, first=True), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "quoc_hieu")
+    w.run(w.para(right), "Độc lập - Tự do - Hạnh phúc", "tieu_ngu",
+          underline=lay.style("tieu_ngu").rule_below == "full")
+    w.run(w.para(left2, first=True, before=6), draft.number_line, "so_ky_hieu")
+    w.run(w.para(right2, first=True, before=6), f"{draft.place}, ngày   tháng   năm {draft.year}", "dia_danh")
 
-    p = _cell_par(right, True)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 12, bold=True)
-    p = right.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run("Độc lập - Tự do - Hạnh phúc"), 13, bold=True, underline=True)
-    p = right.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.space_before = Pt(6)
-    _font(p.add_run(f"{draft.place}, ngày      tháng      năm {draft.year}"), 13, italic=True)
+    # --- tên loại, trích yếu (ô số 5a)
+    w.run(w.para(doc, before=18), "KẾ HOẠCH", "ten_loai")
+    w.run(w.para(doc), draft.title, "trich_yeu")
+    if lay.style("trich_yeu").rule_below:
+        w.rule(doc, draft.title, "trich_yeu", 16.5)
+    w.para(doc, after=6)
 
-    # --- tên loại, trích yếu
-    _para(doc, "KẾ HOẠCH", 14, bold=True, before=18)
-    tp = _para(doc, draft.title, 14, bold=True, after=0)
-    _short_line(tp)
-    _para(doc, "", after=6)
-
-    J = WD_ALIGN_PARAGRAPH.JUSTIFY
-    for b in draft.legal_bases:
-        text = f"Căn cứ {b.text}" + (f" ({b.note})" if b.note else "") + ";"
-        p = _para(doc, "", align=J, after=6, indent=1.27)
-        _text_with_marks(p, text)
-    _para(doc, draft.intro(), align=J, after=6, indent=1.27)
-
-    roman = 0
-    in_areas = False
-    area_n = 0
+    # --- căn cứ, nội dung (ô số 6)
+    for i, b in enumerate(draft.legal_bases):
+        end = "." if i == len(draft.legal_bases) - 1 else ";"
+        _, runs = w.body(doc, f"Căn cứ {b.text}{end}", "can_cu")
+        note = "; ".join(x for x in (b.note, ("trích dẫn trong: " + ", ".join(b.cited_by)) if b.cited_by else None) if x)
+        if note and runs:
+            doc.add_comment(runs, text=note, author=AUTHOR, initials="CCHC")
+    w.body(doc, draft.intro())
+    roman, in_areas, area_n = 0, False, 0
     for s in draft.sections:
         if s.key.startswith("nv"):
             if not in_areas:
-                _para(doc, f"{ROMAN[roman]}. NHIỆM VỤ TRỌNG TÂM", BODY_PT, bold=True, align=J, before=6, after=6, indent=1.27)
-                roman += 1
-                in_areas = True
+                w.body(doc, f"{ROMAN[roman]}. NHIỆM VỤ TRỌNG TÂM", bold=True, before=6)
+                roman, in_areas = roman + 1, True
             area_n = int(s.key[2:])
-            _para(doc, f"{area_n}. {s.title}", BODY_PT, bold=True, align=J, after=6, indent=1.27)
+            w.body(doc, f"{area_n}. {s.title}", bold=True)
         else:
             in_areas = False
-            _para(doc, f"{ROMAN[roman]}. {s.title}", BODY_PT, bold=True, align=J, before=6, after=6, indent=1.27)
+            w.body(doc, f"{ROMAN[roman]}. {s.title.upper()}", bold=True, before=6)
             roman += 1
         for i, it in enumerate(s.items, 1):
             label = f"{area_n}.{i}. " if s.key.startswith("nv") else f"{i}. "
-            p = _para(doc, "", align=J, after=6, indent=1.27)
-            _font(p.add_run(label), BODY_PT)
-            runs = _text_with_marks(p, it.text)
+            p, _ = w.body(doc, label)
+            runs = w.run(p, it.text, "noi_dung")
             note = "Nguồn: " + it.source.label()
             if it.also:
                 note += "; tương tự: " + "; ".join(a.label() for a in it.also)
@@ -222,27 +247,21 @@ def build_document(draft: Draft):
                 note += f". Số liệu giữ theo nguồn {CONFIRM}"
             doc.add_comment(runs, text=note, author=AUTHOR, initials="CCHC")
         if not s.items:
-            _para(doc, "[cần bổ sung: không có nội dung mẫu trong kho văn bản]", align=J, italic=True, indent=1.27, after=6)
-    _para(doc, draft.closing(), align=J, before=6, after=12, indent=1.27)
+            w.body(doc, "[cần bổ sung: không có nội dung mẫu trong kho văn bản]")
+    w.body(doc, draft.closing(), before=6)
 
-    # --- Nơi nhận + chữ ký (Phụ lục I: ô số 7, 9)
+    # --- Nơi nhận (ô số 9b) + quyền hạn, chức vụ người ký (ô số 7a, 7b)
     t = doc.add_table(rows=1, cols=2)
     t.autofit = False
     _no_borders(t)
+    _widths(t, Cm(8), Cm(8.5))
     left, right = t.rows[0].cells
-    _widths(t, Cm(8), Cm(8))
-    p = _cell_par(left, True)
-    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _font(p.add_run("Nơi nhận:"), 12, bold=True, italic=True)
+    w.run(w.para(left, align=WD_ALIGN_PARAGRAPH.LEFT, first=True), "Nơi nhận:", "noi_nhan_label")
     for i, r in enumerate(draft.recipients):
-        p = left.add_paragraph()
-        _font(p.add_run(f"- {r}" + ("." if i == len(draft.recipients) - 1 else ";")), 11)
-    p = _cell_par(right, True)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(draft.signer_title), 14, bold=True)
+        w.run(w.para(left, align=WD_ALIGN_PARAGRAPH.LEFT), f"- {r}" + ("." if i == len(draft.recipients) - 1 else ";"),
+              "noi_nhan_list")
+    w.run(w.para(right, first=True), draft.signer_title, "chuc_vu")
     for _ in range(4):
-        right.add_paragraph()
-    p = right.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run("[Họ và tên người ký]"), 14, italic=True)
+        w.para(right)
+    w.run(w.para(right), "[Họ và tên người ký]", "ho_ten")
     return doc

@@ -1,18 +1,26 @@
-"""Write a :class:`assistant.drafting.models.Draft` as Markdown: same skeleton as the DOCX,
-each item followed by a superscript-style ``[n]`` that indexes the "Nguồn"
-list at the end (doc_id, số hiệu, mục), clerk notes in block quotes."""
+"""Write a :class:`assistant.drafting.models.Draft` as Markdown: the same content as the DOCX
+(header, căn cứ, items, Nơi nhận), each item followed by a ``[n]`` that
+indexes the "Nguồn" list at the end (document, số hiệu, mục), the history of
+a căn cứ and the clerk's notes in block quotes."""
 
 from __future__ import annotations
+
+import re
 
 from assistant.drafting.models import Draft
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII"]
 
 
+def _upper(text: str) -> str:
+    """Upper case outside "[cần …]" marks (Phụ lục I: tên cơ quan in hoa)."""
+    return "".join(p if p.startswith("[cần") else p.upper() for p in re.split(r"(\[cần [^\]]*\])", text))
+
+
 def draft_to_markdown(draft: Draft) -> str:
     """Markdown text of ``draft`` (UTF-8 str)."""
     out = [
-        f"**{draft.parent_agency.upper()}**  ",
+        f"**{_upper(draft.parent_agency)}**  ",
         f"**{draft.unit.upper()}**  ",
         f"{draft.number_line}",
         "",
@@ -24,8 +32,10 @@ def draft_to_markdown(draft: Draft) -> str:
         f"## {draft.title}",
         "",
     ]
-    for b in draft.legal_bases:
-        out.append(f"Căn cứ {b.text}" + (f" (**{b.note}**)" if b.note else "") + ";")
+    for i, b in enumerate(draft.legal_bases):
+        out.append(f"*Căn cứ {b.text}{'.' if i == len(draft.legal_bases) - 1 else ';'}*")
+        if b.note:
+            out.append(f"> Lưu ý: {b.note}")
         out.append("")
     out += [draft.intro(), ""]
     sources: list[str] = []
@@ -39,7 +49,7 @@ def draft_to_markdown(draft: Draft) -> str:
             out += [f"#### {n}. {s.title}", ""]
         else:
             in_areas = False
-            out += [f"### {ROMAN[roman]}. {s.title}", ""]
+            out += [f"### {ROMAN[roman]}. {s.title.upper()}", ""]
             roman += 1
             n = None
         for i, it in enumerate(s.items, 1):
@@ -57,4 +67,6 @@ def draft_to_markdown(draft: Draft) -> str:
     if draft.notes:
         out += ["---", "**Ghi chú cho người soạn:**", ""] + [f"- {n}" for n in draft.notes] + [""]
     out += ["---", "**Nguồn:**", ""] + [f"[{i}] {s}" for i, s in enumerate(sources, 1)]
+    if draft.sources:
+        out += ["", "**Văn bản làm nguồn:**", ""] + [f"- {s.label()}" for s in draft.sources]
     return "\n".join(out) + "\n"

@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.drafting.adapt import SO_HIEU_RE
-from corpus.textnorm import fold
+from corpus.legal_refs import find_numbers, fold
 
 # (key, title) in document order. "nv1".."nv8" are the 8 areas of III.
 AREAS: list[tuple[str, str]] = [
@@ -108,6 +107,40 @@ _AREA_HEADINGS: list[tuple[str, str]] = [
 ]
 
 
+# Phrases that make a text a CCHC task of one area (folded). Stricter than
+# _AREA_KEYWORDS: used for documents that are not CCHC plans (guidance for a
+# school year), where most paragraphs are about teaching, not about reform.
+_AREA_STRICT: dict[str, list[str]] = {
+    "nv1": ["tuyen truyen", "truyen thong", "pho bien", "trach nhiem giai trinh", "trach nhiem nguoi dung dau",
+            "kiem tra, giam sat", "cai cach hanh chinh"],
+    "nv2": ["quy che", "van ban quy pham", "the che", "quy dinh noi bo"],
+    "nv3": ["thu tuc hanh chinh", "dich vu cong", "phan anh, kien nghi", "mot cua"],
+    "nv4": ["sap xep", "to chuc bo may", "dau moi", "phan cap", "phan quyen", "tinh gon", "sap nhap", "hop nhat",
+            "mang luoi co so giao duc", "mang luoi truong"],
+    "nv5": ["tuyen dung", "vi tri viec lam", "dieu dong", "thuyen chuyen", "biet phai", "bo nhiem", "chuc danh nghe nghiep",
+            "thang hang", "chuan nghe nghiep", "bien che", "ky cuong", "ky luat", "quy tac ung xu", "hop dong lao dong",
+            "boi duong"],
+    "nv6": ["thu, chi", "khoan thu", "tai tro", "tai chinh", "ngan sach", "tai san cong", "tu chu", "kinh phi"],
+    "nv7": ["chuyen doi so", "hoc ba so", "co so du lieu", "du lieu", "nen tang so", "cong nghe thong tin", "so hoa",
+            "truc tuyen", "chu ky so", "ha tang so", "quan tri so"],
+    "nv8": ["hai long", "khao sat", "lay y kien"],
+}
+
+
+def cchc_area(text: str, prior: str | None = None) -> str | None:
+    """The CCHC area (``"nv1"`` … ``"nv8"``) a text of a non-plan document
+    is a task of: the area with most distinct phrases of :data:`_AREA_STRICT`
+    in it (``prior`` wins a tie), or None when it names none."""
+    f = fold(text)
+    scores = {k: sum(1 for w in ws if w in f) for k, ws in _AREA_STRICT.items()}
+    best = max(scores.values())
+    if best == 0:
+        return None
+    if prior and scores.get(prior, 0) == best:
+        return prior
+    return max(scores, key=lambda k: (scores[k], -int(k[2])))
+
+
 def classify_heading(title: str) -> str | None:
     """Area key of a heading such as ``"3. Cải cách thủ tục hành chính (TTHC)"``
     or ``"Chỉ số nội dung 8 “Quản trị điện tử”"``; None when it names no area."""
@@ -152,6 +185,7 @@ _ROMAN = re.compile(r"^(?P<num>[IVX]{1,4}|I1{1,2}|Il|IL)\.\s+(?P<title>\S.*)$")
 _NUM = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.(?=\s|[A-ZĐ])\s*(?P<title>\S.*)$")
 _BULLET = re.compile(r"^(?P<b>[-*+•–])\s*(?P<title>\S.*)$")
 _START_BASE = re.compile(r"^(Căn cứ|Thực hiện|Tiếp tục thực hiện)\b")
+_POINT = re.compile(r"^[a-zđ]\)\s")
 _NOISE = re.compile(r"\[bookmark:[^\]]*\]")
 _UPPER = re.compile(r"^[\"“(]?[A-ZĐÀ-Ỹ]")
 
@@ -159,7 +193,7 @@ _UPPER = re.compile(r"^[\"“(]?[A-ZĐÀ-Ỹ]")
 def reflow(text: str) -> list[str]:
     """Join hard-wrapped lines (PDF text) into paragraphs.
 
-    A new paragraph starts at a numbered/bulleted/roman line, after an
+    A new paragraph starts at a numbered/bulleted/roman line or a point ("a) …"), after an
     upper-case heading line, or at a line starting upper-case after a line
     that ends in ``. ; : ! ?`` or is short (< 70 % of the document's 90th
     percentile line length: the last line of a wrapped paragraph). A line
@@ -172,7 +206,8 @@ def reflow(text: str) -> list[str]:
     paras: list[str] = []
     prev_line = ""
     for line in lines:
-        starts = bool(_ROMAN.match(line) or _NUM.match(line) or _BULLET.match(line) or _START_BASE.match(line))
+        starts = bool(_ROMAN.match(line) or _NUM.match(line) or _BULLET.match(line) or _POINT.match(line)
+                      or _START_BASE.match(line))
         prev = paras[-1] if paras else ""
         new_para = starts or not paras or (
             _UPPER.match(line) and (prev.rstrip()[-1:] in ".;:!?" or len(prev_line) < short or _is_upper(prev_line))
@@ -231,7 +266,7 @@ def preamble_bases(text: str) -> list[str]:
     for p in reflow(text):
         if _ROMAN.match(p):
             break
-        if _START_BASE.match(p) and SO_HIEU_RE.search(p):
+        if _START_BASE.match(p) and find_numbers(p):
             out.append(p.rstrip(" ;."))
     return out
 

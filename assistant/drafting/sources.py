@@ -1,8 +1,13 @@
-"""The source plans a draft is built from.
+"""The documents a draft is built from: the indexed ones, bundled or uploaded.
 
-:func:`load_plans` reads the kế hoạch of the corpus (``ParsedDocument`` list:
-the indexed documents, or the bundled corpus parsed with
-``corpus.pipeline.parse_file`` — no index, no embeddings). OCR plans are
+Every channel (CLI, API, Telegram, chat) passes the service's indexed
+documents (:func:`draft_documents`); nothing here reads the bundled folder.
+Two kinds of source: kế hoạch (:func:`is_plan`), whose items are adapted,
+and guidance documents (:func:`is_guidance`: công văn hướng dẫn, chỉ thị),
+whose tasks are offered to the plans they apply to
+(:mod:`assistant.drafting.guidance`).
+
+:func:`load_plans` reads the kế hoạch among them. OCR plans are
 repaired with ``corpus.ocr.repair_text``; a repaired item is used only if
 every word bigram of it occurs in the clean corpus (:func:`attested`),
 because the repair leaves wrong-but-valid syllables ("Chí sĩ PAPI") that no
@@ -18,12 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from assistant.drafting.models import Plan
-from corpus.models import ParsedDocument
+from corpus.legal_refs import fold
+from corpus.models import DocumentMeta, ParsedDocument
 from corpus.ocr import is_ocr_damaged, repair_text
-from corpus.pipeline import bundled_paths, parse_file
-from corpus.textnorm import fold
 
 #: "Trường Mầm non Hương Sen", "TRƯỜNG TIỂU HỌC Hòa Bình", "trường THCS …" (the level, then 1–3 capitalised words).
 UNIT_RE = re.compile(
@@ -56,33 +61,45 @@ def plan_kind(doc_id: str, title: str | None = None) -> str:
     return "cchc"
 
 
-def draft_documents(indexed: Sequence[ParsedDocument]) -> list[ParsedDocument] | None:
-    """The documents a channel drafts from: the indexed ones (uploads
-    included) when at least one of them is a kế hoạch, else None (the
-    drafter then reads the bundled corpus)."""
-    docs = list(indexed)
-    return docs if any(d.meta.kind == "plan" for d in docs) else None
+@lru_cache(maxsize=32)
+def repaired(text: str) -> str:
+    """``corpus.ocr.repair_text`` of an OCR scan, kept per text (the drafter and
+    its checks both need it; a repair takes seconds)."""
+    return repair_text(text)
 
 
-def parsed_corpus(docs: Iterable[ParsedDocument] | None) -> list[ParsedDocument]:
-    """``docs`` as a list, or the bundled corpus parsed without an index."""
-    if docs is not None:
-        return list(docs)
-    return [parse_file(p) for p in bundled_paths()]
+def draft_documents(indexed: Iterable[ParsedDocument]) -> list[ParsedDocument]:
+    """The documents a channel drafts from: all indexed documents (bundled and
+    uploaded), the same rule for CLI, API, Telegram and chat."""
+    return list(indexed)
 
 
-def load_plans(docs: Iterable[ParsedDocument] | None = None) -> tuple[list[Plan], list[ParsedDocument]]:
-    """Plans of the corpus (kind ``plan``) with repaired text for OCR scans,
-    and all parsed documents. ``docs``: ``ParsedDocument`` list (default: the
-    bundled corpus parsed with ``corpus.pipeline.parse_file``)."""
-    parsed = parsed_corpus(docs)
+#: Loại văn bản of guidance that sets tasks for a period (not kế hoạch, not legal norms).
+GUIDANCE_TYPES = ("Công văn", "Hướng dẫn", "Chỉ thị")
+
+
+def is_plan(meta: DocumentMeta) -> bool:
+    """A kế hoạch (or a non-legal document of unknown loại, read as one)."""
+    return meta.kind == "plan" and (meta.doc_type is None or fold(meta.doc_type).startswith("ke hoach"))
+
+
+def is_guidance(meta: DocumentMeta) -> bool:
+    """A guidance document: not a legal norm, loại in :data:`GUIDANCE_TYPES`."""
+    return meta.kind != "legal" and meta.doc_type in GUIDANCE_TYPES
+
+
+def load_plans(docs: Iterable[ParsedDocument]) -> tuple[list[Plan], list[ParsedDocument]]:
+    """The kế hoạch among ``docs`` (:func:`is_plan`), with repaired text for
+    OCR scans, and all of ``docs`` as a list. ``docs``: ``ParsedDocument``
+    list, normally the indexed documents (:func:`draft_documents`)."""
+    parsed = list(docs)
     plans = []
     for d in parsed:
         m = d.meta
-        if m.kind != "plan":
+        if not is_plan(m):
             continue
         ocr = bool(m.ocr_damaged or is_ocr_damaged(d.text))
-        text = repair_text(d.text) if ocr else d.text
+        text = repaired(d.text) if ocr else d.text
         unit = m.unit
         if not unit:
             um = UNIT_RE.search(text)
