@@ -217,15 +217,21 @@ class Reader:
             self._by_hash[key] = du
         return du
 
-    def prepare(self, docs: list[ParsedDocument]) -> int:
-        """Embed (into the embedding cache) every unit of ``docs`` not cached yet;
-        returns how many were embedded. Called at ingest."""
+    def unit_texts(self, docs: list[ParsedDocument]) -> list[str]:
+        """The texts embedded for the reading units of ``docs`` (``Unit.embed_text``,
+        each once, in document order); ``scripts/build_vector_pack.py`` ships their
+        vectors for the bundled corpus beside the passages'."""
         texts: list[str] = []
         for d in docs:
             du = DocumentUnits(d)
             self._by_hash[d.meta.content_hash or d.meta.doc_id] = du
             texts.extend(u.embed_text for u in du.all_units())
-        texts = list(dict.fromkeys(texts))
+        return list(dict.fromkeys(texts))
+
+    def prepare(self, docs: list[ParsedDocument]) -> int:
+        """Embed (into the embedding cache) every unit of ``docs`` not cached yet
+        (nor in a vector pack); returns how many were embedded. Called at ingest."""
+        texts = self.unit_texts(docs)
         if not texts or not hasattr(self.embeddings, "lookup"):
             return 0
         cached = self.embeddings.lookup(texts)
