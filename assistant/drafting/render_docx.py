@@ -53,7 +53,12 @@ def _set_font(run, font: str, size: float, bold: bool = False, italic: bool = Fa
     run.font.bold = bold
     run.font.italic = italic
     run.font.underline = underline
-    rpr = run._element.get_or_add_rPr()
+    _set_rfonts(run._element.get_or_add_rPr(), font)
+
+
+def _set_rfonts(rpr, font: str) -> None:
+    """Name ``font`` for every script slot of a run-properties element (Word falls back to its theme
+    font for Vietnamese otherwise)."""
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
@@ -181,13 +186,7 @@ def build_document(draft: Draft):
     sec.left_margin, sec.right_margin = Mm(lay.margin("left")), Mm(lay.margin("right"))
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = lay.font, Pt(lay.style("noi_dung").size)
-    rpr = normal.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.append(rfonts)
-    for a in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(a), lay.font)
+    _set_rfonts(normal.element.get_or_add_rPr(), lay.font)
 
     # --- header (Phụ lục I, Mục IV: ô số 1, 2, 3, 4)
     t = doc.add_table(rows=2, cols=2)
