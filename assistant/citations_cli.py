@@ -50,8 +50,10 @@ def register(app: typer.Typer) -> None:
     def explain(term: str = typer.Argument(..., help="Thuật ngữ / viết tắt, ví dụ CCHC, TTHC, PAPI"),
                 as_json: bool = typer.Option(False, "--json")) -> None:
         """Giải thích thuật ngữ, viết tắt (glossary for new clerks), có trích dẫn."""
+        from assistant.cli_args import check_text
         from assistant.intents import answer_glossary
 
+        check_text(term, "thuật ngữ", "term")
         svc = _service()
         ans = answer_glossary(svc.parsed_documents(), f"{term} là gì?", term)
         if ans is None:

@@ -17,12 +17,17 @@ Stable contract (scripts depend on it):
 "doc_id", "number", "title", "issuer", "date", "section", "text", "score"}]}``;
 ``search --json`` prints ``{"query", "hits": [...]}``. ``--batch FILE`` reads
 one question per line (``-`` = stdin) and prints one JSON object per line.
+
+Bad arguments end with one line on stderr, ``Lỗi: … / error: …``, and exit
+status 2, before any index is opened: text that is not valid UTF-8 (an
+argument holding undecodable bytes, a batch file that is not UTF-8 or UTF-16
+with a BOM), a batch file that cannot be read, ``-k`` outside 1…20 (ask) or
+1…50 (search), an unknown ``--mode``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Optional
@@ -31,6 +36,7 @@ import typer
 
 from assistant import citations_cli, index_cli
 from assistant.drafting import cli as drafting_cli
+from assistant.cli_args import SEARCH_MODES, check_k, check_text, decode_batch, fail
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Trợ lý CCHC — hỏi đáp và soạn kế hoạch cải cách hành chính có trích dẫn.")
 
@@ -70,8 +76,13 @@ def _print_answer(ans) -> None:
 
 
 def _read_batch(path: str) -> list[str]:
-    lines = sys.stdin.read().splitlines() if path == "-" else Path(path).read_text(encoding="utf-8").splitlines()
-    return [l.strip() for l in lines if l.strip()]
+    if path == "-":
+        return decode_batch(typer.get_binary_stream("stdin").read(), "stdin")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        fail(f"không đọc được tệp {path}: {e.strerror or e}", f"cannot read {path}: {e.strerror or e}")
+    return decode_batch(data, path)
 
 
 @app.command()
@@ -108,18 +119,21 @@ def ingest(
 @app.command()
 def ask(
     question: Optional[str] = typer.Argument(None, help="Câu hỏi"),
-    k: int = typer.Option(5, "-k", help="Passages to retrieve"),
+    k: int = typer.Option(5, "-k", help="Passages to retrieve (1-20)"),
     as_json: bool = typer.Option(False, "--json"),
     batch: Optional[str] = typer.Option(None, "--batch", help="File with one question per line ('-' = stdin); JSON lines out"),
 ) -> None:
     """Hỏi đáp có trích dẫn (ask a question, get a cited answer)."""
+    check_k(k, "ask")
+    check_text(question, "câu hỏi", "question")
+    questions = _read_batch(batch) if batch else None
+    if questions is None and not question:
+        fail("cần CÂU HỎI hoặc --batch TỆP", "give a QUESTION or --batch FILE")
     svc = _ready_service()
-    if batch:
-        for q in _read_batch(batch):
+    if questions is not None:
+        for q in questions:
             typer.echo(json.dumps(svc.ask(q, k=k).to_dict(), ensure_ascii=False))
         return
-    if not question:
-        raise typer.BadParameter("give a QUESTION or --batch FILE")
     ans = svc.ask(question, k=k)
     if as_json:
         typer.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
@@ -130,26 +144,32 @@ def ask(
 @app.command()
 def search(
     query: Optional[str] = typer.Argument(None),
-    k: int = typer.Option(5, "-k"),
+    k: int = typer.Option(5, "-k", help="Passages to return (1-50)"),
     as_json: bool = typer.Option(False, "--json"),
-    batch: Optional[str] = typer.Option(None, "--batch"),
+    batch: Optional[str] = typer.Option(None, "--batch", help="File with one query per line ('-' = stdin); JSON lines out"),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid | bm25 | dense"),
 ) -> None:
     """Tìm đoạn văn bản liên quan (hybrid BM25 + dense search)."""
     from assistant.types import Citation
 
+    check_k(k, "search")
+    if mode not in SEARCH_MODES:
+        fail(f"--mode không hợp lệ {mode!r}; chọn một trong: {', '.join(SEARCH_MODES)}",
+             f"unknown --mode {mode!r}; choose one of: {', '.join(SEARCH_MODES)}")
+    check_text(query, "truy vấn", "query")
+    queries = _read_batch(batch) if batch else None
+    if queries is None and not query:
+        fail("cần TRUY VẤN hoặc --batch TỆP", "give a QUERY or --batch FILE")
     svc = _ready_service()
 
     def run(q: str) -> dict:
         hits = svc.search(q, k=k, mode=mode)
         return {"query": q, "hits": [Citation.from_hit(i, h).to_dict() for i, h in enumerate(hits, 1)]}
 
-    if batch:
-        for q in _read_batch(batch):
+    if queries is not None:
+        for q in queries:
             typer.echo(json.dumps(run(q), ensure_ascii=False))
         return
-    if not query:
-        raise typer.BadParameter("give a QUERY or --batch FILE")
     out = run(query)
     if as_json:
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.types import Citation
+from corpus.injection import overlaps_instruction
 from index.lexical_tokens import folded_words, query_terms, term_coverage
 from index.types import Hit
 
@@ -116,6 +117,8 @@ def select_sentences(question: str, hits: list[Hit], idf, max_sentences: int = 3
     for i, hit in enumerate(hits):
         context = folded_words(f"{hit.meta.unit or ''} {hit.meta.number or ''} {hit.chunk.heading}")
         for s in split_sentences(hit.chunk.text):
+            if overlaps_instruction(hit.chunk.text, hit.chunk.instruction_spans, s):  # corpus.injection: never an answer
+                continue
             shown = _display_text(hit, s)
             words = context + folded_words(shown) + (folded_words(s) if shown != s else "")
             cov = term_coverage(terms, shown, idf, words=words)

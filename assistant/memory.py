@@ -54,6 +54,19 @@ CREATE TABLE IF NOT EXISTS seen_messages (
 """
 
 
+@contextmanager
+def sqlite_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A fresh SQLite connection to ``path`` for one block: committed on
+    success, rolled back on an exception, always closed (so one object may
+    be used from several threads)."""
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        with conn:
+            yield conn
+    finally:
+        conn.close()
+
+
 class ConversationMemory:
     """Bounded per-chat history and short-id citation sets in SQLite.
 
@@ -77,14 +90,8 @@ class ConversationMemory:
         """Memory at ``settings.data_dir / "conversations.sqlite3"``."""
         return cls(Path(settings.data_dir) / "conversations.sqlite3", max_turns=settings.history_turns)
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    def _conn(self):
+        return sqlite_connection(self.path)
 
     # ---- turns ---------------------------------------------------------------
     def history(self, chat_key: str) -> list[tuple[str, str]]:
@@ -144,10 +151,16 @@ class ConversationMemory:
         return None
 
     # ---- webhook de-duplication ---------------------------------------------
-    def first_time_seen(self, msg_id: str) -> bool:
-        """True the first time ``msg_id`` is seen, False on every later call."""
+    def first_time_seen(self, msg_id: str, forget_after_s: float | None = None) -> bool:
+        """True the first time ``msg_id`` is seen, False on every later call
+        (kept in SQLite: a restart does not forget). ``forget_after_s``: ids
+        seen longer ago than this are pruned (for events that are refused
+        anyway once that old)."""
+        now = time.time()
         with self._lock, self._conn() as c:
-            cur = c.execute("INSERT OR IGNORE INTO seen_messages(msg_id, ts) VALUES (?,?)", (msg_id, time.time()))
+            if forget_after_s is not None:
+                c.execute("DELETE FROM seen_messages WHERE ts < ?", (now - forget_after_s,))
+            cur = c.execute("INSERT OR IGNORE INTO seen_messages(msg_id, ts) VALUES (?,?)", (msg_id, now))
             return cur.rowcount == 1
 
 

@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 
@@ -31,8 +32,10 @@ class IngestReport:
     """Outcome of one ingest run: doc_ids added or updated, doc_ids skipped
     (unchanged content hash), ``(path, reason)`` for files that failed, the
     number of chunks indexed, doc_ids of earlier interrupted ingests finished
-    in this run (``resumed``), and how many chunks the embedding model
-    actually embedded (``embedded``; the rest came from the embedding cache)."""
+    in this run (``resumed``), how many chunks the embedding model actually
+    embedded (``embedded``; the rest came from the embedding cache), and the
+    seconds the index writer lock was held (``writer_s``: journal, vector and
+    SQLite writes; embedding runs outside it, see ``index.transactions``)."""
 
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -42,6 +45,7 @@ class IngestReport:
     embedded: int = 0
     sentences_embedded: int = 0
     sentences_s: float = 0.0
+    writer_s: float = 0.0
 
     def to_dict(self) -> dict:
         return {
@@ -53,6 +57,7 @@ class IngestReport:
             "embedded": self.embedded,
             "sentences_embedded": self.sentences_embedded,
             "sentences_s": round(self.sentences_s, 3),
+            "writer_s": round(self.writer_s, 3),
         }
 
 
@@ -84,8 +89,9 @@ class CCHCService:
     ``embeddings`` overrides the embedder chosen in settings (tests pass a
     fake). ``vector_packs``: precomputed passage vectors consulted before
     embedding (default: the bundled corpus's pack, ``index.vector_pack``; only
-    used by an embedder of the pack's space). Writes are serialised by a lock;
-    reads may run concurrently.
+    used by an embedder of the pack's space). Ingests run one at a time; every
+    store write is serialised by the index writer lock (``index.transactions``);
+    reads run concurrently and take neither.
     """
 
     def __init__(self, settings: Settings | None = None, embeddings: Embeddings | None = None,
@@ -97,6 +103,7 @@ class CCHCService:
         self.index = HybridIndex(
             s.store_path, s.chroma_dir, self.embeddings, collection=s.collection, chroma_url=s.chroma_url,
             fusion=s.fusion, rrf_k=s.rrf_k, candidates=s.candidates, dense_weight=s.dense_weight,
+            query_cache=s.query_cache_size,
             vector_packs=(bundled_vector_pack(),) if vector_packs is None else tuple(vector_packs),
         )
         self._write_lock = threading.Lock()
@@ -115,7 +122,8 @@ class CCHCService:
         self.ingest(None, progress=progress)
         return True
 
-    def ingest(self, paths: list[Path] | None = None, progress: bool | None = None) -> IngestReport:
+    def ingest(self, paths: list[Path] | None = None, progress: bool | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> IngestReport:
         """Parse and index files (default: the bundled corpus).
 
         Unchanged documents (same content hash) are skipped without
@@ -124,8 +132,11 @@ class CCHCService:
         stays intact and queryable. Before indexing, the stores are reconciled
         and documents of an earlier interrupted ingest are finished from the
         embedding cache (``resumed``). ``progress``: bars on stderr (see
-        ``assistant.progress``; None = only on a terminal). Raises
-        ``IngestInterrupted`` on Ctrl-C.
+        ``assistant.progress``; None = only on a terminal). ``on_progress(done,
+        total)``: called with chunk counts after each embedding batch (and
+        once with ``total == 0`` when nothing needs indexing). Raises
+        ``IngestInterrupted`` on Ctrl-C. Readers (search, ask) are never
+        blocked by an ingest: embedding runs outside every lock.
         """
         from assistant.progress import IngestProgress, progress_enabled
 
@@ -161,32 +172,46 @@ class CCHCService:
         redo = {d.meta.doc_id for d in parsed}
         batch = self.settings.embedding_batch_size
         misses0 = self.index.embeddings.misses
-        with self._write_lock:
-            resume = [e for e in self.index.pending() if e.op == "add" and e.phase == "intent" and e.doc_id not in redo]
-            bar = IngestProgress(total + sum(len(e.new_ids) for e in resume), len(parsed) + len(resume),
-                                 progress_enabled(progress))
-            try:
+        held0 = self.index.tx.lock.held_s
+        resume = [e for e in self.index.pending() if e.op == "add" and e.phase == "intent" and e.doc_id not in redo]
+        grand = total + sum(len(e.new_ids) for e in resume)
+        bar = IngestProgress(grand, len(parsed) + len(resume), progress_enabled(progress))
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            bar.update(n)
+            done += n
+            if on_progress is not None:
+                on_progress(min(done, grand), grand)
+
+        if on_progress is not None:
+            on_progress(0, grand)
+        try:
+            with self._write_lock:  # one ingest at a time in this process
                 if resume:
                     bar.file("(tiếp tục lần nạp bị ngắt)", sum(len(e.new_ids) for e in resume))
                 try:
-                    report.resumed = self.index.reconcile(exclude=redo, on_batch=bar.update, batch_size=batch).resumed
+                    report.resumed = self.index.reconcile(exclude=redo, on_batch=tick, batch_size=batch).resumed
                 except Exception:
                     log.exception("reconcile before ingest failed")
                 for doc in parsed:
                     bar.file(Path(doc.meta.path).name or doc.meta.doc_id, len(doc.chunks))
                     try:
                         report.chunks_added += self.index.add(
-                            doc, on_batch=bar.update, batch_size=batch, tokens=tokens.get(doc.meta.doc_id))
+                            doc, on_batch=tick, batch_size=batch, tokens=tokens.get(doc.meta.doc_id))
                         report.added.append(doc.meta.doc_id)
                     except Exception as e:
                         log.exception("index failed: %s", doc.meta.doc_id)
                         report.failed.append((doc.meta.path or doc.meta.doc_id, f"cannot index: {type(e).__name__}: {e}"))
-            except KeyboardInterrupt as e:
-                report.embedded = self.index.embeddings.misses - misses0
-                raise IngestInterrupted(report) from e
-            finally:
-                bar.close()
+        except KeyboardInterrupt as e:
+            report.embedded = self.index.embeddings.misses - misses0
+            report.writer_s = self.index.tx.lock.held_s - held0
+            raise IngestInterrupted(report) from e
+        finally:
+            bar.close()
         report.embedded = self.index.embeddings.misses - misses0
+        report.writer_s = self.index.tx.lock.held_s - held0
         self._prepare_reading(report)
         return report
 
@@ -203,9 +228,10 @@ class CCHCService:
         report.sentences_s = time.perf_counter() - t0
 
     def delete_document(self, doc_id: str) -> bool:
-        """Remove one document from both indexes; False if unknown."""
-        with self._write_lock:
-            return self.index.delete(doc_id)
+        """Remove one document from both indexes; False if unknown. Waits
+        only for the index writer lock (held for the short write phases of an
+        ingest, not for its embedding)."""
+        return self.index.delete(doc_id)
 
     # ---- read ----------------------------------------------------------------
     @property

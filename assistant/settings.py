@@ -80,7 +80,26 @@ class Settings(BaseSettings):
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     max_upload_mb: int = 20
+    max_body_kb: int = 256  # any other request body (JSON, webhooks); refused with 413 at the cap while streaming
     history_turns: int = 6
+
+    # Rate limits ("N/second|minute|hour|day", the `limits` library's notation; see README "Limits").
+    # HTTP (slowapi): per API key when one is sent, else per client IP.
+    rate_limit_enabled: bool = True
+    rate_limit_ask: str = "60/minute"
+    rate_limit_search: str = "120/minute"
+    rate_limit_upload: str = "10/minute"
+    rate_limit_default: str = "300/minute"  # every other route (documents list, jobs, draft, citations, health)
+    rate_limit_auth_failures: str = "20/minute"  # requests with a missing/wrong key, per IP, before 429
+    # Chats: incoming questions per Telegram chat / per Zalo user; outgoing Telegram messages (AIORateLimiter).
+    rate_limit_chat: str = "20/minute"
+    telegram_out_per_second: float = 25.0  # all chats together (Bot API: about 30/s)
+    telegram_out_per_group_minute: float = 20.0  # per group chat (Bot API: 20/min)
+    zalo_max_age_s: int = 300  # Zalo events whose timestamp is further than this from now are refused
+
+    # Serving: threads for blocking work (search, ask, draft) and the query-embedding cache.
+    api_threads: int = 8
+    query_cache_size: int = 2048  # distinct query vectors kept in memory (0 = off)
 
     # Hiệu lực is evaluated at this date (ISO, e.g. 2024-06-30); unset = today. Tests pin it, and
     # "what applied in 2024" checks use it. Drafts default to the year after it.

@@ -16,12 +16,15 @@ from assistant.types import Citation
 from corpus.models import DocumentMeta
 
 
-def model_of(cls: type, name: str, doc: str, **config: Any) -> type[BaseModel]:
+def model_of(cls: type, name: str, doc: str, exclude: tuple[str, ...] = (), **config: Any) -> type[BaseModel]:
     """A pydantic model named ``name`` with the fields, types and defaults of
-    the dataclass ``cls``; ``config``: ``ConfigDict`` options (e.g. ``extra="allow"``)."""
+    the dataclass ``cls`` except ``exclude``; ``config``: ``ConfigDict``
+    options (e.g. ``extra="allow"``)."""
     hints = typing.get_type_hints(cls)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
+        if f.name in exclude:
+            continue
         if f.default is not dataclasses.MISSING:
             default = f.default
         elif f.default_factory is not dataclasses.MISSING:
@@ -83,18 +86,36 @@ class DraftRequest(BaseModel):
     format: Literal["markdown", "json", "docx"] = "markdown"
 
 
-DocumentOut = model_of(DocumentMeta, "DocumentOut", "One indexed văn bản (``corpus.models.DocumentMeta``).",
-                       extra="allow")
+DocumentOut = model_of(DocumentMeta, "DocumentOut", "One indexed văn bản (``corpus.models.DocumentMeta``), "
+                       "without its server path.", exclude=("path",), extra="ignore")
 
 
 class IngestOut(BaseModel):
-    """``POST /v1/documents`` response."""
+    """The result of an upload's ingest job (``JobOut.result``); ``writer_s``:
+    seconds the index writer lock was held."""
 
     filename: str
     added: list[str]
     skipped: list[str]
     chunks_added: int
     documents: int
+    writer_s: float = 0.0
+
+
+class JobOut(BaseModel):
+    """``POST /v1/documents`` (202) and ``GET /v1/jobs/{job_id}``: one ingest job (``bot.jobs``)."""
+
+    job_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    filename: str
+    progress: float = Field(0.0, ge=0, le=1, description="chunks embedded / chunks to index")
+    chunks_done: int = 0
+    chunks_total: int = 0
+    created: str | None = None
+    started: str | None = None
+    finished: str | None = None
+    result: IngestOut | None = None
+    error: str | None = None
 
 
 class DeleteOut(BaseModel):
@@ -108,5 +129,8 @@ class ErrorOut(BaseModel):
 
 
 class HealthOut(BaseModel):
+    """``GET /healthz``: ``status`` "ok" or "starting"; ``documents`` only for
+    a caller with the API key (or when none is set)."""
+
     status: str
-    documents: int
+    documents: int | None = None

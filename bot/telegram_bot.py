@@ -12,6 +12,12 @@
   (``bot.telegram_split``).
 * ``settings.telegram_allowed_chats`` (comma-separated chat ids) limits who
   may use the bot.
+* Rate limits: incoming updates per chat (``settings.rate_limit_chat``; past
+  it the chat is told once per window and the update is dropped), and every
+  outgoing Bot API call paced by python-telegram-bot's ``AIORateLimiter``
+  (``settings.telegram_out_per_second`` over all chats,
+  ``telegram_out_per_group_minute`` per group; Telegram's ``RetryAfter`` is
+  waited out and retried).
 
 Two ways to run: polling (``cchc telegram``, ``run_polling``) or webhook
 (``POST /telegram/webhook`` in the FastAPI app, ``webhook_router``), which
@@ -25,11 +31,13 @@ import asyncio
 import logging
 import re
 import secrets
+import time
 from typing import Callable
 
 from fastapi import APIRouter, HTTPException, Request
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -48,6 +56,8 @@ from assistant.service import CCHCService
 from assistant.settings import Settings
 from bot.drafting import draft_filename, draft_for_service
 from bot.formatting import format_answer, format_passage
+from bot.ratelimit import KeyedLimiter
+from corpus.textnorm import unicode_problem
 from bot.telegram_split import TELEGRAM_LIMIT, split_message
 
 log = logging.getLogger(__name__)
@@ -102,11 +112,16 @@ class CCHCBot:
         self.settings = settings
         self.memory = memory
         self.allowed = allowed_chats(settings)
+        self.limiter = KeyedLimiter(settings.rate_limit_chat)
+        self._told: dict[int, float] = {}
 
     # ---- gate ------------------------------------------------------------------
     async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
         if not self.allowed or (chat is not None and chat.id in self.allowed):
+            if chat is not None and not self.limiter.allow(f"tg:{chat.id}"):
+                await self._rate_limited(update, chat.id)
+                raise ApplicationHandlerStop
             return
         if update.callback_query is not None:
             await update.callback_query.answer("Không được phép / not allowed", show_alert=True)
@@ -115,6 +130,18 @@ class CCHCBot:
                 "Bot chưa được mở cho cuộc trò chuyện này. / This bot is not enabled for this chat."
             )
         raise ApplicationHandlerStop
+
+    async def _rate_limited(self, update: Update, chat_id: int) -> None:
+        """Tell the chat once per limit window that it sends too much."""
+        if update.callback_query is not None:
+            await update.callback_query.answer("Quá nhiều yêu cầu, vui lòng thử lại sau.", show_alert=False)
+            return
+        now = time.monotonic()
+        if now - self._told.get(chat_id, -1e9) < self.limiter.window_s or update.effective_message is None:
+            return
+        self._told[chat_id] = now
+        await update.effective_message.reply_text(
+            f"Anh/chị gửi quá nhiều câu hỏi; vui lòng thử lại sau {self.limiter.window_s} giây.")
 
     # ---- commands --------------------------------------------------------------
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,6 +197,9 @@ class CCHCBot:
         text = (msg.text or "").strip()
         if not text:
             return
+        if unicode_problem(text):
+            await msg.reply_text("Tin nhắn chứa ký tự không hợp lệ (không phải Unicode chuẩn); vui lòng gõ lại.")
+            return
         key = chat_key("tg", update.effective_chat.id)
         try:
             ans = await asyncio.to_thread(ask_in_conversation, self.service, self.memory, key, text, self.settings.top_k)
@@ -222,7 +252,9 @@ def build_application(service: CCHCService, settings: Settings, memory: Conversa
     if not settings.telegram_token:
         raise ValueError("CCHC_TELEGRAM_TOKEN is not set / chưa đặt CCHC_TELEGRAM_TOKEN")
     memory = memory or ConversationMemory.from_settings(settings)
-    builder = ApplicationBuilder().token(settings.telegram_token).concurrent_updates(True)
+    builder = ApplicationBuilder().token(settings.telegram_token).concurrent_updates(True).rate_limiter(
+        AIORateLimiter(overall_max_rate=settings.telegram_out_per_second, overall_time_period=1,
+                       group_max_rate=settings.telegram_out_per_group_minute, group_time_period=60, max_retries=2))
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1) if base.endswith("/bot") else base)

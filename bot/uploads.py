@@ -7,13 +7,17 @@ Vietnamese and English):
 * a filename with directories or ``..`` is refused (400); otherwise it is
   reduced to a safe base name (no directories, no ``..``, no
   control or shell characters; Unicode NFC kept so Vietnamese names survive);
-* the extension is one of ``.txt .docx .pdf`` (415 otherwise);
+* the extension is one the loader reads (``corpus.loaders.SUPPORTED_SUFFIXES``:
+  .txt .md .html .htm .docx .pdf; 415 otherwise);
 * the size is 1 byte … ``max_upload_mb`` MiB (400 empty, 413 too large);
-* the content matches the extension: ``.pdf`` starts with ``%PDF-``; ``.docx``
-  passes the loader's own archive check (``corpus.loaders.check_zip_bomb``:
-  a ZIP holding ``word/document.xml``, with the loader's zip-bomb limits), so
-  an upload is refused by the same rule the ingest would apply; ``.txt``
-  holds no NUL bytes and little other control data.
+* the content passes the loader's own checks, so an upload is accepted or
+  refused by the same rule ``cchc ingest`` applies (one loader path): text
+  files (.txt .md .html .htm) decode with ``corpus.loaders.decode_bytes``
+  (BOMs, UTF-8, UTF-16 without a BOM, cp1258; binary content and text
+  that is only whitespace refused);
+  ``.docx`` passes ``corpus.loaders.check_zip_bomb`` (a ZIP holding
+  ``word/document.xml``, within the zip-bomb limits); ``.pdf`` starts with
+  ``%PDF-``.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.loaders import check_zip_bomb
+from corpus.loaders import SUPPORTED_SUFFIXES, check_zip_bomb, decode_bytes
 from corpus.models import DocumentError
 
-ALLOWED_SUFFIXES = (".txt", ".docx", ".pdf")
+ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+_ALLOWED_LIST = ", ".join(ALLOWED_SUFFIXES)
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
@@ -67,8 +73,8 @@ def check_extension(filename: str) -> str:
     if suffix not in ALLOWED_SUFFIXES:
         raise UploadError(
             415,
-            f"Định dạng '{suffix or '(không có)'}' không được hỗ trợ; chỉ nhận .txt, .docx, .pdf",
-            f"file type '{suffix or '(none)'}' not supported; allowed: .txt, .docx, .pdf",
+            f"Định dạng '{suffix or '(không có)'}' không được hỗ trợ; chỉ nhận {_ALLOWED_LIST}",
+            f"file type '{suffix or '(none)'}' not supported; allowed: {_ALLOWED_LIST}",
         )
     return suffix
 
@@ -94,25 +100,26 @@ def _check_docx(data: bytes) -> None:
         raise UploadError(422, "Tệp .docx bị hỏng", f"corrupt .docx: {e}") from None
 
 
-def _check_txt(data: bytes) -> None:
-    head = data[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM: judge the decoded text
-        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
-    if b"\x00" in head:
-        raise UploadError(422, "Tệp .txt chứa dữ liệu nhị phân", "the .txt file contains binary data")
-    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if head and ctrl / len(head) > 0.05:
-        raise UploadError(422, "Tệp .txt chứa dữ liệu nhị phân", "the .txt file contains binary data")
+def _check_text(suffix: str, data: bytes) -> None:
+    try:
+        text = decode_bytes(data, f"upload{suffix}")
+    except DocumentError as e:
+        vi = ("chứa dữ liệu nhị phân, không phải văn bản" if "binary" in e.reason
+              else "không giải mã được (không phải UTF-8, UTF-16 hay cp1258)")
+        raise UploadError(422, f"Tệp {suffix} {vi}", f"rejected {suffix}: {e.reason}") from None
+    if not text.strip():
+        raise UploadError(422, f"Không nạp được tệp {suffix}: không có nội dung văn bản",
+                          f"could not ingest the {suffix} file: no text content")
 
 
 def check_content(suffix: str, data: bytes) -> None:
-    """Content sniffing per extension (see module docstring); raises ``UploadError(422)``."""
+    """Content checks per extension (see module docstring); raises ``UploadError(422)``."""
     if suffix == ".pdf" and not data.lstrip()[:5] == b"%PDF-":
         raise UploadError(422, "Tệp .pdf không hợp lệ", "invalid .pdf: missing %PDF header")
     if suffix == ".docx":
         _check_docx(data)
-    if suffix == ".txt":
-        _check_txt(data)
+    if suffix in TEXT_SUFFIXES:
+        _check_text(suffix, data)
 
 
 @dataclass

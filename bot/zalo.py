@@ -6,8 +6,18 @@ Inbound (``POST /zalo/webhook``, ``zalo_router``):
   timestamp + oa_secret_key)`` (hex), ``timestamp`` being the body's
   ``"timestamp"`` field — the rule in Zalo's OA webhook documentation
   ("Xác thực webhook"). Missing header: 401; mismatch: 403.
+* Freshness: the body's ``timestamp`` (milliseconds since the epoch, as Zalo
+  sends it; seconds accepted) must be within ``settings.zalo_max_age_s``
+  (default 300 s) of the server's clock, else 403: a correctly signed event
+  replayed later is refused.
 * The request is answered 200 at once; the question is answered in a
-  background task. Re-delivered events (same ``message.msg_id``) are dropped.
+  background task. Re-delivered events are dropped (200 ``{"duplicate":
+  true}``): the same ``message.msg_id``, or, for an event without one, the
+  same signed body (SHA-256). The ids seen are kept in SQLite
+  (``ConversationMemory.first_time_seen``), so a restart does not forget them;
+  they are pruned once twice the freshness window old.
+* Per user, questions beyond ``settings.rate_limit_chat`` are dropped
+  (200 ``{"rate_limited": true}``; the user is told once per window).
 * ``event_name == "user_send_text"``: the text is a question (with the user's
   history for follow-ups); "nguồn 2" shows the passage of source [2] of the
   last answer.
@@ -31,16 +41,20 @@ import logging
 import re
 import secrets
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
 import httpx
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from assistant.memory import ConversationMemory, ask_in_conversation, chat_key
 from assistant.service import CCHCService
 from assistant.settings import Settings
+from corpus.textnorm import unicode_problem
 from bot.formatting import format_answer, format_passage, plain
+from bot.ratelimit import KeyedLimiter
 from bot.telegram_split import split_message
 
 log = logging.getLogger(__name__)
@@ -59,9 +73,26 @@ class ZaloError(RuntimeError):
 
 
 def signature(app_id: str, raw_body: bytes | str, timestamp: str | int, oa_secret: str) -> str:
-    """``"mac=" + sha256(app_id + raw_body + timestamp + oa_secret).hexdigest()``."""
-    body = raw_body.decode("utf-8") if isinstance(raw_body, bytes) else raw_body
-    return "mac=" + hashlib.sha256(f"{app_id}{body}{timestamp}{oa_secret}".encode("utf-8")).hexdigest()
+    """``"mac=" + sha256(app_id + raw_body + timestamp + oa_secret).hexdigest()``
+    (the body as its bytes; a ``str`` is encoded as UTF-8)."""
+    body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8", "surrogatepass")
+    text = lambda v: str(v).encode("utf-8", "surrogatepass")  # noqa: E731
+    return "mac=" + hashlib.sha256(text(app_id) + body + text(timestamp) + text(oa_secret)).hexdigest()
+
+
+def event_age_s(timestamp: object, now: float | None = None) -> float | None:
+    """Seconds between an event's ``timestamp`` (milliseconds since the
+    epoch, or seconds when below 10^11) and ``now``; None when it is not a
+    number. Negative for a timestamp in the future."""
+    try:
+        ts = float(str(timestamp).strip())
+    except (TypeError, ValueError):
+        return None
+    if ts != ts or ts in (float("inf"), float("-inf")):
+        return None
+    if ts > 1e11:
+        ts /= 1000.0
+    return (time.time() if now is None else now) - ts
 
 
 class ZaloClient:
@@ -159,6 +190,25 @@ class ZaloBot:
         self.memory = memory
         self.client = client
         self._last_sources: dict[str, str] = {}
+        self.limiter = KeyedLimiter(settings.rate_limit_chat)
+        self._told: dict[str, float] = {}
+
+    def allow(self, user_id: str) -> bool:
+        """Count one question of ``user_id``; False past ``settings.rate_limit_chat``
+        (the user is then told once per window, in a background reply)."""
+        return self.limiter.allow(f"zalo:{user_id}")
+
+    def tell_rate_limited(self, user_id: str) -> None:
+        """Blocking. One notice per user per limit window; errors are logged."""
+        now = time.time()
+        if now - self._told.get(user_id, 0.0) < self.limiter.window_s:
+            return
+        self._told[user_id] = now
+        try:
+            self.client.send_text(user_id, f"Anh/chị gửi quá nhiều câu hỏi; vui lòng thử lại sau "
+                                           f"{self.limiter.window_s} giây.")
+        except Exception:
+            log.exception("Zalo rate-limit notice failed for user %s", user_id)
 
     def handle_text(self, user_id: str, text: str) -> None:
         """Blocking; run in a worker thread. Errors are logged, never raised."""
@@ -203,16 +253,29 @@ def zalo_router(settings: Settings, get_service: Callable[[], CCHCService], memo
         except (ValueError, KeyError, TypeError):
             raise HTTPException(403, "Chữ ký không hợp lệ / invalid signature") from None
         expected = signature(settings.zalo_app_id or "", raw, timestamp, settings.zalo_oa_secret or "")
-        if not secrets.compare_digest(got.strip().encode(), expected.encode()):
+        if not secrets.compare_digest(got.strip().encode("utf-8", "backslashreplace"), expected.encode()):
             raise HTTPException(403, "Chữ ký không hợp lệ / invalid signature")
-        message = body.get("message") or {}
+        age = event_age_s(timestamp)
+        window = settings.zalo_max_age_s
+        if age is None or abs(age) > window:
+            raise HTTPException(403, f"Sự kiện quá cũ hoặc sai thời gian (timestamp ngoài {window} giây) / "
+                                     f"stale event: timestamp outside the {window} s window")
+        message = body.get("message") if isinstance(body.get("message"), dict) else {}
         msg_id = message.get("msg_id")
-        if msg_id and not memory.first_time_seen(f"zalo:{msg_id}"):
+        seen_key = f"zalo:{msg_id}" if msg_id else "zalo-body:" + hashlib.sha256(raw).hexdigest()
+        if not await run_in_threadpool(memory.first_time_seen, seen_key, 2.0 * window):
             return {"ok": True, "duplicate": True}
         if body.get("event_name") == "user_send_text":
-            user_id = (body.get("sender") or {}).get("id") or body.get("user_id_by_app")
-            if user_id:
-                background.add_task(bot.handle_text, str(user_id), message.get("text") or "")
+            sender = body.get("sender") if isinstance(body.get("sender"), dict) else {}
+            user_id = sender.get("id") or body.get("user_id_by_app")
+            text = message.get("text")
+            if user_id and isinstance(text, str):
+                if unicode_problem(text):
+                    return {"ok": True, "ignored": "invalid text"}
+                if not bot.allow(str(user_id)):
+                    background.add_task(bot.tell_rate_limited, str(user_id))
+                    return {"ok": True, "rate_limited": True}
+                background.add_task(bot.handle_text, str(user_id), text)
         return {"ok": True}
 
     return router

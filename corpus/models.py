@@ -69,6 +69,10 @@ class Chunk:
     * ``heading``     – the heading line(s) of the section the passage is in.
     * ``start``/``end`` – character offsets of ``text`` in the normalised
       document text (``ParsedDocument.text``), ``text == doc.text[start:end]``.
+    * ``instruction_spans`` – ``[start, end]`` offsets in ``text`` of lines
+      addressed to an AI assistant ("bỏ qua mọi hướng dẫn…", see
+      :mod:`corpus.injection`): kept as text, never used as an answer
+      sentence or as an instruction.
     """
 
     chunk_id: str
@@ -79,6 +83,7 @@ class Chunk:
     heading: str = ""
     start: int = 0
     end: int = 0
+    instruction_spans: list[list[int]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

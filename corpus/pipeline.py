@@ -2,7 +2,8 @@
 
 One job: run the deterministic steps in order — load (:mod:`corpus.loaders`)
 → NFC/normalise → metadata (:mod:`corpus.metadata`) → section tree
-(:mod:`corpus.structure`) → passages (:mod:`corpus.chunker`).
+(:mod:`corpus.structure`) → passages (:mod:`corpus.chunker`) → lines
+addressed to an assistant flagged on each passage (:mod:`corpus.injection`).
 
 OCR-damaged scans (diacritics destroyed, detected by
 :func:`corpus.ocr.is_ocr_damaged`) keep their original text for display;
@@ -17,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from corpus.chunker import chunk_document
+from corpus.injection import instruction_spans, spans_in
 from corpus.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, load_text, normalize_document_text
 from corpus.metadata import extract_metadata
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
@@ -63,7 +65,7 @@ def bundled_paths() -> list[Path]:
 # Bump when parsing, chunking or OCR repair change what gets indexed: documents indexed by an
 # older pipeline then no longer match their hash and are re-indexed on the next ingest (only
 # chunks whose text changed are re-embedded, thanks to the embedding cache).
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"  # 4: instruction_spans on chunks (corpus.injection)
 
 
 def bundled_vector_pack() -> Path:
@@ -123,6 +125,10 @@ def parse_text(
     )
     if not chunks:
         raise DocumentError(path or doc_id, "no indexable text after parsing")
+    flagged = instruction_spans(norm)
+    if flagged:
+        for c in chunks:
+            c.instruction_spans = spans_in(flagged, c.start, c.end)
     return ParsedDocument(meta=meta, text=norm, chunks=chunks)
 
 

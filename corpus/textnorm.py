@@ -9,6 +9,9 @@ accent-insensitive *folded* form for matching.  No model, no I/O.
   folding function): lowercase, diacritics removed, ``đ`` → ``d``; for NFC
   input the result has **the same length** as the input, so a match position
   in the folded text is a valid position in the original.
+* :func:`unicode_problem` – why a string cannot be written as UTF-8 (a lone
+  surrogate, or an undecodable byte kept by Python's ``surrogateescape``, as
+  in command-line arguments), or None.
 * :func:`vietnamese_accent_ratio` – share of letters carrying a Vietnamese
   diacritic; real Vietnamese prose is ~0.25–0.45, OCR output that lost its
   diacritics is far lower.
@@ -23,6 +26,7 @@ from corpus.legal_refs import fold, fold_char  # re-export: the one fold()
 
 __all__ = [
     "nfc",
+    "unicode_problem",
     "fold",
     "fold_char",
     "vietnamese_accent_ratio",
@@ -42,6 +46,23 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE}
 
 _MULTI_SPACE = re.compile(r" {2,}")
+
+
+def unicode_problem(text: str) -> str | None:
+    """None when ``text`` can be encoded as UTF-8; otherwise a short English
+    description of the first offending character and its 0-based position:
+    ``"byte 0xff at position 3"`` for an undecodable byte that Python keeps as
+    a surrogate escape (U+DC80–U+DCFF: command-line arguments and file names
+    that were not UTF-8, PEP 383), ``"lone surrogate U+D800 at position 3"``
+    for any other unpaired surrogate (e.g. a JSON ``"\\ud800"`` escape)."""
+    try:
+        text.encode("utf-8")
+        return None
+    except UnicodeEncodeError as e:
+        o = ord(text[e.start])
+        if 0xDC80 <= o <= 0xDCFF:
+            return f"byte 0x{o - 0xDC00:02x} at position {e.start}"
+        return f"lone surrogate U+{o:04X} at position {e.start}"
 
 
 def nfc(text: str) -> str:

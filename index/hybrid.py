@@ -28,6 +28,7 @@ from langchain_core.embeddings import Embeddings
 from corpus.diacritics import is_unaccented, restore_diacritics
 from corpus.legal_refs import find_references, number_key, parse_number
 from corpus.models import ParsedDocument
+from corpus.textnorm import unicode_problem
 from index.bm25 import BM25Index
 from index.docstore import DocStore
 from index.embed_cache import CachedEmbeddings
@@ -65,6 +66,13 @@ def referenced_docs(query: str, metas) -> set[str]:
     return out
 
 
+def _valid_text(text: str) -> str:
+    """``text`` with lone surrogates (invalid Unicode that no embedder can
+    encode) replaced by ``?``; the channels refuse such text with a message
+    first (``corpus.textnorm.unicode_problem``), this keeps the index safe."""
+    return text.encode("utf-8", "replace").decode("utf-8") if unicode_problem(text) else text
+
+
 @lru_cache(maxsize=256)
 def _restore(query: str) -> str:
     """Diacritic-restored query when it was typed without accents (cached:
@@ -92,10 +100,11 @@ class HybridIndex:
 
     def __init__(self, store_path: Path, chroma_dir: Path, embeddings: Embeddings, collection: str = "cchc",
                  chroma_url: str | None = None, fusion: str = "rrf", rrf_k: int = 60, candidates: int = 30,
-                 dense_weight: float = 1.0, reconcile: bool = True, vector_packs: tuple[Path, ...] = ()):
+                 dense_weight: float = 1.0, reconcile: bool = True, query_cache: int = 2048,
+                 vector_packs: tuple[Path, ...] = ()):
         self.store = DocStore(store_path)
         self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3",
-                                           packs=vector_packs)
+                                           query_cache=query_cache, packs=vector_packs)
         self.vectors = VectorIndex(self.embeddings, chroma_dir, collection, url=chroma_url)
         self.bm25 = BM25Index(self.store)
         self.fusion, self.rrf_k, self.candidates = fusion, rrf_k, candidates
@@ -188,7 +197,7 @@ class HybridIndex:
         """
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"unknown search mode {mode!r}")
-        query = (query or "").strip()
+        query = _valid_text((query or "").strip())
         if not query:
             return []
         self.bm25.ensure()
@@ -260,6 +269,7 @@ class HybridIndex:
         contains as a phrase, e.g. ``["nghe an"]`` for a question about
         Nghệ An province."""
         self.bm25.ensure()
+        query = _valid_text(query)
         q = _restore(query)
         missing = []
         for name in dict.fromkeys(named_entities(query) + named_entities(q)):

@@ -465,6 +465,12 @@ class OnnxE5Embeddings(Embeddings):
         """Query vector (``query: `` prefix), 384 floats."""
         return self._encode([text], True)[0].tolist()
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Query vectors for several texts in one call (their windows run ``threads``
+        at a time; each vector equals :meth:`embed_query`'s). Used by the query
+        batcher (``index.embed_cache.QueryBatcher``) under concurrent requests."""
+        return self._encode(list(texts), True).tolist()
+
     def token_count(self, text: str) -> int:
         """Tokens the model reads for ``text`` as a passage (incl. ``<s>``/``</s>``, before windowing)."""
         return len(self.tokenizer.content_ids([text])[0]) + 2

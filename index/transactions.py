@@ -41,7 +41,12 @@ from each store, so it is cheap enough to run every time the index is opened.
 
 Writers hold an exclusive ``flock`` on ``<store>.lock`` (released by the
 kernel when a process dies), so a reader process opening the index while
-another process ingests never "repairs" a write in progress.
+another process ingests never "repairs" a write in progress. An add holds it
+for step 1 and for steps 3–6, not while embedding (step 2, the slow part: a
+few chunks per second with a real model), so one large document never holds
+the writer for longer than its vector and SQLite writes; readers never take
+it. If another writer settled or replaced the journal row meanwhile, step 3
+writes it again. ``WriteLock.held_s`` adds up the seconds it was held.
 """
 
 from __future__ import annotations
@@ -81,6 +86,9 @@ class WriteLock:
         self._thread = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
+        self._since = 0.0
+        self.held_s = 0.0  # seconds held in total (outermost acquire → release)
+        self.max_held_s = 0.0  # longest single hold
 
     def acquire(self, blocking: bool = True) -> bool:
         if not self._thread.acquire(blocking=blocking):
@@ -94,15 +102,21 @@ class WriteLock:
                 self._thread.release()
                 return False
             self._fd = fd
+        if self._depth == 0:
+            self._since = time.perf_counter()
         self._depth += 1
         return True
 
     def release(self) -> None:
         self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._depth == 0:
+            held = time.perf_counter() - self._since
+            self.held_s += held
+            self.max_held_s = max(self.max_held_s, held)
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                os.close(self._fd)
+                self._fd = None
         self._thread.release()
 
     def __enter__(self) -> "WriteLock":
@@ -200,24 +214,43 @@ class Transactions:
         An ``Exception`` before the docstore commit rolls the new vectors back
         and is re-raised (the previous version stays intact). A
         ``KeyboardInterrupt`` leaves the journal row, so the next ingest
-        resumes from the embedding cache.
+        resumes from the embedding cache. The writer lock is not held while
+        embedding (module doc).
         """
         doc_id = doc.meta.doc_id
+        ids = [f"{doc.meta.content_hash[:12]}:{c.chunk_id}" for c in doc.chunks]
+        payload = _payload(doc, tokens)
         with self.lock:
-            prev = self.store.journal_entry(doc_id)
-            if prev and not (prev.op == "add" and prev.phase == "intent" and prev.content_hash == doc.meta.content_hash):
-                self.settle(prev, allow_embed=False, abandon=True)  # an unfinished write of another version
-            ids = [f"{doc.meta.content_hash[:12]}:{c.chunk_id}" for c in doc.chunks]
-            old_ids = self.store.vector_ids(doc_id)
-            self.store.journal_begin(doc_id, "add", doc.meta.content_hash, ids, old_ids, _payload(doc, tokens))
-            fault_point("journaled")
+            self._begin(doc, ids, payload)
+        try:
+            self._embed([c.index_text for c in doc.chunks], on_batch, batch_size)
+        except Exception:
+            with self.lock:
+                self._abandon(self.store.journal_entry(doc_id))
+            raise
+        with self.lock:
+            entry = self.store.journal_entry(doc_id)
+            if entry is None or entry.op != "add" or entry.phase != "intent" or entry.content_hash != doc.meta.content_hash:
+                entry = self._begin(doc, ids, payload)  # another writer settled or replaced the row meanwhile
             try:
-                self._write(doc, tokens, ids, on_batch, batch_size)
+                self._write(doc, tokens, ids, None, batch_size, embed=False)  # vectors come from the cache
             except Exception:
                 self._abandon(self.store.journal_entry(doc_id))
                 raise
-            self._finish(doc_id, old_ids, ids)
+            self._finish(doc_id, entry.old_ids, ids)
         return len(ids)
+
+    def _begin(self, doc: ParsedDocument, ids: list[str], payload: dict) -> JournalEntry:
+        """Step 1 (caller holds the lock): settle an unfinished write of
+        another version, then commit the intent row. Returns it."""
+        doc_id = doc.meta.doc_id
+        prev = self.store.journal_entry(doc_id)
+        if prev and not (prev.op == "add" and prev.phase == "intent" and prev.content_hash == doc.meta.content_hash):
+            self.settle(prev, allow_embed=False, abandon=True)  # an unfinished write of another version
+        old_ids = self.store.vector_ids(doc_id)
+        self.store.journal_begin(doc_id, "add", doc.meta.content_hash, ids, old_ids, payload)
+        fault_point("journaled")
+        return JournalEntry(doc_id, "add", "intent", doc.meta.content_hash, ids, old_ids)
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document from every store; False if it was not indexed."""
@@ -235,9 +268,8 @@ class Transactions:
             self._finish(doc_id, ids, [])
         return True
 
-    def _write(self, doc: ParsedDocument, tokens, ids, on_batch, batch_size) -> None:
-        """Steps 2–4: embed (into the cache), upsert vectors, commit the docstore."""
-        texts = [c.index_text for c in doc.chunks]
+    def _embed(self, texts: list[str], on_batch, batch_size: int) -> None:
+        """Step 2: embed ``texts`` into the cache in batches (no lock needed)."""
         for i in range(0, len(texts), batch_size):
             t0 = time.perf_counter()
             self.embeddings.embed_documents(texts[i : i + batch_size])
@@ -246,6 +278,14 @@ class Transactions:
             if on_batch:
                 on_batch(len(texts[i : i + batch_size]))
             fault_point("embed_batch")
+
+    def _write(self, doc: ParsedDocument, tokens, ids, on_batch, batch_size, embed: bool = True) -> None:
+        """Steps 2–4: embed (into the cache), upsert vectors, commit the
+        docstore. ``embed=False``: step 2 was done (the upsert reads the
+        cache, embedding only what it lacks)."""
+        texts = [c.index_text for c in doc.chunks]
+        if embed:
+            self._embed(texts, on_batch, batch_size)
         t0 = time.perf_counter()
         metas = [self._vector_meta(c) for c in doc.chunks]
         for i in range(0, len(ids), WRITE_BATCH):

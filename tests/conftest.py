@@ -42,3 +42,25 @@ def full_service(tmp_path_factory) -> CCHCService:
     rep = svc.ingest(None)
     assert not rep.failed, rep.failed
     return svc
+
+
+@pytest.fixture(scope="module")
+def api_service(tmp_path_factory) -> CCHCService:
+    """One per test module (uploads and deletions change it): Hương Sen plan + NĐ 61/2018."""
+    svc = make_service(tmp_path_factory.mktemp("api"))
+    rep = svc.ingest([HUONG_SEN, ND61])
+    assert not rep.failed, rep.failed
+    return svc
+
+
+@pytest.fixture(scope="module")
+def api_client(api_service):
+    """In-process client of the app over ``api_service``; many uploads from one
+    client, so the upload rate limit is raised."""
+    from fastapi.testclient import TestClient
+
+    from bot.api import create_app
+
+    settings = api_service.settings.model_copy(update={"rate_limit_upload": "1000/minute"})
+    with TestClient(create_app(api_service, settings=settings)) as c:
+        yield c

@@ -1,12 +1,10 @@
 """HTTP API (bot.api): routes, API key, uploads and bad input, follow-ups,
-and a bounded load test of 50 concurrent /v1/ask requests over loopback."""
+and 50 concurrent /v1/ask requests over loopback (behaviour; timings in evals/load.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import io
-import statistics
-import time
 import zipfile
 
 import httpx
@@ -14,25 +12,31 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.api import create_app
-from tests.conftest import BEN_THANH, HUONG_SEN, ND61, make_service
+from tests.conftest import BEN_THANH, HUONG_SEN, ND61
 from tests.fakes.server import ServerThread
 
 Q_ONE_STOP = "Bộ phận Một cửa có nhiệm vụ và quyền hạn gì?"
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    """Own service (uploads and deletions change it): Hương Sen plan + NĐ 61/2018."""
-    svc = make_service(tmp_path_factory.mktemp("api"))
-    rep = svc.ingest([HUONG_SEN, ND61])
-    assert not rep.failed
-    return svc
+def service(api_service):
+    return api_service
 
 
 @pytest.fixture(scope="module")
-def client(service):
-    with TestClient(create_app(service)) as c:
-        yield c
+def client(api_client):
+    return api_client
+
+
+def upload(client, name: str, data: bytes) -> dict:
+    """POST a file (202 + job), wait for its ingest job, return the finished job."""
+    r = client.post("/v1/documents", files={"file": (name, data)})
+    assert r.status_code == 202, r.text
+    assert r.headers["location"] == f"/v1/jobs/{r.json()['job_id']}"
+    job = client.app.state.jobs.wait(r.json()["job_id"], timeout=300)
+    assert job["status"] in ("done", "failed"), job
+    assert client.get(r.headers["location"]).json() == job
+    return job
 
 
 def snapshot(client) -> tuple[list[str], list[tuple[str, str]]]:
@@ -183,17 +187,20 @@ def test_upload_docx_then_delete(client, service):
     """A real plan (Bến Thành, as .docx) is ingested, becomes searchable, then is deleted."""
     text = BEN_THANH.read_text(encoding="utf-8")
     name = "Kế hoạch CCHC 2024 Bến Thành.docx"
-    r = client.post("/v1/documents", files={"file": (name, _docx_bytes(text))})
-    assert r.status_code == 200, r.text
-    out = r.json()
+    job = upload(client, name, _docx_bytes(text))
+    assert job["status"] == "done" and job["progress"] == 1.0 and job["error"] is None
+    out = job["result"]
     doc_id = out["added"][0]
     assert out["filename"] == "Kế-hoạch-CCHC-2024-Bến-Thành.docx" and out["chunks_added"] > 5 and out["documents"] == 3
+    assert job["chunks_total"] == out["chunks_added"] and out["writer_s"] >= 0
     assert (service.settings.data_dir / "uploads" / out["filename"]).is_file()
-    assert doc_id in [d["doc_id"] for d in client.get("/v1/documents").json()]
+    listed = client.get("/v1/documents").json()
+    assert doc_id in [d["doc_id"] for d in listed]
+    assert all("path" not in d for d in listed)  # server paths are never returned
     hits = client.post("/v1/search", json={"query": "Trường Mầm non Bến Thành cải cách hành chính năm 2024", "k": 3}).json()["hits"]
     assert hits[0]["doc_id"] == doc_id
     # same file again: unchanged content is skipped, not duplicated
-    again = client.post("/v1/documents", files={"file": (name, _docx_bytes(text))}).json()
+    again = upload(client, name, _docx_bytes(text))["result"]
     assert again["skipped"] == [doc_id] and again["documents"] == 3
     assert client.delete(f"/v1/documents/{doc_id}").json() == {"deleted": doc_id}
     assert doc_id not in [d["doc_id"] for d in client.get("/v1/documents").json()]
@@ -226,47 +233,49 @@ def test_draft_and_citations_routes(client):
     assert any(HUONG_SEN.stem in {c["doc_id"] for c in row["cited_by"]} for row in rows.values())
 
 
-# ---- load ------------------------------------------------------------------------
+# ---- concurrency -----------------------------------------------------------------
 @pytest.mark.slow  # starts a uvicorn server
-def test_50_concurrent_asks_over_loopback(service, capsys):
+def test_50_concurrent_asks_over_loopback(service):
+    """50 concurrent /v1/ask over loopback: every one answered (200, no 5xx, no
+    dropped connection) with the same answer and citations as the question got
+    alone, and /healthz answers while they run. Behaviour only: latency and
+    throughput targets are measured by ``python -m evals.load``, not here."""
     questions = [Q_ONE_STOP, "Trường Mầm non Hương Sen cải cách thủ tục hành chính năm 2024 gồm những nội dung gì?",
                  "Thời hạn giải quyết hồ sơ tại Bộ phận Một cửa?", "Ai ký kế hoạch số 26/KH-MNHgS?",
                  "Tiếp nhận hồ sơ thủ tục hành chính trực tuyến như thế nào?"]
 
-    async def run(base: str) -> tuple[list[float], list[str]]:
-        lat: list[float] = []
-        errors: list[str] = []
-        async with httpx.AsyncClient(base_url=base, timeout=120) as c:
-            async def one(i: int) -> None:
-                t0 = time.perf_counter()
+    def key(body: dict) -> tuple:
+        return body["answer"], tuple((c["doc_id"], c.get("section")) for c in body.get("citations", []))
+
+    async def run(base: str) -> tuple[dict[str, tuple], list[tuple[int, str, dict | None]], list[int]]:
+        async with httpx.AsyncClient(base_url=base, timeout=300) as c:
+            alone = {}
+            for q in questions:  # one at a time first: the reference answers
+                r = await c.post("/v1/ask", json={"question": q})
+                assert r.status_code == 200, r.text[:200]
+                alone[q] = key(r.json())
+
+            async def one(i: int) -> tuple[int, str, dict | None]:
+                q = questions[i % len(questions)]
                 try:
-                    r = await c.post("/v1/ask", json={"question": questions[i % len(questions)]})
-                    if r.status_code != 200 or "answer" not in r.json():
-                        errors.append(f"{r.status_code}: {r.text[:100]}")
-                except Exception as e:  # a failure is counted, not raised
-                    errors.append(repr(e))
-                lat.append(time.perf_counter() - t0)
+                    r = await c.post("/v1/ask", json={"question": q})
+                except httpx.HTTPError as e:  # a dropped connection is a failure, reported below
+                    return -1, q, {"error": repr(e)}
+                return r.status_code, q, (r.json() if r.status_code == 200 else {"error": r.text[:200]})
 
-            async def probe() -> None:
-                await asyncio.sleep(0.3)  # while the asks occupy the thread pool
-                t0 = time.perf_counter()
-                r = await c.get("/healthz")
-                health.append((r.status_code, time.perf_counter() - t0))
+            async def probe() -> int:
+                await asyncio.sleep(0.05)  # sent while the asks are queued
+                return (await c.get("/healthz")).status_code
 
-            await asyncio.gather(probe(), *(one(i) for i in range(50)))
-        return lat, errors
+            health, *results = await asyncio.gather(probe(), *(one(i) for i in range(50)))
+        return alone, results, [health]
 
-    health: list[tuple[int, float]] = []
     with ServerThread(create_app(service)) as srv:
-        t0 = time.perf_counter()
-        lat, errors = asyncio.run(run(srv.url))
-        wall = time.perf_counter() - t0
-    lat.sort()
-    p50 = statistics.median(lat)
-    p95 = lat[int(0.95 * (len(lat) - 1))]
-    with capsys.disabled():
-        print(f"\n[load] /v1/ask x{len(lat)} concurrent: errors={len(errors)} p50={p50 * 1000:.0f} ms "
-              f"p95={p95 * 1000:.0f} ms wall={wall:.1f} s; /healthz during load {health[0][1] * 1000:.0f} ms")
-    assert len(lat) == 50 and errors == []
-    # the event loop was not blocked by the asks: health answered well before they finished
-    assert health[0][0] == 200 and health[0][1] < max(1.0, p50 / 2)
+        alone, results, health = asyncio.run(run(srv.url))
+    assert len(alone) == len(questions) and all(a[0] for a in alone.values())
+    assert len(results) == 50
+    failed = [(status, q, body) for status, q, body in results if status != 200]
+    assert failed == []
+    for _, q, body in results:
+        assert key(body) == alone[q], q
+    assert health == [200]

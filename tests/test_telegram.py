@@ -230,3 +230,26 @@ async def test_giaithich_explains_a_term_with_sources(small_service, fake_tg, tm
         fake_tg.push_update(fake_tg.text_update(CHAT, "/giaithich"))
         usage = (await _wait(fake_tg, "sendMessage", 4))[-1]["text"]
         assert usage.startswith("Cú pháp: /giaithich")
+
+
+@pytest.mark.slow
+async def test_questions_per_chat_are_rate_limited_and_replies_paced(small_service, fake_tg, tmp_path):
+    """Past ``rate_limit_chat`` a chat is told once and its updates dropped;
+    another chat is unaffected; outgoing calls go through AIORateLimiter."""
+    from telegram.ext import AIORateLimiter
+
+    settings = _settings(small_service, fake_tg, tmp_path, rate_limit_chat="2/minute")
+    app = build_application(small_service, settings)
+    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    async with _polling(app):
+        for _ in range(4):
+            fake_tg.push_update(fake_tg.text_update(CHAT, Q))
+        sent = await _wait(fake_tg, "sendMessage", 3)
+        fake_tg.push_update(fake_tg.text_update(777, Q))
+        sent = await _wait(fake_tg, "sendMessage", 4)
+        await asyncio.sleep(0.5)
+        sent = fake_tg.calls_to("sendMessage")
+    to_chat = [m["text"] for m in sent if m["chat_id"] == CHAT]
+    assert sum("[1]" in t for t in to_chat) == 2
+    assert sum("quá nhiều câu hỏi" in t for t in to_chat) == 1 and len(to_chat) == 3
+    assert [m for m in sent if m["chat_id"] == 777 and "[1]" in m["text"]]

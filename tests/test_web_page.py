@@ -81,3 +81,50 @@ def test_question_gets_cited_answer_with_expandable_source(browser, small_servic
         if any(c.ocr_damaged and f"[{c.n}]" in ans.answer for c in ans.citations):
             assert any("bản quét, có thể sai dấu" in t for t in texts)
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+UPLOAD_SCREENSHOT = SCREENSHOT.with_name("cchc-web-upload.png")
+
+
+def test_upload_shows_the_job_progress_then_the_result(browser, tmp_path):
+    """The page uploads NĐ 61/2018, shows the ingest job's progress bar while
+    its passages are embedded (a slowed-down fake embedder: 0.15 s per batch),
+    then the result; the document list then holds it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from assistant.service import CCHCService
+    from assistant.settings import Settings
+    from tests.conftest import HUONG_SEN, ND61
+    from tests.fakes.embeddings import SlowEmbeddings
+
+    svc = CCHCService(settings=Settings(data_dir=tmp_path / "d", embedding_backend="fake"),
+                      embeddings=SlowEmbeddings(0.15))
+    svc.ingest([HUONG_SEN])
+    with ServerThread(create_app(svc)) as srv:
+        browser.get(srv.url + "/")
+        browser.find_element(By.CSS_SELECTOR, "#upload-panel summary").click()
+        browser.find_element(By.ID, "upload-file").send_keys(str(ND61))
+        browser.find_element(By.ID, "upload-btn").click()
+        seen: list[tuple[str, str | None]] = []
+        shot = False
+
+        def finished(d) -> bool:
+            nonlocal shot
+            text = d.find_element(By.ID, "upload-status").text
+            value = d.find_element(By.ID, "upload-progress").get_attribute("value")
+            seen.append((text, value))
+            if value and 0 < float(value) < 100 and not shot:
+                d.save_screenshot(str(UPLOAD_SCREENSHOT))
+                shot = True
+            return text.startswith("Đã nạp") or "error" in d.find_element(By.ID, "upload-status").get_attribute("class")
+
+        WebDriverWait(browser, 120, poll_frequency=0.1).until(finished)
+        final = browser.find_element(By.ID, "upload-status").text
+        assert final.startswith(f"Đã nạp {ND61.name} (103 đoạn)") and "Kho có 2 văn bản" in final, seen[-3:]
+        partial = [(t, v) for t, v in seen if t.startswith("Đang nạp") and v and 0 < float(v) < 100]
+        assert partial, seen  # the bar moved part-way while the job ran
+        assert any("/103 đoạn" in t for t, _ in partial)
+        browser.find_element(By.CSS_SELECTOR, "#doc-list-panel summary").click()
+        WebDriverWait(browser, 30).until(lambda d: "61/2018/NĐ-CP" in d.find_element(By.ID, "doc-list").text)
+    assert UPLOAD_SCREENSHOT.stat().st_size > 10_000

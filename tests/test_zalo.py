@@ -39,10 +39,11 @@ def _settings(service, fake, tmp_path):
         "zalo_api_base": fake.url, "zalo_oauth_base": fake.url})
 
 
-def _event(text: str, msg_id: str, user: str = "u-42") -> bytes:
+def _event(text: str, msg_id: str | None, user: str = "u-42", age_s: float = 0.0) -> bytes:
+    message = {"text": text, **({"msg_id": msg_id} if msg_id else {})}
     body = {"app_id": APP_ID, "user_id_by_app": "app-" + user, "event_name": "user_send_text",
-            "timestamp": str(int(time.time() * 1000)), "sender": {"id": user}, "recipient": {"id": "oa-1"},
-            "message": {"text": text, "msg_id": msg_id}}
+            "timestamp": str(int((time.time() - age_s) * 1000)), "sender": {"id": user}, "recipient": {"id": "oa-1"},
+            "message": message}
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
@@ -94,7 +95,8 @@ def test_webhook_answers_questions_and_rejects_bad_signatures(small_service, fak
         assert passage.startswith("Nguồn [1]") and " ".join(expected.citations[0].text.split())[:100] in " ".join(passage.split())
 
         # other events are acknowledged and ignored
-        raw3 = json.dumps({"app_id": APP_ID, "event_name": "follow", "timestamp": "1", "follower": {"id": "u-9"}}).encode()
+        raw3 = json.dumps({"app_id": APP_ID, "event_name": "follow", "timestamp": str(int(time.time() * 1000)),
+                           "follower": {"id": "u-9"}}).encode()
         assert c.post("/zalo/webhook", content=raw3, headers=_signed(raw3)).status_code == 200
     assert time.perf_counter() - t0 < 120
 
@@ -136,3 +138,52 @@ def test_long_reply_is_split_to_2000_characters(small_service, fake_zalo, tmp_pa
     assert len(parts) >= 5 and all(len(p) <= ZALO_TEXT_LIMIT for p in parts)
     assert parts[0].startswith("Kế hoạch\n\n")  # Markdown emphasis stripped
     assert " ".join(" ".join(parts).split()) == " ".join(("Kế hoạch " + text).split())
+
+
+@pytest.mark.slow
+def test_replays_are_refused_by_timestamp_and_by_signed_body(small_service, fake_zalo, tmp_path):
+    """Issue 13, Why 6: a correctly signed event with an old timestamp and no
+    msg_id was processed twice. Now an event outside the window (default
+    5 min) is refused, an event without msg_id is deduplicated by its signed
+    body, and the dedup state survives a restart (SQLite)."""
+    settings = _settings(small_service, fake_zalo, tmp_path)
+    old = _event(Q, None, age_s=3600)
+    with TestClient(create_app(small_service, settings=settings)) as c:
+        r = c.post("/zalo/webhook", content=old, headers=_signed(old))
+        assert r.status_code == 403 and "300" in r.json()["detail"]
+        future = _event(Q, None, age_s=-3600)
+        assert c.post("/zalo/webhook", content=future, headers=_signed(future)).status_code == 403
+        fresh = _event(Q, None, age_s=10)
+        assert c.post("/zalo/webhook", content=fresh, headers=_signed(fresh)).json() == {"ok": True}
+        fake_zalo.wait_messages(1)
+        again = c.post("/zalo/webhook", content=fresh, headers=_signed(fresh))
+        assert again.status_code == 200 and again.json().get("duplicate") is True
+    n = len(fake_zalo.messages)
+    # a restarted server still knows the event
+    with TestClient(create_app(small_service, settings=settings)) as c:
+        again = c.post("/zalo/webhook", content=fresh, headers=_signed(fresh))
+        assert again.status_code == 200 and again.json().get("duplicate") is True
+        # the window is a setting
+        wide = settings.model_copy(update={"zalo_max_age_s": 7200})
+    time.sleep(0.3)
+    assert len(fake_zalo.messages) == n  # one reply in all
+    with TestClient(create_app(small_service, settings=wide)) as c:
+        assert c.post("/zalo/webhook", content=old, headers=_signed(old)).status_code == 200
+
+
+@pytest.mark.slow
+def test_questions_per_user_are_rate_limited(small_service, fake_zalo, tmp_path):
+    # per user, not per address: the webhook is exempt from the HTTP limits (all events come from Zalo's servers)
+    settings = _settings(small_service, fake_zalo, tmp_path).model_copy(
+        update={"rate_limit_chat": "2/minute", "rate_limit_default": "2/minute"})
+    with TestClient(create_app(small_service, settings=settings)) as c:
+        outs = []
+        for i in range(4):
+            raw = _event(Q, f"rl-{i}", user="u-flood")
+            outs.append(c.post("/zalo/webhook", content=raw, headers=_signed(raw)).json())
+        assert [o.get("rate_limited", False) for o in outs] == [False, False, True, True]
+        other = _event(Q, "rl-other", user="u-calm")
+        assert c.post("/zalo/webhook", content=other, headers=_signed(other)).json() == {"ok": True}
+        msgs = fake_zalo.wait_messages(4, timeout=120)
+    notices = [m for m in msgs if "quá nhiều câu hỏi" in m["message"]["text"]]
+    assert len(notices) == 1 and notices[0]["recipient"] == {"user_id": "u-flood"}

@@ -158,22 +158,48 @@ async function loadDocuments() {
   } catch (e) { /* offline */ }
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Upload = a background ingest job: POST /v1/documents answers 202 with the job,
+// then GET /v1/jobs/{id} is polled until it is done or failed; the bar shows its progress.
 async function upload(ev) {
   ev.preventDefault();
-  const status = $("#upload-status"), input = $("#upload-file");
+  const status = $("#upload-status"), input = $("#upload-file"), bar = $("#upload-progress");
   if (!input.files.length) return;
   const fd = new FormData();
   fd.append("file", input.files[0]);
-  status.className = "status"; status.textContent = "Đang nạp…";
+  status.className = "status"; status.textContent = "Đang gửi tệp…";
+  bar.hidden = false; bar.removeAttribute("value");
+  const btn = $("#upload-btn"); btn.disabled = true;
   try {
     const resp = await fetch("/v1/documents", { method: "POST", headers: headers(), body: fd });
     if (!resp.ok) { await handleAuth(resp); throw new Error(await errorText(resp)); }
-    const r = await resp.json();
-    status.textContent = "Đã nạp " + r.filename + " (" + r.chunks_added + " đoạn). Kho có " + r.documents + " văn bản.";
+    let job = await resp.json();
+    const url = resp.headers.get("Location") || ("/v1/jobs/" + job.job_id);
+    while (job.status === "queued" || job.status === "running") {
+      const pct = Math.round((job.progress || 0) * 100);
+      if (job.status === "running" && job.chunks_total) {
+        bar.max = 100; bar.value = pct;
+        status.textContent = "Đang nạp " + job.filename + "… " + pct + "% (" + job.chunks_done + "/" + job.chunks_total + " đoạn)";
+      } else {
+        status.textContent = job.status === "queued" ? "Đang chờ nạp…" : "Đang đọc và phân đoạn " + job.filename + "…";
+      }
+      await sleep(500);
+      const r = await fetch(url, { headers: headers() });
+      if (!r.ok) { await handleAuth(r); throw new Error(await errorText(r)); }
+      job = await r.json();
+    }
+    if (job.status === "failed") throw new Error(job.error || "Không nạp được tệp");
+    bar.max = 100; bar.value = 100;
+    const res = job.result;
+    status.textContent = "Đã nạp " + res.filename + " (" + res.chunks_added + " đoạn"
+      + (res.skipped.length ? ", không đổi so với bản đã nạp" : "") + "). Kho có " + res.documents + " văn bản.";
     input.value = "";
     loadDocuments();
   } catch (e) {
-    status.className = "status error"; status.textContent = e.message;
+    status.className = "status error"; status.textContent = e.message; bar.hidden = true;
+  } finally {
+    btn.disabled = false;
   }
 }
 
