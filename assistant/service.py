@@ -212,7 +212,8 @@ class CCHCService:
             bar.close()
         report.embedded = self.index.embeddings.misses - misses0
         report.writer_s = self.index.tx.lock.held_s - held0
-        self._prepare_reading(report)
+        if self.settings.reading_prepare:
+            self._prepare_reading(report)
         return report
 
     def _prepare_reading(self, report: IngestReport) -> None:

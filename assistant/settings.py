@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     reading_keep_ratio: float = 0.8  # further units quoted when scoring ≥ this share of the best
     reading_max_units: int = 3
     reading_candidates: int = 10  # retrieved passages read for an answer
+    reading_prepare: bool = True  # embed the reading units at ingest (False: on first use by ask)
 
     # LLM (any OpenAI-compatible server). Unset base URL = extractive answers only.
     llm_base_url: str | None = None
