@@ -104,6 +104,7 @@ class CCHCService:
             s.store_path, s.chroma_dir, self.embeddings, collection=s.collection, chroma_url=s.chroma_url,
             fusion=s.fusion, rrf_k=s.rrf_k, candidates=s.candidates, dense_weight=s.dense_weight,
             query_cache=s.query_cache_size,
+            rerank_weight=s.rerank_weight, document_weight=s.document_weight, strip_forms=s.strip_question_forms,
             vector_packs=(bundled_vector_pack(),) if vector_packs is None else tuple(vector_packs),
         )
         self._write_lock = threading.Lock()
@@ -138,8 +139,6 @@ class CCHCService:
         ``IngestInterrupted`` on Ctrl-C. Readers (search, ask) are never
         blocked by an ingest: embedding runs outside every lock.
         """
-        from assistant.progress import IngestProgress, progress_enabled
-
         files = expand_paths(paths) if paths else bundled_paths()
         report = IngestReport()
         parsed: list[ParsedDocument] = []
@@ -155,11 +154,27 @@ class CCHCService:
                 log.exception("parse failed: %s", f)
                 report.failed.append((str(f), f"cannot parse: {type(e).__name__}: {e}"))
                 continue
+            parsed.append(doc)
+        fault_point("parsed")
+        return self.ingest_documents(parsed, progress=progress, on_progress=on_progress, report=report)
+
+    def ingest_documents(self, docs: list[ParsedDocument], progress: bool | None = None,
+                         on_progress: Callable[[int, int], None] | None = None,
+                         report: IngestReport | None = None) -> IngestReport:
+        """Index already parsed documents (``ingest`` after parsing; also the
+        way benchmark corpora come in, see ``evals.beir``): documents whose
+        content hash is indexed are skipped, the others written as in
+        ``ingest`` (same progress, interruption and report). Returns (and
+        fills) ``report``."""
+        from assistant.progress import IngestProgress, progress_enabled
+
+        report = report if report is not None else IngestReport()
+        parsed: list[ParsedDocument] = []
+        for doc in docs:
             if self.index.is_current(doc):
                 report.skipped.append(doc.meta.doc_id)
             else:
                 parsed.append(doc)
-        fault_point("parsed")
         total = sum(len(d.chunks) for d in parsed)
         t0 = time.perf_counter()
         flat = tokenize_many([c.index_text for d in parsed for c in d.chunks])

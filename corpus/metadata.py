@@ -639,10 +639,16 @@ def short_title(meta: DocumentMeta) -> str:
 
     ``"Kế hoạch 26/KH-MNHgS Trường Mầm non Hương Sen 2024"`` for a plan,
     ``"Nghị định 60/2021/NĐ-CP"`` for a legal text, ``"Phụ lục I Nghị định 30/2020/NĐ-CP"``
-    for a Phụ lục issued as its own file; falls back to the doc_id.
+    for a Phụ lục issued as its own file, the title (≤ 100 characters) of a legal
+    text without số hiệu (``"Luật Phòng, chống ma túy"``); falls back to the doc_id.
     """
     if meta.appendix:
         parts = [meta.appendix, meta.parent_type or "", meta.number or ""]
+    elif meta.kind == "legal" and not meta.number and meta.title:
+        # a văn bản known by name only ("Luật Phòng, chống ma túy"): its name is its title
+        t = meta.title if not meta.doc_type or fold(meta.title).startswith(fold(meta.doc_type)) else (
+            f"{meta.doc_type} {meta.title}")
+        return t if len(t) <= 100 else t[:100].rsplit(" ", 1)[0] + " …"
     elif meta.kind == "legal":
         parts = [meta.doc_type or "Văn bản", meta.number or ""]
     else:

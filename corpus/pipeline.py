@@ -106,20 +106,29 @@ def parse_text(
     path: str = "",
     max_chars: int = 1000,
     min_chars: int = 200,
+    title: str | None = None,
 ) -> ParsedDocument:
     """Parse raw or already-normalised text into a :class:`ParsedDocument`.
 
     ``text`` is normalised with :func:`corpus.loaders.normalize_document_text`
     (idempotent, so text from :func:`corpus.loaders.load_text` is unchanged).
-    Raises :class:`DocumentError` when no text remains.
+    ``title``: the văn bản's name when the source gives it apart from the text
+    (a benchmark's document title, ``"Luật Phòng, chống ma túy"``); it becomes
+    the trích yếu when the text's header has none, and a text parsed into
+    Điều is then of kind ``legal``. Raises :class:`DocumentError` when no text
+    remains.
     """
     norm = normalize_document_text(text)
     if not norm:
         raise DocumentError(path or doc_id, "empty document: no text content")
     meta = read_document_metadata(norm, doc_id, path)
     damaged = meta.ocr_damaged
-    meta.content_hash = content_hash(norm)
+    meta.content_hash = content_hash(f"{' '.join(title.split())}\n{norm}" if title else norm)
     tree = parse_structure(norm)
+    if title and title.strip() and not meta.title:
+        meta.title = " ".join(title.split())
+        if tree.mode == "legal" and not meta.number:
+            meta.kind = "legal"
     chunks = chunk_document(
         norm, meta, tree, max_chars=max_chars, min_chars=min_chars, repair=_repair_cached if damaged else None
     )

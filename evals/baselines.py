@@ -40,27 +40,30 @@ def raw_bundled_files(root: Path = CORPUS_DIR) -> list[Path]:
 class NaiveChroma:
     """Tutorial-style RAG index: recursive character chunks of raw files in Chroma.
 
-    ``search(q, k)`` returns ``[(doc_id, chunk text)]``. Call ``close()`` (or
+    ``texts``: ``(doc_id, raw text)`` pairs to index instead of ``files``
+    (a benchmark corpus). ``search(q, k)`` returns ``[(doc_id, chunk text)]``. Call ``close()`` (or
     use as a context manager) to remove the temporary directory.
     """
 
     def __init__(self, embeddings, files: Sequence[Path] | None = None, chunk_size: int = 1000,
-                 chunk_overlap: int = 200):
+                 chunk_overlap: int = 200, texts: Sequence[tuple[str, str]] | None = None):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         self.tmp = tempfile.mkdtemp(prefix="cchc-naive-chroma-")
-        files = list(files) if files is not None else raw_bundled_files()
+        if texts is None:
+            files = list(files) if files is not None else raw_bundled_files()
+            texts = [(Path(f).stem, Path(f).read_text(encoding="utf-8", errors="replace")) for f in files]
         splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+        sources = texts
         texts, metas = [], []
         t0 = time.perf_counter()
-        for f in files:
-            raw = Path(f).read_text(encoding="utf-8", errors="replace")
+        for doc_id, raw in sources:
             for chunk in splitter.split_text(raw):
                 texts.append(chunk)
-                metas.append({"doc_id": Path(f).stem})
+                metas.append({"doc_id": doc_id})
         client = chromadb.PersistentClient(path=self.tmp, settings=ChromaSettings(anonymized_telemetry=False))
         self.store = Chroma(collection_name="naive", embedding_function=embeddings, client=client,
                             collection_metadata={"hnsw:space": "cosine"})

@@ -126,7 +126,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("eval")
     def eval_cmd(
-        dataset: list[Path] = typer.Option(..., "--dataset", help="JSONL eval set (repeatable)."),
+        dataset: list[Path] = typer.Option([], "--dataset", help="JSONL eval set (repeatable)."),
+        beir: list[Path] = typer.Option([], "--beir", help="BEIR-layout directory to score per mode (repeatable); "
+                                        "see evals/beir.py."),
+        modes: str = typer.Option("bm25,dense,hybrid,naive", "--modes", help="With --beir: comma-separated modes."),
+        data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="With --beir: the data dir holding (or to "
+                                                "receive) the BEIR corpus' index; default <data dir>/beir/<name>."),
+        export_beir: Optional[Path] = typer.Option(None, "--export-beir", help="Write the --dataset questions of "
+                                                   "--split as a BEIR directory over the indexed corpus, then stop."),
         mode: str = typer.Option("retrieval", "--mode", help="retrieval | answer | all"),
         split: str = typer.Option("all", "--split", help="all (both halves, test half as headline) | test | calibration"),
         baselines: bool = typer.Option(False, "--baselines", help="Also run naive LangChain+Chroma, BM25-only, dense-only."),
@@ -140,6 +147,16 @@ def register(app: typer.Typer) -> None:
 
         from evals.split import SPLITS
 
+        if beir or export_beir:
+            if split not in SPLITS:
+                raise typer.BadParameter(f"--split must be one of {', '.join(SPLITS)}")
+            if export_beir:
+                _export(dataset, split, export_beir)
+            else:
+                _beir(beir, modes, data_dir, split, as_json, report)
+            return
+        if not dataset:
+            raise typer.BadParameter("give --dataset (or --beir DIR)")
         if mode not in MODES:
             raise typer.BadParameter(f"--mode must be one of {', '.join(MODES)}")
         if split not in SPLITS:
@@ -175,3 +192,62 @@ def register(app: typer.Typer) -> None:
             report.parent.mkdir(parents=True, exist_ok=True)
             report.write_text(render_report(result, base, command, _settings_info(service), elapsed), encoding="utf-8")
             typer.echo(f"Report written to {report}", err=True)
+
+
+def _export(dataset: list[Path], split: str, out: Path) -> None:
+    """``cchc eval --export-beir``: the dev questions as a BEIR directory."""
+    from assistant.service import CCHCService
+    from evals.beir import export_dev
+
+    if not dataset:
+        raise typer.BadParameter("--export-beir needs --dataset")
+    service = CCHCService()
+    if service.ensure_index():
+        typer.echo("Indexed the bundled corpus.", err=True)
+    got = export_dev(service, dataset if len(dataset) > 1 else dataset[0], out, split=split)
+    typer.echo(f"{out}: {got['queries']} queries, {got['corpus']} corpus lines, {got['qrels']} qrels"
+               + (f"; left out (gold found in no chunk): {', '.join(got['unjudged'])}" if got["unjudged"] else ""))
+
+
+def _beir(dirs: list[Path], modes: str, data_dir: Path | None, split: str, as_json: bool, report: Path | None) -> None:
+    """``cchc eval --beir``: per-mode retrieval tables of BEIR directories."""
+    from assistant.service import CCHCService
+    from assistant.settings import get_settings
+    from evals.beir import evaluate, load_beir, render_report
+
+    mode_list = [m.strip() for m in modes.split(",") if m.strip()]
+    t0 = time.perf_counter()
+    results, infos = [], []
+    for d in dirs:
+        try:
+            bset = load_beir(d)
+        except ValueError as e:
+            raise typer.BadParameter(str(e)) from None
+        settings = get_settings()
+        if not bset.manifest:
+            base = data_dir if data_dir is not None else settings.data_dir / "beir"
+            folder = base if data_dir is not None and len(dirs) == 1 else base / bset.name
+            settings = settings.model_copy(update={"data_dir": folder})
+        service = CCHCService(settings=settings)
+        if bset.manifest and service.ensure_index():
+            typer.echo("Indexed the bundled corpus.", err=True)
+        try:
+            res = evaluate(service, bset, modes=mode_list, split=split)
+        except ValueError as e:
+            raise typer.BadParameter(str(e)) from None
+        results.append(res)
+        infos.append(_settings_info(service))
+    elapsed = time.perf_counter() - t0
+    if as_json:
+        typer.echo(json.dumps(results, ensure_ascii=False, indent=1))
+    from evals.beir import to_markdown as beir_markdown
+
+    if not as_json:
+        for r in results:
+            typer.echo(beir_markdown(r) + "\n")
+    if report is not None:
+        command = "cchc " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(render_report(results, command, infos, elapsed, machine_info(), _git_commit()),
+                          encoding="utf-8")
+        typer.echo(f"Report written to {report}", err=True)

@@ -30,10 +30,14 @@ from corpus.legal_refs import find_references, number_key, parse_number
 from corpus.models import ParsedDocument
 from corpus.textnorm import unicode_problem
 from index.bm25 import BM25Index
+from index.definitions import defined_terms, term_match
+from index.doclevel import DocumentLevelIndex
 from index.docstore import DocStore
 from index.embed_cache import CachedEmbeddings
 from index.fusion import rrf, weighted
 from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
+from index.question_forms import definition_term, expand_shorthand, is_document_question, strip_question_form
+from index.rerank import SentenceVectors, rescore
 from index.transactions import CheckReport, Transactions
 from index.types import Hit
 from index.vectorstore import VectorIndex
@@ -85,6 +89,29 @@ def _restore(query: str) -> str:
         return query
 
 
+@dataclass(frozen=True)
+class QueryView:
+    """How one query is read: ``restored`` (diacritics restored when typed
+    without, shorthand written out), ``lexical`` (the BM25 query: the query
+    as typed plus ``restored`` when they differ, so both spellings count) and
+    ``dense`` (the text embedded: ``restored``)."""
+
+    restored: str
+    lexical: str
+    dense: str
+
+
+@lru_cache(maxsize=256)
+def query_view(query: str, strip: bool = False) -> QueryView:
+    """:class:`QueryView` of ``query``; ``strip`` also removes question-form
+    words (``index.question_forms.strip_question_form``) from the lexical and
+    dense texts (a trial setting: off by default, it measured worse)."""
+    q = expand_shorthand(_restore(query))
+    typed = strip_question_form(query) if strip else query
+    dense = strip_question_form(q) if strip else q
+    return QueryView(restored=q, lexical=typed if dense == typed else f"{typed} {dense}", dense=dense)
+
+
 @dataclass
 class IngestStats:
     """Seconds spent per ingest stage, and counts."""
@@ -101,6 +128,7 @@ class HybridIndex:
     def __init__(self, store_path: Path, chroma_dir: Path, embeddings: Embeddings, collection: str = "cchc",
                  chroma_url: str | None = None, fusion: str = "rrf", rrf_k: int = 60, candidates: int = 30,
                  dense_weight: float = 1.0, reconcile: bool = True, query_cache: int = 2048,
+                 rerank_weight: float = 0.0, document_weight: float = 0.0, strip_forms: bool = False,
                  vector_packs: tuple[Path, ...] = ()):
         self.store = DocStore(store_path)
         self.embeddings = CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3",
@@ -109,8 +137,12 @@ class HybridIndex:
         self.bm25 = BM25Index(self.store)
         self.fusion, self.rrf_k, self.candidates = fusion, rrf_k, candidates
         self.dense_weight = dense_weight
+        self.rerank_weight, self.document_weight, self.strip_forms = rerank_weight, document_weight, strip_forms
+        # sentence vectors share the embedding cache file but not its counters (those count passages)
+        self.sentences = SentenceVectors(CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3"))
         self._metas: dict = {}
         self._metas_gen = -1
+        self._derived: dict[str, tuple[int, object]] = {}
         self.stats = IngestStats()
         self.tx = Transactions(self.store, self.vectors, self.embeddings,
                                store_path.with_name(store_path.name + ".lock"), self.stats)
@@ -150,6 +182,11 @@ class HybridIndex:
         self.stats.segment_s += time.perf_counter() - t0
         n = self.tx.add(doc, tokens, on_batch=on_batch, batch_size=batch_size)
         self.stats.chunks += n
+        if self.rerank_weight > 0:
+            t0 = time.perf_counter()
+            self.stats.extra["sentences_embedded"] = self.stats.extra.get("sentences_embedded", 0) + \
+                self.sentences.ensure(doc.chunks)
+            self.stats.embed_s += time.perf_counter() - t0
         return n
 
     def delete(self, doc_id: str) -> bool:
@@ -189,11 +226,22 @@ class HybridIndex:
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
         """Top-``k`` hits for ``query``.
 
-        ``mode``: ``"hybrid"`` (BM25 + dense, fused), ``"bm25"`` or
-        ``"dense"``. Raises ``ValueError`` for another mode. Each hit's
-        ``confidence`` (0..1) is the idf-weighted share of the query's terms
-        that occur in the hit's indexed text — independent of the embedding
-        model, so one calibrated abstention threshold serves every backend.
+        ``mode``: ``"hybrid"`` (BM25 + dense, fused, then re-scored at
+        sentence level when ``rerank_weight`` > 0), ``"bm25"`` or ``"dense"``. Raises ``ValueError`` for
+        another mode. The query is read as :func:`query_view` says (diacritics
+        restored, shorthand written out). In hybrid mode, after fusion:
+        document questions also rank the document-level index
+        (``index.doclevel``, when ``document_weight`` > 0); the candidates
+        are re-scored by their best sentence (``index.rerank``); for a definitional question ("X là gì")
+        the passages that define X come first (``index.definitions``); and the
+        documents the question names by số hiệu come before all others.
+
+        ``Hit.score`` is the final score of the mode (cosine for dense, BM25
+        for lexical, fused — plus the sentence term when re-scored — for
+        hybrid). Each hit's ``confidence`` (0..1) is the idf-weighted share of
+        the query's terms that occur in the hit's indexed text — independent of
+        the embedding model and of the ranking, so one calibrated abstention
+        threshold serves every backend.
         """
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"unknown search mode {mode!r}")
@@ -201,44 +249,105 @@ class HybridIndex:
         if not query:
             return []
         self.bm25.ensure()
-        q = _restore(query)
+        view = query_view(query, strip=self.strip_forms)
         n = max(self.candidates, k)
         lex: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
+        vec = None
         if mode in ("hybrid", "bm25"):
-            lex = self.bm25.search(q if q == query else f"{query} {q}", n)
+            lex = self.bm25.search(view.lexical, n)
         if mode in ("hybrid", "dense"):
-            vec = self.embeddings.embed_query(q)
+            vec = self.embeddings.embed_query(view.dense)
             dense = self._current_vectors(self.vectors.search_by_vector(vec, n))
         ranks: dict[str, dict[str, int]] = {}
-        for name, lst in (("bm25", lex), ("dense", dense)):
+        lists = {"bm25": lex, "dense": dense}
+        docq = mode == "hybrid" and self.document_weight > 0 and is_document_question(view.dense)
+        if docq:
+            lists["document"] = self.document_index().search(view.lexical, n)
+        for name, lst in lists.items():
             for r, (cid, _) in enumerate(lst, 1):
                 ranks.setdefault(cid, {})[name] = r
         metas = self.metas()
-        refs = referenced_docs(query, metas.values()) if mode == "hybrid" else set()
+        chunks = self.bm25.chunks
         if mode == "bm25":
             fused = lex
         elif mode == "dense":
             fused = dense
-        elif self.fusion == "weighted":
-            fused = weighted({"bm25": lex, "dense": dense}, weights={"dense": self.dense_weight})
         else:
-            fused = rrf({"bm25": [c for c, _ in lex], "dense": [c for c, _ in dense]}, k=self.rrf_k,
-                        weights={"dense": self.dense_weight})
-        if refs and mode == "hybrid":
-            # The question names corpus documents: their chunks rank first (stable within each group).
-            fused = [x for x in fused if self.bm25.chunks[x[0]].doc_id in refs] + [
-                x for x in fused if self.bm25.chunks[x[0]].doc_id not in refs]
-        qterms = query_terms(q)
+            weights = {"dense": self.dense_weight, "document": self.document_weight}
+            if self.fusion == "weighted":
+                fused = weighted(lists, weights=weights)
+            else:
+                fused = rrf({name: [c for c, _ in lst] for name, lst in lists.items()}, k=self.rrf_k, weights=weights)
+            fused = fused[:n]
+            if self.rerank_weight > 0 and vec is not None:
+                fused = [(c, sc) for c, sc, _ in rescore(fused, chunks, vec, self.sentences, self.rerank_weight)]
+            term = definition_term(view.dense)
+            if term:
+                fused = self._definitions_first(term, fused)
+            refs = referenced_docs(query, metas.values())
+            if refs:
+                # The question names corpus documents: their chunks rank first (stable within each group).
+                fused = [x for x in fused if chunks[x[0]].doc_id in refs] + [
+                    x for x in fused if chunks[x[0]].doc_id not in refs]
+        qterms = query_terms(view.restored)
         hits: list[Hit] = []
         for cid, score in fused[:k]:
-            chunk = self.bm25.chunks.get(cid)
+            chunk = chunks.get(cid)
             if chunk is None:
                 continue
             meta = metas.get(chunk.doc_id) or self.store.meta(chunk.doc_id)
             conf = term_coverage(qterms, chunk.index_text, self.term_idf)
             hits.append(Hit(chunk=chunk, meta=meta, score=float(score), ranks=ranks.get(cid, {}), confidence=conf))
         return hits
+
+    def _derived_value(self, name: str, build):
+        """``build()`` once per store generation."""
+        gen = self.store.generation()
+        hit = self._derived.get(name)
+        if hit is None or hit[0] != gen:
+            hit = (gen, build())
+            self._derived[name] = hit
+        return hit[1]
+
+    def definitions(self) -> dict[str, list[str]]:
+        """Folded defined term → chunk ids of the passages defining it
+        (``index.definitions.defined_terms`` of each passage's shown and
+        indexed text), per store generation."""
+        def build():
+            out: dict[str, list[str]] = {}
+            for c in self.bm25.chunks.values():
+                for t in defined_terms(c.text if c.index_text == c.text else f"{c.text}\n{c.index_text}"):
+                    out.setdefault(t, []).append(c.chunk_id)
+            return out
+
+        self.bm25.ensure()
+        return self._derived_value("definitions", build)
+
+    def document_index(self) -> DocumentLevelIndex:
+        """The document-level index (``index.doclevel``) of the current store generation."""
+        self.bm25.ensure()
+        return self._derived_value("doclevel", lambda: DocumentLevelIndex(self.metas().values(),
+                                                                          self.bm25.chunks.values()))
+
+    def _definitions_first(self, term: str, fused: list[tuple[str, float]], limit: int = 5) -> list[tuple[str, float]]:
+        """``fused`` with the passages that define ``term`` first (best match,
+        then fused order; a defining passage outside the candidates is
+        brought in, at most ``limit`` of them)."""
+        best: dict[str, int] = {}
+        for t, cids in self.definitions().items():
+            m = term_match(term, t)
+            if m:
+                for c in cids:
+                    best[c] = max(best.get(c, 0), m)
+        if not best:
+            return fused
+        pos = {c: i for i, (c, _) in enumerate(fused)}
+        top = max(best.values())
+        chosen = sorted((c for c, m in best.items() if m == top), key=lambda c: (pos.get(c, len(pos)), c))[:limit]
+        head_score = fused[0][1] if fused else 1.0
+        head = [(c, dict(fused).get(c, head_score)) for c in chosen]
+        return head + [x for x in fused if x[0] not in set(chosen)]
 
     def _current_vectors(self, pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """``(chunk_id, score)`` for the vector hits of the indexed version of

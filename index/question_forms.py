@@ -1,0 +1,146 @@
+"""What the form of a question tells retrieval (query side; pure functions).
+
+* :func:`strip_question_form` — the words that say *how* a question is asked
+  ("đúng hay sai", "nào sau đây", "là gì", "theo quy định", "ạ"), not what
+  it is about;
+* :func:`expand_shorthand` — staff shorthand written out ("bp một cửa" →
+  "bộ phận một cửa", "ko" → "không");
+* :func:`definition_term` — the term X of a definitional question ("X là
+  gì", "X nghĩa là gì", "X là viết tắt của gì", "thế nào là X");
+* :func:`is_document_question` — questions whose answer is a document
+  ("văn bản nào quy định X", "theo quyết định nào", "luật số mấy").
+
+All matching is accent-insensitive on whole words (:func:`corpus.textnorm.fold`
+folds character by character, so spans found in the folded text are cut from
+the original).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from corpus.textnorm import fold
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+#: How a question is asked, not what it is about (folded): yes/no and multiple-choice frames of
+#: exam-style and staff questions, "what is" frames, "according to the regulations" (every
+#: passage of a legal text is a regulation), and courtesy words.
+QUESTION_FORMS = (
+    "la dung hay sai", "dung hay sai", "dung hay khong", "co dung khong", "dung khong", "phai khong",
+    "hay khong", "co phai la", "co phai", "chon cau tra loi dung nhat", "chon cau tra loi dung",
+    "chon dap an dung", "dieu nao sau day", "dieu nao duoi day", "nao sau day", "nao duoi day",
+    "sau day", "duoi day", "nhan dinh nao", "dau khong phai la", "dau khong phai", "dau la",
+    "nghia la gi", "co nghia la gi", "la gi", "la nhu the nao", "nhu the nao", "the nao", "ra sao",
+    "theo quy dinh cua phap luat hien hanh", "theo quy dinh cua phap luat", "theo quy dinh hien hanh",
+    "theo quy dinh", "theo phap luat", "cho em hoi", "cho minh hoi", "cho hoi", "xin hoi", "moi nguoi oi",
+    "moi nguoi", "vay", "nhi", "nhe",
+)
+
+
+def _phrase_re(phrases) -> re.Pattern:
+    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![0-9a-z])(?:{alts})(?![0-9a-z])")
+
+
+_FORM_RE = _phrase_re(QUESTION_FORMS)
+# "ạ" (not "a", a điểm's letter) and a closing "mn" (mọi người) are courtesy words too.
+_PARTICLE_RE = re.compile(r"(?<!\w)ạ(?!\w)|(?<!\w)(?i:mn)\s*[?!.]*\s*$")
+
+
+def _cut(text: str, pattern: re.Pattern, repl) -> str:
+    """``text`` with every match of ``pattern`` in ``fold(text)`` replaced by ``repl(match, original)``."""
+    text = unicodedata.normalize("NFC", text or "")
+    folded = fold(text)
+    if len(folded) != len(text):  # never happens for NFC text; be safe
+        return text
+    out, pos = [], 0
+    for m in pattern.finditer(folded):
+        out.append(text[pos:m.start()])
+        out.append(repl(m, text[m.start():m.end()]))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def strip_question_form(text: str) -> str:
+    """``text`` without its question-form words (:data:`QUESTION_FORMS`) and
+    courtesy particles, with the punctuation they leave trimmed: "Theo quy
+    định, hợp đồng lữ hành phải lập thành văn bản, đúng hay sai?" → "hợp đồng
+    lữ hành phải lập thành văn bản". Returns ``text`` unchanged when no word
+    would remain."""
+    s = _cut(text, _FORM_RE, lambda m, orig: " ")
+    s = _PARTICLE_RE.sub(" ", s)
+    s = re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s+", " ", s))
+    s = re.sub(r"([,;:])(?:\s*[,;:.?!])+", r"\1", s).strip(" ,.;:?!-–")
+    return s if _WORD.search(fold(s)) else (text or "")
+
+
+#: Shorthand of staff messages (folded key → words written out). Only forms that are not
+#: words of the corpus's own vocabulary, so expanding never changes a real term.
+SHORTHAND = {
+    "bp": "bộ phận", "ko": "không", "k0": "không", "ng": "người", "dc": "được", "tp": "thành phố",
+    "cv": "công văn", "mtdt": "môi trường điện tử", "dvc": "dịch vụ công", "cb": "cán bộ",
+    "gv": "giáo viên", "hs": "học sinh", "1 cua": "một cửa",
+}
+_SHORT_RE = _phrase_re(SHORTHAND)
+
+
+def expand_shorthand(text: str) -> str:
+    """``text`` with :data:`SHORTHAND` forms written out, case-insensitively:
+    "bp 1 cửa là gì" → "bộ phận một cửa là gì"."""
+    return _cut(text, _SHORT_RE, lambda m, orig: SHORTHAND[" ".join(m.group(0).split())])
+
+
+# ---------------------------------------------------------------- definitional questions
+
+_DEF_TAIL = re.compile(
+    r"\s+(?:la gi|nghia la gi|co nghia (?:la )?gi|nghia la sao|hieu la gi|duoc hieu (?:la gi|nhu the nao|the nao)"
+    r"|la the nao|la sao|la cai gi|la (?:thuat ngu|khai niem|chi so|tu) gi|la viet tat cua (?:tu |chu )?gi"
+    r"|viet tat (?:cua|la) (?:tu |chu )?gi|la viet tat cua (?:tu |chu )?nao|dinh nghia the nao)(?![0-9a-z])")
+_DEF_HEAD = re.compile(r"^(?:the nao (?:duoc goi )?la|the nao la|khai niem(?: ve)?|dinh nghia(?: ve)?|giai thich(?: tu)?)\s+")
+_LEAD = re.compile(r"^(?:(?:cho (?:em|minh|toi) )?hoi|xin hoi|theo [^,]{2,60},)\s*")
+_TRAIL = re.compile(r"\s+(?:theo|trong|tai|cua) (?:nghi dinh|nd|thong tu|tt|luat|quyet dinh|qd|ke hoach|van ban)\b.*$")
+
+
+def definition_term(question: str) -> str | None:
+    """The folded term X of a definitional question, or None.
+
+    "Văn thư cơ quan là gì?" → ``"van thu co quan"``; "CCHC là viết tắt của
+    gì?" → ``"cchc"``; "Theo Nghị định 61/2018/NĐ-CP, Bộ phận Một cửa là gì?"
+    → ``"bo phan mot cua"``; "thế nào là văn bản điện tử" → ``"van ban dien
+    tu"``. Shorthand is written out first (:func:`expand_shorthand`)."""
+    f = re.sub(r"\s+", " ", fold(expand_shorthand(question or "")).replace("?", " ")).strip(" .!")
+    f = _LEAD.sub("", f)
+    m = _DEF_TAIL.search(f)
+    if m:
+        term = f[: m.start()]
+    else:
+        h = _DEF_HEAD.match(f)
+        if not h:
+            return None
+        term = f[h.end():]
+    term = _TRAIL.sub("", term)
+    words = _WORD.findall(term)
+    while words and words[-1] in ("vay", "a", "mn", "nhi", "the"):
+        words.pop()
+    while words and words[0] in ("vay", "thi", "con"):
+        words.pop(0)
+    if not words or len(words) > 14:
+        return None
+    return " ".join(words)
+
+
+_DOC_Q = re.compile(
+    r"(?<![0-9a-z])(?:(?:van ban|nghi dinh|thong tu|quyet dinh|cong van|luat|nghi quyet|chi thi|ke hoach|qd|nd|tt)"
+    r" (?:nao|gi|so may|so bao nhieu)|(?:la|do|theo|o|bang|boi) (?:van ban|nghi dinh|thong tu|quyet dinh|cong van|luat"
+    r"|nghi quyet|qd|nd|tt) nao|quy dinh (?:o|tai|trong) (?:dau|van ban nao))(?![0-9a-z])")
+
+
+def is_document_question(question: str) -> bool:
+    """True when the answer to ``question`` is a document: "Văn bản nào quy
+    định X", "theo nghị định nào", "là quyết định số mấy", "luật số mấy",
+    "do qđ nào phê duyệt"."""
+    f = " ".join(_WORD.findall(fold(expand_shorthand(question or "").replace("đ", "d"))))
+    return bool(_DOC_Q.search(f))

@@ -1,0 +1,81 @@
+"""Query-side reading (index/question_forms.py) and passage-side definitions
+(index/definitions.py) on real questions and real corpus text."""
+
+from __future__ import annotations
+
+import re
+
+from index.definitions import defined_terms, term_match
+from index.question_forms import definition_term, expand_shorthand, is_document_question, strip_question_form
+from tests.conftest import ND61, DECREES
+
+
+def test_strip_question_form_keeps_the_subject():
+    # an ALQAC-style true/false question
+    q = ("Theo quy định, hợp đồng lữ hành phải được lập thành văn bản, đúng hay sai?")
+    assert strip_question_form(q) == "hợp đồng lữ hành phải được lập thành văn bản"
+    # "a" as a điểm letter survives; only the courtesy "ạ" goes
+    assert strip_question_form("Điểm a khoản 2 Điều 5 quy định gì ạ?") == "Điểm a khoản 2 Điều 5 quy định gì"
+    # nothing but form words: the text comes back unchanged
+    assert strip_question_form("đúng hay sai?") == "đúng hay sai?"
+    assert strip_question_form("") == ""
+
+
+def test_expand_shorthand_writes_out_staff_abbreviations():
+    assert expand_shorthand("bp 1 cửa ko nhận hồ sơ") == "bộ phận một cửa không nhận hồ sơ"
+    # whole words only: "bpm" or "ng." inside another word are not touched
+    assert expand_shorthand("Bpm") == "Bpm"
+
+
+def test_definition_term_of_staff_questions():
+    assert definition_term("Văn thư cơ quan là gì?") == "van thu co quan"
+    assert definition_term("CCHC là viết tắt của gì?") == "cchc"
+    assert definition_term("Theo Nghị định 61/2018/NĐ-CP, Bộ phận Một cửa là gì?") == "bo phan mot cua"
+    assert definition_term("thế nào là văn bản điện tử") == "van ban dien tu"
+    assert definition_term("bp một cửa là gì vậy ạ") == "bo phan mot cua"
+    # not definitional
+    assert definition_term("Bộ phận Một cửa làm việc mấy ngày một tuần?") is None
+    assert definition_term("") is None
+
+
+def test_is_document_question():
+    assert is_document_question("Văn bản nào quy định cơ chế một cửa?")
+    assert is_document_question("Chỉ số SIPAS được phê duyệt theo quyết định nào?")
+    assert is_document_question("thủ tục này do qđ nào ban hành")
+    assert is_document_question("Luật số mấy quy định về cư trú")
+    assert not is_document_question("Bộ phận Một cửa có nhiệm vụ gì?")
+    assert not is_document_question("Kế hoạch năm 2024 có mấy mục tiêu?")
+
+
+def _article(path, number: int) -> str:
+    text = path.read_text(encoding="utf-8")
+    m = re.search(rf"^Điều {number}\..*?(?=^Điều {number + 1}\.)", text, re.S | re.M)
+    assert m, f"Điều {number} not found in {path.name}"
+    return m.group(0)
+
+
+def test_defined_terms_of_a_giai_thich_tu_ngu_article():
+    terms = defined_terms(_article(ND61, 3))  # NĐ 61/2018/NĐ-CP, Điều 3. Giải thích từ ngữ
+    assert "co che mot cua trong giai quyet thu tuc hanh chinh" in terms
+    assert "co che mot cua lien thong trong giai quyet thu tuc hanh chinh" in terms
+    assert "bo phan mot cua" in terms
+    assert "cong dich vu cong quoc gia" in terms
+    # a sentence about a case is not a definition
+    assert not any(t.startswith(("neu ", "khi ")) for t in terms)
+
+
+def test_defined_terms_aliases_and_abbreviations():
+    nd60 = (DECREES / "nd-60-2021-nd-cp.txt").read_text(encoding="utf-8")
+    terms = defined_terms(nd60)
+    assert "don vi nhom 1" in terms  # "(sau đây gọi là đơn vị nhóm 1)"
+    assert "don vi su nghiep cong" in terms
+    assert "tthc" in defined_terms("Rà soát, đơn giản hóa thủ tục hành chính (TTHC) trong năm.")
+    assert defined_terms("") == set()
+
+
+def test_term_match_grades():
+    assert term_match("bo phan mot cua", "bo phan mot cua") == 2
+    assert term_match("co che mot cua lien thong", "co che mot cua lien thong trong giai quyet thu tuc hanh chinh") == 1
+    assert term_match("mot", "mot cua") == 0  # one word is too short a prefix
+    assert term_match("van thu", "bo phan mot cua") == 0
+    assert term_match("", "x") == 0
