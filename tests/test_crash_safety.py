@@ -50,6 +50,8 @@ class CountingEmbeddings(FakeEmbeddings):
 
 
 def _service(data_dir: Path, emb=None, **kw) -> CCHCService:
+    # these tests count passage embeddings; the reading units embedded after them are tested in test_service
+    kw.setdefault("reading_prepare", False)
     return CCHCService(settings=Settings(data_dir=data_dir, embedding_backend="fake", **kw),
                        embeddings=emb or FakeEmbeddings())
 
