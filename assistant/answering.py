@@ -9,15 +9,21 @@ retriever, the indexed documents and their citation graph.
 from __future__ import annotations
 
 import logging
+from copy import copy
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from assistant.extractive import extractive_answer
+from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import rewrite_followup
+from assistant.inforce import Context as InForceContext, InForce
 from assistant.intents import IntentRouter
-from assistant.llm_answer import CITE_RE, build_messages, generate, verify_answer
+from assistant.llm_answer import CITE_RE, build_messages, generate, is_not_found, verify_answer
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever
+from assistant.question import QuestionAnalysis, analyze
+from assistant.reading import Reader, Scored
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
-from assistant.inforce import InForce
+from corpus.diacritics import is_unaccented, restore_diacritics
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -26,6 +32,23 @@ ABSTAIN_TEXT = (
     "Không tìm thấy trong tài liệu thông tin đủ tin cậy để trả lời câu hỏi này. "
     "Anh/chị có thể hỏi cụ thể hơn (tên văn bản, số hiệu, đơn vị, năm) hoặc bổ sung văn bản vào kho tài liệu."
 )
+
+
+def partial_text(qa: QuestionAnalysis, quoted: str) -> str:
+    """The answer when the passages hold no span of the type asked for: says
+    what is missing, then quotes the closest passage."""
+    return (f"Tài liệu không nêu {qa.label} mà câu hỏi cần; đoạn gần nhất là:\n{quoted}\n"
+            "Anh/chị có thể bổ sung văn bản có thông tin này vào kho tài liệu.")
+
+
+@lru_cache(maxsize=256)
+def restored(query: str) -> str:
+    """``query`` with diacritics restored when typed without them (else unchanged)."""
+    try:
+        return restore_diacritics(query) if is_unaccented(query) else query
+    except Exception:
+        log.exception("diacritic restoration failed")
+        return query
 
 
 def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
@@ -38,21 +61,54 @@ def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
         return question
 
 
+@dataclass
+class Reading:
+    """A question prepared for answering (:meth:`Answerer.prepare`): the
+    question, the standalone query, the history, the retrieved ``hits``, the
+    question analysis ``qa`` and the scored units of the hits."""
+
+    question: str
+    query: str
+    history: list[tuple[str, str]] | None
+    hits: list[Hit]
+    qa: QuestionAnalysis
+    scored: list[Scored]
+    #: what the law-in-force step decided (``assistant.inforce.InForce.choose``), for :meth:`Answerer.finish`
+    in_force: InForceContext | None = None
+
+
 class Answerer:
     """Answers questions over a ``retriever`` (passages), the indexed
     ``documents`` and their citation ``graph``; ``settings`` give the
     abstention thresholds and the LLM (``assistant.settings.Settings``)."""
 
-    def __init__(self, retriever: Retriever, documents: DocumentSource, graph: KnowledgeGraph, settings: Settings):
+    def __init__(self, retriever: Retriever, documents: DocumentSource, graph: KnowledgeGraph, settings: Settings,
+                 embeddings=None):
         self.retriever = retriever
         self.settings = settings
         self.router = IntentRouter(documents, graph, settings)
+        # embeddings: the index's cached embedder (sentence vectors, query vector); None = lexical reading
+        self.embeddings = embeddings
+        self.reader = Reader(documents.parsed_documents, embeddings)
         self.inforce = InForce(retriever, graph, settings)
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
         """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
         earlier ``(question, answer)`` turns, oldest first (see
         ``CCHCService.ask``). Never raises on a question string."""
+        prepared = self.prepare(question, k=k, history=history)
+        if isinstance(prepared, Answer):
+            return prepared
+        return self.finish(prepared, self.params())
+
+    def prepare(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None,
+                prepare_k: int = 0) -> "Answer | Reading":
+        """Everything of :meth:`ask` that does not depend on the reading
+        parameters: an ``Answer`` already (empty question, routed intent,
+        missing entity), or a :class:`Reading` (retrieved hits and their scored
+        units) for :meth:`finish`. ``evals.calibrate`` prepares each question
+        once (``prepare_k``: passages retrieved, at least) and replays
+        :meth:`finish` under many parameter settings."""
         question = (question or "").strip()
         if not question:
             return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
@@ -69,13 +125,30 @@ class Answerer:
                 f"Không tìm thấy trong tài liệu: kho tài liệu không nhắc đến {', '.join(repr(m) for m in missing)}. "
                 + ABSTAIN_TEXT.split(". ", 1)[1]))
             return answer
-        hits, in_force = self.inforce.choose(query, self.retriever.search(query, k=k), k)
-        answer = self._answer_from_hits(question, query, hits, history)
-        if query != question:
-            answer.notes.append(f"Câu hỏi được hiểu là: {query}")
-        # the law in force at the as-of date: history line, missing successor, validity notes (every
-        # number they add is backed by a cited passage or validity-table row)
-        self.inforce.finish(answer, in_force)
+        n = max(k, self.settings.reading_candidates, prepare_k)
+        # the law in force at the as-of date: a replaced văn bản gives way to its successor's matching Điều
+        hits, in_force = self.inforce.choose(query, self.retriever.search(query, k=n), n)
+        qa, scored = self.read(query, hits) if hits else (analyze(query), [])
+        return Reading(question, query, history, hits, qa, scored, in_force)
+
+    def reanalyze(self, reading: "Reading") -> "Reading":
+        """``reading`` with its question analysis and typed spans recomputed
+        (cheap: no retrieval, no embedding), e.g. after loading a cached reading."""
+        from assistant.reading import unit_spans
+
+        qa = analyze(reading.query, terms_text=restored(reading.query))
+        scored = [replace(s, spans=unit_spans(s.unit, reading.hits[s.hit_index], qa)) for s in reading.scored]
+        return replace(reading, qa=qa, scored=scored)
+
+    def finish(self, reading: "Reading", params) -> Answer:
+        """The answer of a prepared :class:`Reading` under ``params``
+        (``assistant.extractive.ReadingParams``), with its notes."""
+        answer = self._answer_from_hits(reading, params)
+        if reading.query != reading.question:
+            answer.notes.append(f"Câu hỏi được hiểu là: {reading.query}")
+        # history line, missing successor, validity notes at the as-of date (every number they add is
+        # backed by a cited passage or validity-table row)
+        self.inforce.finish(answer, reading.in_force)
         return answer
 
     # ---- intents answered from structured data (citation graph, glossary) ----
@@ -87,16 +160,46 @@ class Answerer:
             return None
 
     # ---- retrieval-grounded answers -----------------------------------------
-    def _confident(self, hits: list[Hit]) -> bool:
-        return bool(hits) and max(h.confidence for h in hits) >= self.settings.abstain_threshold
+    def read(self, query: str, hits: list[Hit]) -> tuple[QuestionAnalysis, list[Scored]]:
+        """Question analysis of ``query`` and its scored reading units in
+        ``hits`` (``assistant.reading.Reader.read``); what :func:`decide` needs."""
+        text = restored(query)
+        qa = analyze(query, terms_text=text)
+        qvec = None
+        if self.embeddings is not None:
+            try:
+                qvec = self.embeddings.embed_query(text)
+            except Exception:
+                log.exception("query embedding failed; lexical reading only")
+        return qa, self.reader.read(qa, list(qa.focus), qvec, hits, self.retriever.term_idf)
 
-    def _answer_from_hits(self, question: str, query: str, hits: list[Hit], history) -> Answer:
-        if not self._confident(hits):
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
-                          citations=[], mode="extractive")
-        text, citations, evidence = extractive_answer(query, hits, self.retriever.term_idf)
-        if not text or evidence < self.settings.sentence_threshold:
+    def params(self):
+        """The reading parameters, with the dense centre of this embedding space (``DENSE_CENTERS``)."""
+        from dataclasses import replace
+
+        from index.embeddings import embedder_id
+
+        space = embedder_id(self.embeddings) if self.embeddings is not None else ""
+        space = getattr(self.embeddings, "space", space)
+        return replace(self.settings.reading, dense_center=DENSE_CENTERS.get(space))
+
+    def _answer_from_hits(self, reading: "Reading", params) -> Answer:
+        question, query, history = reading.question, reading.query, reading.history
+        hits = reading.hits[:max(1, params.candidates)]
+        if not hits or max(h.confidence for h in hits) < params.chunk_threshold:
+            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, citations=[], mode="extractive")
+        qa = reading.qa
+        scored = [copy(s) for s in reading.scored if s.hit_index < len(hits)]
+        decision = decide(qa, scored, len(hits), params, self.reader.provision_of)
+        if decision.kind == "abstain":
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")
+        text, citations = render(decision, hits, qa, self.reader.doc_text)
+        if decision.kind == "partial":
+            partial = Answer(question=question, answer=partial_text(qa, text), citations=citations, abstained=True,
+                             mode="extractive")
+            if not self.settings.llm_base_url:
+                return partial
+            return self._llm(question, query, hits, history, partial)
         extractive = Answer(question=question, answer=text, citations=citations, mode="extractive")
         if not self.settings.llm_base_url:
             return extractive
@@ -109,7 +212,7 @@ class Answerer:
             log.warning("LLM call failed: %s", e)
             fallback.notes.append(f"Không gọi được mô hình ngôn ngữ ({type(e).__name__}); trả lời trích xuất.")
             return fallback
-        if "không tìm thấy trong tài liệu" in reply.lower() and not CITE_RE.search(reply):
+        if is_not_found(reply):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="llm")
         problems = verify_answer(reply, hits)
         if problems:

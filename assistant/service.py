@@ -48,6 +48,8 @@ class IngestReport:
     chunks_added: int = 0
     resumed: list[str] = field(default_factory=list)
     embedded: int = 0
+    sentences_embedded: int = 0
+    sentences_s: float = 0.0
     writer_s: float = 0.0
 
     def to_dict(self) -> dict:
@@ -58,6 +60,8 @@ class IngestReport:
             "chunks_added": self.chunks_added,
             "resumed": self.resumed,
             "embedded": self.embedded,
+            "sentences_embedded": self.sentences_embedded,
+            "sentences_s": round(self.sentences_s, 3),
             "writer_s": round(self.writer_s, 3),
         }
 
@@ -109,7 +113,8 @@ class CCHCService:
             vector_packs=(bundled_vector_pack(),) if vector_packs is None else tuple(vector_packs),
         )
         self._write_lock = threading.Lock()
-        self._answerer = Answerer(self.index, documents=self, graph=self, settings=self.settings)
+        self._answerer = Answerer(self.index, documents=self, graph=self, settings=self.settings,
+                                  embeddings=self.index.embeddings)
         self._derived: dict[str, tuple[int, object]] = {}
 
     # ---- ingest --------------------------------------------------------------
@@ -219,6 +224,8 @@ class CCHCService:
             bar.close()
         report.embedded = self.index.embeddings.misses - misses0
         report.writer_s = self.index.tx.lock.held_s - held0
+        if self.settings.reading_prepare:
+            self._prepare_reading(report)
         return report
 
     def _parse_batch(self, files: list[Path], report: IngestReport):
@@ -275,6 +282,18 @@ class CCHCService:
                 parsed.append(doc)
         return parsed, model
 
+    def _prepare_reading(self, report: IngestReport) -> None:
+        """Embed the reading units (sentences/clauses) of every indexed document
+        that the embedding cache lacks, so ``ask`` never embeds a bundled
+        sentence (``assistant.reading.Reader.prepare``); a failure only costs
+        speed later (units are then embedded on first use)."""
+        t0 = time.perf_counter()
+        try:
+            report.sentences_embedded = self._answerer.reader.prepare(self.parsed_documents())
+        except Exception:
+            log.exception("sentence vectors not prepared")
+        report.sentences_s = time.perf_counter() - t0
+
     def delete_document(self, doc_id: str) -> bool:
         """Remove one document from both indexes; False if unknown. Waits
         only for the index writer lock (held for the short write phases of an
@@ -282,6 +301,11 @@ class CCHCService:
         return self.index.delete(doc_id)
 
     # ---- read ----------------------------------------------------------------
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer behind :meth:`ask` (``evals.calibrate`` replays its decisions)."""
+        return self._answerer
+
     def documents(self) -> list[DocumentMeta]:
         return self.index.store.metas()
 

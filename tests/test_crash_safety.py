@@ -50,6 +50,8 @@ class CountingEmbeddings(FakeEmbeddings):
 
 
 def _service(data_dir: Path, emb=None, **kw) -> CCHCService:
+    # these tests count passage embeddings; the reading units embedded after them are tested in test_service
+    kw.setdefault("reading_prepare", False)
     return CCHCService(settings=Settings(data_dir=data_dir, embedding_backend="fake", **kw),
                        embeddings=emb or FakeEmbeddings())
 
@@ -70,8 +72,16 @@ def _run(args: list[str], data_dir: Path, fault: str | None = None, signal: str 
          url: str | None = None) -> subprocess.CompletedProcess:
     """``python -m assistant.cli ARGS`` (or ``python -c CODE`` when args[0] == "-c")."""
     cmd = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "assistant.cli", *args]
+    # A shell without job control starts background jobs with SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler: restore the default so a Ctrl-C test means the same wherever pytest runs.
     return subprocess.run(cmd, cwd=ROOT, env=_env(data_dir, fault, signal, url), capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    import signal as _signal
+
+    _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
 
 
 def _edited_nd61(folder: Path) -> Path:

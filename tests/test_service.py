@@ -114,15 +114,17 @@ def test_edited_document_only_embeds_changed_chunks(tmp_path):
     doc = tmp_path / "nd61.txt"
     text = ND61.read_text(encoding="utf-8")
     doc.write_text(text, encoding="utf-8")
-    svc.ingest([doc])
-    cache = svc.index.embeddings
-    first_misses = cache.misses
-    assert first_misses == svc.index.count_chunks()
+    first = svc.ingest([doc])
+    assert first.embedded == svc.index.count_chunks()
+    # every reading unit (sentence/clause) of the decree is embedded at ingest, once
+    units = svc.answerer.reader.doc_units("nd61").all_units()
+    assert first.sentences_embedded == len({u.embed_text for u in units}) > svc.index.count_chunks()
     doc.write_text(text.replace("có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018",
                                 "có hiệu lực thi hành từ ngày 21 tháng 6 năm 2018 (bản sửa)"), encoding="utf-8")
-    svc.ingest([doc])
-    assert 1 <= cache.misses - first_misses <= 3
-    assert cache.hits >= svc.index.count_chunks() - 3
+    second = svc.ingest([doc])
+    assert 1 <= second.embedded <= 3
+    assert 1 <= second.sentences_embedded <= 3  # only the edited sentence
+    assert svc.index.embeddings.hits >= svc.index.count_chunks() - 3
 
 
 def test_question_naming_a_decree_is_answered_from_that_decree(full_service):

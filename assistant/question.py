@@ -1,0 +1,272 @@
+"""Question analysis, deterministic: the expected answer type and the focus
+terms of a question, from accented or unaccented, short, chat-style text.
+
+One job: ``question → QuestionAnalysis``. No model, no corpus access.
+
+Answer types (:data:`TYPES`, Vietnamese names as staff would say them):
+
+==============  ===========================  ==========================================
+type            asked as (folded forms)       span the quoted answer must contain
+==============  ===========================  ==========================================
+``so_luong``    bao nhiêu / mấy + noun,       a number tied to the counted noun
+                "nhóm mấy", "chỉ số số mấy"   ("10 phường", "nhóm 3", "01 lần")
+``ty_le``       bao nhiêu % / phần trăm,      a percentage ("98%")
+                "tỷ lệ … bao nhiêu"
+``so_tien``     bao nhiêu tiền, mức lương /   an amount of money ("2.530.000 đồng")
+                học phí / kinh phí … bao nhiêu
+``thoi_gian``   ngày nào, khi nào, hạn chót,  a date or deadline ("trước ngày 21/3/2023"),
+                bao lâu, mấy ngày             or a duration ("03 ngày làm việc")
+``van_ban``     văn bản / nghị định / quyết   a số hiệu (``corpus.legal_refs``)
+                định nào, số mấy
+``co_quan``     cơ quan / đơn vị nào,         an organisation ("Ủy ban nhân dân cấp xã")
+                gửi cho ai
+``nguoi``       ai, người nào; ``ten``: tên   a title ("Hiệu trưởng"); with
+                gì, họ tên, ai ký             ``needs_name`` a person's name
+``danh_sach``   gồm những gì, những … nào,    the whole list of one provision
+                có nhiệm vụ gì
+``co_khong``    có … không, được … không      (no typed span; the sentence itself)
+``dinh_nghia``  là gì, nghĩa là gì, viết tắt  a defining sentence ("X là …")
+``khac``        anything else ("làm gì",      (no typed span)
+                "xử lý sao")
+==============  ===========================  ==========================================
+
+The rules are read off the grammar of Vietnamese wh-questions (question word
+after the noun it asks about: "ngày nào", "nhóm mấy"; "bao nhiêu"/"mấy"
+before a counted noun); chat short forms (``ko``, ``k``, ``bn``, ``j``,
+``ng``, ``dc``) are expanded first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from corpus.diacritics import is_unaccented
+from corpus.legal_refs import fold
+
+COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, OTHER = (
+    "so_luong", "ty_le", "so_tien", "thoi_gian", "van_ban", "co_quan", "nguoi", "danh_sach", "co_khong",
+    "dinh_nghia", "khac")
+TYPES = (COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, OTHER)
+
+#: what an answer of each type gives, for "Tài liệu không nêu …" (partial answers)
+TYPE_LABELS = {
+    COUNT: "con số", RATIO: "tỷ lệ", MONEY: "số tiền", TIME: "thời gian/thời hạn", DOCUMENT: "số hiệu văn bản",
+    ORG: "cơ quan, đơn vị", PERSON: "người, chức danh", LIST: "danh sách", YESNO: "câu trả lời có/không",
+    DEFINITION: "định nghĩa", OTHER: "nội dung",
+}
+
+#: types whose answer must contain a typed span (the others are judged on the sentence alone)
+SPAN_TYPES = frozenset({COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, DEFINITION})
+
+# Chat short forms → full words (folded). Applied word by word.
+_SHORT = {
+    "ko": "khong", "k": "khong", "hok": "khong", "hong": "khong", "kg": "khong", "khg": "khong", "hem": "khong",
+    "bn": "bao nhieu", "bnhieu": "bao nhieu", "bnh": "bao nhieu", "j": "gi", "ji": "gi", "ng": "nguoi",
+    "dc": "duoc", "đc": "duoc", "ntn": "nhu the nao", "sao": "sao", "mn": "mam non", "th": "tieu hoc",
+    "ti": "ty", "tỉ": "ty",
+}
+
+_Q = r"(?:bao nhieu|may)"  # the quantity question words ("may" only where it is "mấy", see _words)
+_MONEY_NOUNS = (r"(?:tien|muc luong|luong|luong co so|hoc phi|kinh phi|du toan|ngan sach|tien thuong|muc thu|"
+                r"le phi|phi|gia|thu nhap|muc chi|muc ho tro|tro cap|phu cap|muc phat|tien phat)")
+_MONEY_UNITS = r"(?:tien|dong|vnd|trieu|ty|nghin|ngan|usd)"
+_TIME_UNITS = r"(?:ngay lam viec|ngay|thang|nam|gio|tuan|phut|quy|lau)"
+_DOC_NOUNS = (r"(?:van ban|nghi dinh|thong tu|quyet dinh|qd|nd|tt|luat|nghi quyet|nq|cong van|cv|ke hoach|kh|"
+              r"chi thi|de an|chuong trinh|huong dan)")
+_LABEL_NOUNS = r"(?:chi so|nhom|muc do|hang|dieu|khoan|cap do|bac|thu)"
+_ORG_NOUNS = r"(?:co quan|don vi|bo|so|phong|ban|to chuc|noi|cap|bo phan|to|trung tam|he thong|cong)"
+_PERSON_NOUNS = (r"(?:hieu truong|pho hieu truong|bo truong|thu truong|chu tich|pho chu tich|giam doc|truong phong|"
+                 r"nguoi|ong|ba|co|thay|can bo|to truong|thu tuong|ke toan|van thu|nguoi ky|nguoi dung dau)")
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (RATIO, re.compile(rf"\b{_Q} ?(?:%|phan tram)|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,16}}?\s+(?:la |dat |o muc )?{_Q}\s*(?:\?|$)"
+                       rf"|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,3}}\s+(?:la |dat )?(?:bao nhieu|may)\b")),
+    (MONEY, re.compile(rf"\b{_Q} ?{_MONEY_UNITS}\b|\b{_MONEY_NOUNS}\b(?:\s+\S+){{0,8}}?\s+(?:la |toi da |toi thieu )?bao nhieu\b")),
+    (TIME, re.compile(rf"\b(?:ngay|thang|nam|quy|thoi diem|thoi gian|luc|hom) (?:nao|may|bao nhieu)\b|\bkhi nao\b(?! thi)|\bbao gio\b"
+                      rf"|\bhan (?:chot|cuoi)\b|\bcham nhat (?:la )?(?:ngay|khi|luc)\b|\bbao lau\b"
+                      rf"|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:luong|tuoi|truong|lop))"
+                      rf"|\bthoi han\b(?:\s+\w+){{0,6}}\s+(?:la )?(?:bao lau|{_Q})\b")),
+    (DOCUMENT, re.compile(rf"\b{_DOC_NOUNS}\b(?:\s+\w+){{0,2}}?\s+(?:nao|so may|so bao nhieu|so gi)\b"
+                          rf"|\b(?:luat|quyet dinh|nghi dinh|thong tu|nghi quyet|ke hoach|cong van|chi thi|qd|nd|tt|kh|cv)"
+                          rf"\b(?:\s+\w+){{0,12}}\s+(?:la |co )?so (?:may|bao nhieu|gi)\b"
+                          rf"|\bso hieu\b|\bcan cu (?:vao )?(?:van ban|dau|gi)\b")),
+    (COUNT, re.compile(rf"\b{_LABEL_NOUNS} (?:so )?(?:nao|may|bao nhieu)\b|\b{_Q}\s+\w+|\b\w+\s+(?:so )?(?:may|bao nhieu)\b|\bthu (?:may|bao nhieu)\b|\bhang (?:may|bao nhieu)\b")),
+    (LIST, re.compile(r"\bgom (?:nhung |cac |co )?(?:gi|nao|nhung gi|cai gi|nhung \w+ nao)\b|\bbao gom (?:nhung )?(?:gi|nao)\b"
+                      r"|\bnhung (?:\w+ ){1,6}(?:nao|gi)\b|\bcac (?:\w+ ){1,4}nao\b|\b(?:nhiem vu|trach nhiem|quyen|quyen han|"
+                      r"chuc nang|nghia vu) (?:gi|nao|nhu the nao|ra sao)\b|\bnhung gi\b|\bnhung viec\b|\bnhung noi dung\b")),
+    (PERSON, re.compile(rf"\bai\b|\bnguoi nao\b|\bten (?:la )?gi\b|\bho ten\b|\bten (?:ai|nguoi)\b|\bla (?:ong|ba) nao\b")),
+    (ORG, re.compile(rf"\b{_ORG_NOUNS} nao\b|\b(?:gui|nop|bao cao|trinh|chuyen) (?:cho|ve|len|toi|den) (?:dau|noi nao)\b")),
+    (DEFINITION, re.compile(r"\b(?:la gi|nghia la gi|duoc hieu (?:la gi|nhu the nao|the nao|ra sao)|hieu (?:la gi|the nao)"
+                            r"|viet tat|khai niem|dinh nghia|nghia la sao|la sao)\b")),
+    (YESNO, re.compile(r"\b(?:co|phai|duoc|bi|can|con|nen|bat buoc)\b.*\b(?:khong|chua)\s*\W*$|\bhay khong\b|\bphai khong\b"
+                       r"|\bco (?:duoc|phai|bat buoc|can)\b")),
+]
+
+_NAME_Q = re.compile(rf"\bten (?:la )?gi\b|\bho ten\b|\bten (?:ai|nguoi|day du)\b|\b(?:do )?ai ky\b|\bky\b.*\bai\b"
+                     rf"|\bla (?:ong|ba) nao\b|\bten\b.*\bla ai\b")
+_PERSON_SUBJECT = re.compile(rf"\b{_PERSON_NOUNS}\b")
+_ORG_OR_PERSON = re.compile(r"\b(?:cho|voi|len|ve|boi|do) ai\b|\bai (?:chiu trach nhiem|phu trach|duyet|quyet dinh|thuc hien|"
+                            r"to chuc|chu tri|dam nhiem|lam|quan ly|kiem tra|giam sat|cap|tham muu)\b")
+
+#: question words, chat fillers and type words that are not focus terms (folded, ``_`` joins a word)
+TYPE_WORDS = frozenset(
+    "bao_nhieu bao nhieu may nao gi ai khi_nao bao_gio bao_lau lau ten ho_ten la_gi nghia dinh_nghia khai_niem viet_tat "
+    "khong chua hay phai_khong vay a a_a nhe oi ha the_nao nhu_the_nao ra_sao sao nhi u uh ak ah voi_lai "
+    "gom bao_gom nhung cac dau o_dau noi_nao han_chot cham_nhat muc_nao so_may".split()
+)
+
+_WORD = re.compile(r"[\w%]+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What a question asks for.
+
+    * ``answer_type`` – one of :data:`TYPES`;
+    * ``focus`` – folded focus terms (``_`` joins the syllables of one word),
+      question words and fillers removed, in question order;
+    * ``unit`` – for ``so_luong``: the counted noun, folded ("phuong",
+      "nhiem vu", "nhom"); for ``thoi_gian``: ``"duration"`` when a length of
+      time is asked ("bao lâu", "mấy ngày"), else ``"date"``;
+    * ``needs_name`` – ``nguoi`` questions that ask for a person's name
+      ("tên gì", "do ai ký"), which a title alone does not answer;
+    * ``wants_list`` – the answer is a list ("gồm những gì", "nhiệm vụ gì");
+    * ``also`` – further acceptable span types ("gửi cho ai": ``co_quan`` as
+      well as ``nguoi``);
+    * ``numbers`` – figures written in the question (a span repeating one of
+      them is not an answer);
+    * ``doc_itself`` – a ``van_ban`` question asking which văn bản regulates
+      something ("văn bản nào quy định …"): a passage of a legal document
+      answers it with that document's own số hiệu.
+    """
+
+    question: str
+    normalized: str
+    answer_type: str
+    focus: tuple[str, ...] = ()
+    unit: str | None = None
+    needs_name: bool = False
+    wants_list: bool = False
+    also: tuple[str, ...] = field(default=())
+    numbers: tuple[str, ...] = ()
+    doc_itself: bool = False
+
+    @property
+    def label(self) -> str:
+        """Vietnamese name of what the answer gives ("số tiền", "tỷ lệ")."""
+        return "họ tên người" if self.needs_name else TYPE_LABELS[self.answer_type]
+
+    def accepts(self, span_type: str) -> bool:
+        """True when a span of ``span_type`` answers this question."""
+        return span_type == self.answer_type or span_type in self.also
+
+
+def _words(question: str) -> str:
+    """Folded, chat forms expanded, "mấy" told apart from "máy"/"mây" (folded
+    "may" is kept only where the question wrote "mấy", or wrote no accents at
+    all); one space between tokens."""
+    text = unicodedata.normalize("NFC", question).lower()
+    unaccented = is_unaccented(text)
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        f = fold(w)
+        if f == "may" and not (w == "mấy" or unaccented):
+            out.append("may_")  # máy (machine), mây … : not a question word
+            continue
+        out.append(_SHORT.get(w, _SHORT.get(f, f)))
+    return " ".join(out)
+
+
+_NUM = re.compile(r"\d+(?:[.,/]\d+)*")
+
+
+_AFTER_STOP = frozenset("theo trong cua o tai cho de thi vay a khong ko nhi la nua voi va hay".split())
+
+
+def _unit_after(norm: str) -> str | None:
+    """The counted noun: the words after "bao nhiêu/mấy" ("mấy phường" → "phuong"),
+    or the label noun before "mấy/nào" ("nhóm mấy" → "nhom", "chỉ số số mấy" →
+    "chi so", "thứ mấy" → "thu"); ``None`` when nothing is counted ("đạt bao
+    nhiêu?"), so that any figure answers."""
+    m = re.search(rf"\b({_LABEL_NOUNS}) (?:so )?(?:nao|may|bao nhieu)\b", norm)
+    if m:
+        return m.group(1)
+    m = re.search(r"\b(?:bao nhieu|may) ((?:[^\W\d]+ ?){1,2})", norm)
+    if m:
+        words = m.group(1).split()
+        if words and words[0] == "phan" and words[1:2] == ["tram"]:
+            words = []
+        cut = next((i for i, w in enumerate(words) if w in _AFTER_STOP), len(words))
+        words = words[:cut]
+        if words:
+            return " ".join(words)
+    return None  # "… đạt bao nhiêu?": any figure answers
+
+
+_LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:loai|thu|nhom|buoc|hinh thuc|cach|truong hop|"
+                         r"noi dung|muc|thanh phan|bo phan|hop phan)\b")
+
+
+def focus_terms(text: str) -> tuple[str, ...]:
+    """Focus terms of ``text``: ``index.lexical_tokens.query_terms`` without
+    the question words and fillers of :data:`TYPE_WORDS`."""
+    from index.lexical_tokens import query_terms
+
+    try:
+        terms = query_terms(text or "")
+    except Exception:  # the segmenter must never break analysis
+        terms = [w for w in _words(text or "").split() if w.isalnum()]
+    return tuple(t for t in terms if t not in TYPE_WORDS and t != "may")
+
+
+def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
+    """Read the expected answer type and focus terms of ``question``.
+
+    ``analyze("Mức lương cơ sở hiện nay là bao nhiêu?").answer_type == "so_tien"``;
+    ``analyze("truong ben thanh bao nhieu % tthc noi bo duoc cong khai")`` →
+    ``ty_le``; ``analyze("Bộ phận Một cửa có nhiệm vụ gì?")`` → ``danh_sach``.
+    ``terms_text``: the text to take focus terms from (the diacritic-restored
+    question, when it was typed without accents); default ``question``.
+    Never raises on a string (an empty question is ``khac``).
+    """
+    norm = _words(question or "")
+    atype = OTHER
+    for name, rx in _RULES:
+        if rx.search(norm):
+            atype = name
+            break
+    needs_name = bool(_NAME_Q.search(norm))
+    if needs_name and (atype in (OTHER, PERSON, ORG, DEFINITION) or re.search(r"\bai ky\b", norm)):
+        if atype != PERSON and not (_PERSON_SUBJECT.search(norm) or re.search(r"\bky\b|\bai\b", norm)):
+            needs_name = False
+        else:
+            atype = PERSON
+    else:
+        needs_name = False
+    also: tuple[str, ...] = ()
+    if atype == PERSON and not needs_name:
+        also = (ORG,)  # "báo cho ai" → Ban giám hiệu; "ai duyệt" → Hội đồng quản lý
+    elif atype == ORG:
+        also = (PERSON,)
+    elif atype == RATIO:
+        also = ()
+    unit = None
+    if atype == COUNT and _LIST_COUNT.search(norm):
+        atype, also = LIST, (COUNT,)  # "gồm mấy loại giấy tờ": the list answers it
+    if atype == COUNT:
+        unit = _unit_after(norm)
+    elif atype == TIME:
+        duration = re.search(rf"\bbao lau\b|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut)\b"
+                             rf"|\bthoi han\b(?:\s+\w+){{0,6}}\s+(?:la )?(?:bao lau|{_Q})\b", norm)
+        unit = "duration" if duration else "date"
+    wants_list = atype == LIST or bool(re.search(r"\bgom\b|\bnhung \w+ nao\b|\bcac \w+ nao\b", norm))
+    focus = focus_terms(terms_text if terms_text is not None else question)
+    doc_itself = atype == DOCUMENT and bool(re.search(
+        r"\b(?:van ban|nghi dinh|thong tu|luat|quyet dinh|nghi quyet|nd|tt)\b(?:\s+\w+){0,2}? nao\b", norm)) and not re.search(
+        r"\bso (?:may|bao nhieu|gi)\b", norm)
+    numbers = tuple(dict.fromkeys(n.lstrip("0") or "0" for n in _NUM.findall(norm)))
+    return QuestionAnalysis(question=question or "", normalized=norm, answer_type=atype, focus=focus, unit=unit,
+                            needs_name=needs_name, wants_list=wants_list, also=also, numbers=numbers,
+                            doc_itself=doc_itself)

@@ -1,0 +1,201 @@
+"""Typed spans in a sentence: money, percentages, dates and deadlines,
+durations, counts of a noun, số hiệu, organisations, titles and person names.
+
+One job: ``(sentence, question analysis) → the spans that answer it``. Plain
+code, no model. The span types are those of :mod:`assistant.question`.
+
+Recognisers (all on the folded text, so OCR text that lost its diacritics and
+unaccented text are read too; :func:`corpus.legal_refs.fold` keeps offsets):
+
+* money ``so_tien``: "2.530.000 đồng", "1,5 triệu đồng", "2,53 triệu", "500 nghìn";
+* percentage ``ty_le``: "98%", "100 %", "10 phần trăm";
+* date/deadline ``thoi_gian`` (date): "21/3/2023", "ngày 05/3", "ngày 21 tháng 6
+  năm 2018", "tháng 8 năm 2026", "ngày 20 hằng tháng", "quý III", "kể từ ngày
+  ký", "năm 2025" after a deadline word (trước, chậm nhất, đến, từ);
+* duration ``thoi_gian`` (duration): "03 ngày làm việc", "12 tháng", "05 năm",
+  "01 giờ", written numbers ("ba tháng", "một lần" for counts);
+* count ``so_luong``: a number (digits or a written number) next to the counted
+  noun of the question ("10 phường", "nhóm 3", "Chỉ số 9", "01 (một) Mã số",
+  "không quá 03 Phó Giám đốc"); with no counted noun, any figure;
+* số hiệu ``van_ban``: :func:`corpus.legal_refs.find_numbers`;
+* organisation ``co_quan``: Ủy ban nhân dân, Bộ …, Sở …, Phòng …, Ban …, Hội
+  đồng …, Bộ phận …, Trung tâm …, Văn phòng …, Chính phủ, Thủ tướng, Quốc hội,
+  Kho bạc, cơ quan/đơn vị/tổ … (the unit words of NĐ 30/2020 Phụ lục I, tên
+  cơ quan ban hành);
+* title ``nguoi``: Hiệu trưởng, Chủ tịch, Giám đốc, Trưởng …, người đứng đầu, …;
+  person name (``needs_name``): two to five capitalised syllables led by a
+  Vietnamese family name (Nguyễn, Trần, Lê, …), or such a name in capitals.
+
+A span whose figures all occur in the question is not an answer (the
+question states it); a count must sit within three words of its noun.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.question import (COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME, QuestionAnalysis)
+from corpus.legal_refs import find_numbers, fold
+
+_NUMWORD = r"(?:ñ+)"  # a written number, marked by _mark_number_words
+#: written numbers, matched with their diacritics (folded "nam", "tam", "hai", "ba" are also năm, tâm, hài, bà);
+#: "năm" and "tư" are left out (year, thứ tư, đầu tư)
+_NUMWORD_ACCENTED = re.compile(r"(?<!\w)(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười)(?!\w)")
+_NUM = r"\d+(?:[.,]\d+)*"
+
+MONEY_RE = re.compile(rf"\b{_NUM}\s*(?:dong|d\b|vnd|trieu(?: dong)?|ty(?: dong)?|nghin(?: dong)?|ngan(?: dong)?|usd)\b"
+                      rf"|\b\d{{1,3}}(?:\.\d{{3}}){{2,}}\b")
+PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|phan tram)")
+DATE_RE = re.compile(
+    r"\b(?:ngay )?\d{1,2}/\d{1,2}/\d{4}\b|\bngay \d{1,2}/\d{1,2}\b|\b\d{1,2}/\d{1,2}\b(?!/)(?=[^%]|$)"
+    r"|\bngay \d{1,2} thang \d{1,2}(?: nam \d{4})?|\bthang \d{1,2}(?:/| nam )\d{4}\b|\bngay \d{1,2} (?:hang|hàng|moi) (?:thang|quy|nam)\b"
+    r"|\bquy (?:i{1,3}|iv|\d)\b|\bke tu ngay (?:ky|ban hanh)\b|\bngay (?:ky|ban hanh)\b"
+    r"|\b(?:truoc|cham nhat|den|tu|trong|nam hoc|den het) (?:ngay |nam |thang )?(?:\d{1,2}/)?(?:19|20)\d{2}\b")
+DURATION_RE = re.compile(
+    rf"\b(?:{_NUM}|{_NUMWORD})\s*(?:\({_NUMWORD}\)\s*)?(?:ngay lam viec|ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:\d|nam \d))")
+RELATIVE_RE = re.compile(
+    r"\b(?:ngay|trong ngay|dau gio|cuoi gio|truoc|sau|cham nhat|ke tu|tu ngay|den ngay|hang (?:ngay|tuan|thang|quy|nam)"
+    r"|dinh ky|thuong xuyen)\b(?:\s+\w+){0,3}?\s+(?:ngay lam viec|ngay|gio|thang|nam|tuan)(?:\s+(?:tiep theo|ke tiep|het han|lam viec))?\b")
+_ORG_RE = re.compile(
+    r"\b(?:uy ban nhan dan|ubnd|chinh phu|thu tuong|quoc hoi|kho bac|bo (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ va [a-z]+)"
+    r"|so (?:noi vu|tu phap|tai chinh|giao duc)|phong (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ [a-z]+)"
+    r"|van phong|bo phan|trung tam|hoi dong|ban (?:giam hieu|chi dao|dai dien|thanh tra)|to (?:chuyen mon|van phong|cong doan)"
+    r"|co quan|don vi|cong dich vu cong|he thong|cong an|to chuc|doan thanh nien|cong doan|nganh)\b")
+_TITLE_RE = re.compile(
+    r"\b(?:pho )?(?:hieu truong|chu tich|giam doc|bo truong|thu truong|truong phong|truong ban|truong bo phan|tong giam doc"
+    r"|to truong|thu tuong|nguoi dung dau|can bo|cong chuc|vien chuc|giao vien|nhan vien|ke toan|van thu|thu quy"
+    r"|ban giam hieu|nguoi dan|cap truong|cap pho|nguoi dai dien|nguoi ky)\b")
+# Vietnamese family names (the most frequent ones cover nearly all the population).
+_SURNAMES = frozenset(("nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đoàn trương lâm mai "
+                       "trịnh lương cao tạ quách châu thái hà kiều tô tống đào lại").split())
+_FOLDED_SURNAMES = frozenset(fold(x) for x in _SURNAMES)
+#: words after a family-name-like word that make it a place or a unit, not a person
+_NOT_NAME = frozenset("nội phòng bản chí minh nam giang tĩnh long".split())
+_UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
+_NAME_RE = re.compile(rf"\b[{_UP}][\wÀ-ỹ]*(?:[ \t]+[{_UP}][\wÀ-ỹ]*){{1,7}}\b")
+_DEF_RE = re.compile(r"\b(?:la|duoc hieu la|bao gom|gom|nghia la|viet tat cua|la viec|la hinh thuc)\b|:")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A typed span: ``kind`` (a type of :mod:`assistant.question`), ``text``
+    (as written in the sentence) and ``start``/``end`` offsets in it."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _figures(s: str) -> set[str]:
+    return {n.lstrip("0") or "0" for n in re.findall(r"\d+", s)}
+
+
+def _new(span_text: str, qa: QuestionAnalysis) -> bool:
+    """A span is new information unless every figure in it is written in the question."""
+    figs = _figures(span_text)
+    if not figs:
+        return True
+    qnums = {p.lstrip("0") or "0" for n in qa.numbers for p in re.findall(r"\d+", n)}
+    return not figs <= qnums
+
+
+def _spans(rx: re.Pattern[str], kind: str, sentence: str, folded: str) -> list[Span]:
+    return [Span(kind, sentence[m.start():m.end()], m.start(), m.end()) for m in rx.finditer(folded)]
+
+
+def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
+    taken = [(m.start(), m.end()) for rx in (PERCENT_RE, MONEY_RE, DATE_RE) for m in rx.finditer(folded)]
+    taken += [(n.start, n.end) for n in find_numbers(sentence)]
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < e and s < b for s, e in taken)
+
+    out: list[Span] = []
+    if not unit:
+        for m in re.finditer(rf"\b{_NUM}\b", folded):
+            if free(m.start(), m.end()):
+                out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
+        return out
+    words = unit.split()
+    if words[0] in ("thu", "hang"):
+        u = r"(?:thu|hang)"
+    else:  # the first word of the noun, then as many of the others as follow ("ma so", "pho giam doc")
+        u = re.escape(words[0]) + "".join(rf"(?:\s+{re.escape(w)}" for w in words[1:]) + ")?" * (len(words) - 1)
+    num = rf"(?:{_NUM}|{_NUMWORD})"
+    gap = r"(?:\s*\(\s*[a-zñ ]+\s*\))?(?:\s+[^\W\d]+){0,2}?\s+"
+    for rx in (re.compile(rf"\b{num}{gap}{u}\b"), re.compile(rf"\b{u}(?:\s+[^\W\d]+){{0,2}}?\s+(?:so\s+)?{num}\b")):
+        for m in rx.finditer(folded):
+            if free(m.start(), m.end()) or "ñ" in m.group(0):
+                out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
+    return out
+
+
+def _mark_number_words(sentence: str, folded: str) -> str:
+    """``folded`` with each written number of ``sentence`` ("một", "ba") replaced
+    by as many ``ñ`` (same length, so offsets stay valid)."""
+    low = sentence.lower()
+    if len(low) != len(folded):
+        return folded
+    out = folded
+    for m in _NUMWORD_ACCENTED.finditer(low):
+        out = out[:m.start()] + "ñ" * (m.end() - m.start()) + out[m.end():]
+    return out
+
+
+def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
+    """Spans of ``sentence`` of the types ``qa`` accepts (its ``answer_type``
+    and ``also``) that bring something the question does not already say.
+
+    ``find_spans("Mức lương cơ sở là 2.530.000 đồng/tháng.", analyze("lương cơ
+    sở bao nhiêu"))`` → ``[Span("so_tien", "2.530.000 đồng", …)]``. Returns
+    ``[]`` for a type without a recogniser (``danh_sach``, ``co_khong``, ``khac``).
+    """
+    folded = _mark_number_words(sentence, fold(sentence))
+    out: list[Span] = []
+    kinds = (qa.answer_type,) + tuple(qa.also)
+    for kind in kinds:
+        if kind == MONEY:
+            out += _spans(MONEY_RE, MONEY, sentence, folded)
+        elif kind == RATIO:
+            out += _spans(PERCENT_RE, RATIO, sentence, folded)
+        elif kind == TIME:
+            # dates, deadlines, durations and relative times all answer "khi nào / bao lâu / hạn chót"
+            # ("chậm nhất 01 ngày trước ngày hết hạn", "vào đầu giờ ngày làm việc tiếp theo")
+            rxs = (DURATION_RE, DATE_RE, RELATIVE_RE) if qa.unit == "duration" else (DATE_RE, DURATION_RE, RELATIVE_RE)
+            for rx in rxs:
+                out += _spans(rx, TIME, sentence, folded)
+        elif kind == COUNT:
+            out += _counts(sentence, folded, qa.unit if qa.answer_type == COUNT else None)
+        elif kind == DOCUMENT:
+            out += [Span(DOCUMENT, n.raw, n.start, n.end) for n in find_numbers(sentence, ocr=True)]
+        elif kind == ORG:
+            out += _spans(_ORG_RE, ORG, sentence, folded)
+        elif kind == PERSON:
+            if qa.needs_name:
+                out += person_names(sentence)
+            else:
+                out += _spans(_TITLE_RE, PERSON, sentence, folded)
+        elif kind == DEFINITION:
+            out += _spans(_DEF_RE, DEFINITION, sentence, folded)
+    return [s for s in out if _new(s.text, qa)]
+
+
+def person_names(sentence: str) -> list[Span]:
+    """Person names: 2–5 capitalised syllables (or a line in capitals) whose
+    first syllable is a Vietnamese family name ("Nguyễn Thị Kim Quy")."""
+    out: list[Span] = []
+    for m in _NAME_RE.finditer(sentence):
+        words = m.group(0).split()
+        before = fold(sentence[max(0, m.start() - 12):m.start()])
+        if re.search(r"(?:thanh pho|tp\.?|tinh|quan|phuong|xa|huyen)\s*$", before):
+            continue
+        for i, w in enumerate(words):
+            lw = w.lower()
+            known = lw in _SURNAMES or (sentence.isascii() and lw in _FOLDED_SURNAMES)
+            if known and 2 <= len(words) - i <= 5 and words[i + 1].lower() not in _NOT_NAME:
+                start = m.start() + m.group(0).index(w)
+                out.append(Span(PERSON, sentence[start:m.end()], start, m.end()))
+                break
+    return out

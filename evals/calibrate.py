@@ -1,0 +1,197 @@
+"""Calibrate the extractive reader's weights and thresholds on the
+calibration half only, and print the search and the chosen values.
+
+    python -m evals.calibrate                      # shipped sets, calibration half, settings' data dir
+    python -m evals.calibrate --json out.json      # also write every step and the per-half figures
+
+Each calibration question is prepared once (``Answerer.prepare``: routing,
+retrieval, question analysis, scored units with their lexical and dense
+scores); the answer decision (``Answerer.finish``) is then replayed under each
+parameter setting, so the search costs no retrieval or embedding.
+
+Search: coordinate ascent over the grids of :data:`GRID`, starting from the
+current settings, for :data:`ROUNDS` rounds or until no change improves the
+objective. The objective is the mean of the answer accuracy on answerable
+questions and the abstention recall, minus ``PENALTY`` × the false-abstention
+rate above 0.05, plus 0.1 × citation precision (ties broken by the earlier,
+i.e. simpler, grid value). The test half is never read here: its figures
+come from ``cchc eval --split test`` with the chosen values in
+``assistant/settings.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from evals.dataset import EVAL_SETS
+from evals.harness import evaluate_answers, load_items
+from evals.metrics import aggregate
+from evals.split import select
+
+#: parameter → grid searched (``assistant.extractive.ReadingParams`` fields)
+GRID: dict[str, list[float]] = {
+    "chunk_threshold": [0.0, 0.1, 0.2, 0.25, 0.3, 0.34, 0.4],
+    "w_dense": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0],
+    "w_rank": [0.0, 0.04, 0.08, 0.15, 0.25],
+    "w_span": [0.0, 0.05, 0.1, 0.2, 0.3],
+    "answer_threshold": [round(0.05 * i, 2) for i in range(0, 17)],
+    "typed_threshold": [round(0.05 * i, 2) for i in range(0, 17)],
+    "keep_ratio": [0.5, 0.6, 0.7, 0.8, 0.9, 1.01],
+    "candidates": [5, 3, 4, 6, 8, 10],
+}
+ROUNDS = 3
+PENALTY = 2.0
+
+#: ReadingParams field → Settings field (what to write into assistant/settings.py)
+SETTING_NAMES = {"chunk_threshold": "abstain_threshold", "w_dense": "reading_w_dense", "w_rank": "reading_w_rank",
+                 "w_span": "reading_w_span", "answer_threshold": "answer_threshold",
+                 "typed_threshold": "typed_threshold", "keep_ratio": "reading_keep_ratio",
+                 "candidates": "reading_candidates"}
+
+
+def objective(summary: dict) -> float:
+    """The figure the search maximises (see module docstring) from an ``aggregate(...)["overall"]``."""
+    acc = summary.get("answer_accuracy") or 0.0
+    rec = summary.get("abstain_recall") or 0.0
+    fa = summary.get("false_abstention_rate") or 0.0
+    cp = summary.get("citation_precision") or 0.0
+    return 0.5 * (acc + rec) - PENALTY * max(0.0, fa - 0.05) + 0.1 * cp
+
+
+def prepare_all(answerer, items, k: int) -> dict:
+    """``{item id: Answer | Reading}`` (``Answerer.prepare`` of each item)."""
+    out = {}
+    for it in items:
+        hist = [tuple(t) for t in it.history] if it.history else None
+        out[it.id] = answerer.prepare(it.question, k=k, history=hist, prepare_k=max(GRID["candidates"]))
+    return out
+
+
+def evaluate(answerer, items, prepared: dict, params) -> dict:
+    """``aggregate`` of the answer rows of ``items`` under ``params``."""
+    from assistant.types import Answer
+
+    def ask(it):
+        p = prepared[it.id]
+        return p if isinstance(p, Answer) else answerer.finish(p, params)
+
+    rows, _ = evaluate_answers(items, ask)
+    return aggregate(rows)["overall"]
+
+
+def search(answerer, items, prepared, start, log=print) -> tuple[object, list[dict]]:
+    """Coordinate ascent from ``start`` (``ReadingParams``); returns the best params and the steps tried."""
+    best = start
+    best_sum = evaluate(answerer, items, prepared, best)
+    best_obj = objective(best_sum)
+    steps = [{"round": 0, "params": asdict(best), "objective": best_obj, "summary": best_sum}]
+    log(f"start: objective {best_obj:.4f}  {_fmt(best_sum)}")
+    for rnd in range(1, ROUNDS + 1):
+        changed = False
+        for name, grid in GRID.items():
+            scores = []
+            for v in grid:
+                cand = replace(best, **{name: v})
+                summ = evaluate(answerer, items, prepared, cand)
+                obj = objective(summ)
+                scores.append((obj, v, summ))
+                steps.append({"round": rnd, "param": name, "value": v, "objective": obj, "summary": summ})
+            top = max(scores, key=lambda t: (round(t[0], 9), -grid.index(t[1])))
+            line = "  ".join(f"{v:g}:{o:.3f}" for o, v, _ in scores)
+            log(f"round {rnd} {name:16} {line}")
+            if top[0] > best_obj + 1e-9:
+                best, best_obj, best_sum = replace(best, **{name: top[1]}), top[0], top[2]
+                changed = True
+                log(f"  -> {name} = {top[1]:g}: objective {best_obj:.4f}  {_fmt(best_sum)}")
+        if not changed:
+            break
+    return best, steps
+
+
+def _fmt(s: dict) -> str:
+    def f(k):
+        v = s.get(k)
+        return "–" if v is None else f"{v:.3f}"
+
+    return (f"acc {f('answer_accuracy')}  abstP {f('abstain_precision')}  abstR {f('abstain_recall')}  "
+            f"falseAbst {f('false_abstention_rate')}  citP {f('citation_precision')}  citR {f('citation_recall')}  "
+            f"inv# {s.get('invented_numbers_total', 0)}  n {s.get('n')}")
+
+
+def dump(answerer, items, prepared, params, path: Path) -> None:
+    """Write the calibration questions answered wrongly under ``params``, with type and answer."""
+    from assistant.types import Answer
+
+    lines = []
+    for it in items:
+        p = prepared[it.id]
+        ans = p if isinstance(p, Answer) else answerer.finish(p, params)
+        from evals.metrics import answer_correct
+
+        ok = (ans.abstained == it.abstain) and (it.abstain or answer_correct(ans.answer, it.answer_any))
+        if ok:
+            continue
+        qa = getattr(p, "qa", None)
+        lines.append(f"=== {it.id} [{it.kind}] {it.question}\n  want {it.answer_any} abstain={it.abstain} "
+                     f"got abstained={ans.abstained} type={getattr(qa, 'answer_type', '-')} unit={getattr(qa, 'unit', '-')}"
+                     f" gold_doc={it.gold_doc}\n  " + ans.answer.replace("\n", "\n  ")[:1500])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} wrong calibration questions written to {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dataset", action="append", help="JSONL eval set (repeatable; default: the shipped sets)")
+    ap.add_argument("--json", type=Path, help="write the steps and the chosen values here")
+    ap.add_argument("--cache", type=Path, help="pickle of prepared questions: read if present (analysis and spans "
+                    "recomputed), else written; a development aid for iterating on the decision")
+    ap.add_argument("--dump", type=Path, help="write the calibration questions the chosen values still get wrong")
+    args = ap.parse_args(argv)
+    from assistant.service import CCHCService
+
+    paths = args.dataset or [str(p) for p in EVAL_SETS]
+    items = select(load_items(paths), "calibration")
+    t0 = time.perf_counter()
+    svc = CCHCService()
+    svc.ensure_index()
+    answerer = svc.answerer
+    start = answerer.params()
+    print(f"calibration half: {len(items)} questions of {', '.join(Path(p).name for p in paths)}; "
+          f"embedder {getattr(svc.embeddings, 'name', '?')}; dense centre {start.dense_center}")
+    if args.cache and args.cache.is_file():
+        import pickle
+
+        from assistant.answering import Reading
+
+        prepared = pickle.loads(args.cache.read_bytes())
+        prepared = {k: answerer.reanalyze(v) if isinstance(v, Reading) else v for k, v in prepared.items()}
+        print(f"prepared questions read from {args.cache}")
+    else:
+        prepared = prepare_all(answerer, items, svc.settings.top_k)
+        print(f"prepared in {time.perf_counter() - t0:.1f} s")
+        if args.cache:
+            import pickle
+
+            args.cache.write_bytes(pickle.dumps(prepared))
+    best, steps = search(answerer, items, prepared, start)
+    final = evaluate(answerer, items, prepared, best)
+    print("\nchosen (put into assistant/settings.py):")
+    for field, setting in SETTING_NAMES.items():
+        print(f"  {setting} = {getattr(best, field):g}")
+    print(f"calibration figures: {_fmt(final)}")
+    if args.dump:
+        dump(answerer, items, prepared, best, args.dump)
+    if args.json:
+        args.json.write_text(json.dumps({"chosen": {SETTING_NAMES[f]: getattr(best, f) for f in SETTING_NAMES},
+                                         "calibration": final, "steps": steps}, ensure_ascii=False, indent=1),
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

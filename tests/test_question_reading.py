@@ -1,0 +1,173 @@
+"""Question analysis, typed spans and provision-level reading on real text of
+the bundled corpus (no index, no model: the documents are parsed from files)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering import Answerer
+from assistant.extractive import ReadingParams, decide
+from assistant.question import COUNT, DOCUMENT, LIST, MONEY, PERSON, RATIO, TIME, YESNO, analyze
+from assistant.reading import DocumentUnits
+from assistant.settings import Settings
+from assistant.spans import find_spans, person_names
+from corpus.pipeline import parse_file
+from index.types import Hit
+from tests.conftest import DECREES, PLANS
+from tests.test_protocols import Corpus
+
+ND118 = DECREES / "nd-118-2025-nd-cp.txt"
+ND60 = DECREES / "nd-60-2021-nd-cp.txt"
+ND161 = DECREES / "nd-161-2026-nd-cp.txt"
+HOA_PHUONG = PLANS / "2023-mn-hoa-phuong-q8-cchc.txt"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("lương tối thiểu vùng bây giờ bao nhiêu tiền một tháng", MONEY),
+    ("muc luong co so la bao nhieu vay", MONEY),
+    ("trường đặt chỉ tiêu mấy % hồ sơ giải quyết đúng hạn?", RATIO),
+    ("ti le giao vien dung chu ky so phai dat bao nhieu", RATIO),
+    ("báo cáo quý gửi chậm nhất là ngày nào", TIME),
+    ("thoi han tra loi ho so la bao lau", TIME),
+    ("một đợt cử cán bộ ra một cửa tối đa mấy tháng", TIME),
+    ("quy chế văn thư ban hành theo quyết định số mấy", DOCUMENT),
+    ("thông tư nào quy định về chế độ báo cáo?", DOCUMENT),
+    ("trung tâm được tối đa mấy phó giám đốc", COUNT),
+    ("đơn vị tự bảo đảm 40% chi thường xuyên thuộc nhóm mấy", COUNT),
+    ("ai ký kế hoạch này", PERSON),
+    ("hiệu trưởng trường đó tên là gì", PERSON),
+    ("Bộ phận tiếp nhận có những nhiệm vụ gì", LIST),
+    ("hồ sơ đề nghị gồm những giấy tờ nào", LIST),
+    ("giáo viên có được nghỉ bù không", YESNO),
+])
+def test_answer_type_from_accented_unaccented_and_chat_questions(question, kind):
+    assert analyze(question).answer_type == kind
+
+
+def test_analysis_tells_names_from_titles_and_mấy_from_máy():
+    assert analyze("hiệu trưởng trường đó tên là gì").needs_name
+    assert analyze("kế hoạch do ai ký").needs_name
+    assert not analyze("ai chịu trách nhiệm chỉ đạo").needs_name
+    assert analyze("đơn vị tự bảo đảm 40% chi thường xuyên thuộc nhóm mấy").unit == "nhom"
+    assert analyze("phải kết nối tới mấy phường").unit == "phuong"
+    assert analyze("máy tính của trường dùng phần mềm gì").answer_type != COUNT
+    qa = analyze("bn % hs dc giai quyet dung han ko")
+    assert qa.answer_type == RATIO and "khong" in qa.normalized.split()
+
+
+def test_spans_on_decree_sentences():
+    text161 = ND161.read_text(encoding="utf-8")
+    line = next(ln for ln in text161.splitlines() if "mức lương cơ sở là" in ln)
+    assert [s.text for s in find_spans(line, analyze("lương cơ sở bây giờ bao nhiêu"))] == ["2.530.000 đồng"]
+    text118 = ND118.read_text(encoding="utf-8")
+    line = next(ln for ln in text118.splitlines() if "không ít hơn 12 tháng" in ln)
+    spans = [s.text for s in find_spans(line, analyze("cử ra một cửa mỗi đợt tối thiểu bao lâu"))]
+    assert "12 tháng" in spans and "36 tháng" in spans
+    line = next(ln for ln in text118.splitlines() if "không quá 03 ngày làm việc" in ln)
+    assert any("03 ngày làm việc" in s.text for s in find_spans(line, analyze("mấy ngày phải báo trả hồ sơ")))
+    # a question's own figure is not an answer
+    assert find_spans("Đơn vị tự bảo đảm 40% chi thường xuyên.", analyze("tự bảo đảm 40% thì sao, bao nhiêu %")) == []
+    # a percentage is not a count of teachers
+    assert find_spans("100% giáo viên sử dụng hộp thư điện tử.", analyze("có bao nhiêu giáo viên")) == []
+
+
+def test_person_names_are_names_not_titles_or_places():
+    assert [s.text for s in person_names("HIỆU TRƯỞNG Nguyễn Thị Lan Anh")] == ["Nguyễn Thị Lan Anh"]
+    assert person_names("Hiệu trưởng là người trực tiếp chỉ đạo công tác cải cách hành chính.") == []
+    assert person_names("Ủy ban nhân dân Thành phố Hồ Chí Minh") == []
+
+
+def test_a_diem_carries_its_khoan_lead_in_and_its_provision_is_the_whole_list():
+    du = DocumentUnits(parse_file(ND60))
+    nodes = [n for n in du.nodes if n.kind == "diem" and n.parent is not None and "nhóm 3" in
+             du.doc.text[n.parent.start:n.parent.end][:300]]
+    assert nodes, "NĐ 60/2021 Điều 9 khoản 3 has điểm under the 'nhóm 3' lead-in"
+    unit = du.units_of(nodes[0])[0]
+    assert "nhóm 3" in unit.lead_in and unit.embed_text.startswith(unit.lead_in)
+    prov = du.provision(nodes[0])
+    assert prov is nodes[0].parent and len(prov.children) >= 2
+
+
+class _ChunkRetriever:
+    """Retriever returning the chunks whose section path contains ``section`` (best first)."""
+
+    def __init__(self, docs: Corpus, doc_id: str, section: str):
+        self.docs, self.doc_id, self.section = docs, doc_id, section
+
+    def search(self, query, k=5):
+        d = next(d for d in self.docs.docs if d.meta.doc_id == self.doc_id)
+        return [Hit(chunk=c, meta=d.meta, score=1.0, confidence=1.0) for c in d.chunks if self.section in c.section][:k]
+
+    def missing_entities(self, query):
+        return []
+
+    def term_idf(self, term):
+        return 1.0
+
+
+def test_list_question_returns_every_point_of_the_provision_with_its_lead_in():
+    docs = Corpus([ND118])
+    retriever = _ChunkRetriever(docs, "nd-118-2025-nd-cp", "Điều 8 > khoản 1")
+    ans = Answerer(retriever, docs, docs, Settings(embedding_backend="fake")).ask("Bộ phận Một cửa có nhiệm vụ gì?")
+    assert not ans.abstained
+    lines = ans.answer.splitlines()
+    assert "Điều 8, khoản 1" in lines[0] and "Nhiệm vụ, quyền hạn chung" in lines[0]
+    text = parse_file(ND118).text
+    start = text.index("1. Nhiệm vụ, quyền hạn chung")
+    points = [ln for ln in text[start:text.index("\n2. ", start)].splitlines() if ln[:2] in {f"{c})" for c in "abcdđeghi"}]
+    assert len(points) >= 8
+    shown = [ln for ln in lines[1:] if ln.strip()[:2] in {f"{c})" for c in "abcdđeghi"}]
+    assert len(shown) == min(len(points), 8)  # every point (or the first ones and "…")
+    assert all(ln.rstrip().endswith("[1]") for ln in lines)
+    assert ans.citations[0].text.count("\n") >= len(points)  # the cited passage is the whole provision
+
+
+def test_money_question_without_money_in_the_passages_gets_a_partial_answer():
+    docs = Corpus([HOA_PHUONG])
+    retriever = _ChunkRetriever(docs, "2023-mn-hoa-phuong-q8-cchc", "III")
+    ans = Answerer(retriever, docs, docs, Settings(embedding_backend="fake", answer_threshold=0.0)).ask(
+        "Trường Hoa Phượng được cấp bao nhiêu tiền cho công tác cải cách hành chính?")
+    assert ans.abstained and ans.answer.startswith("Tài liệu không nêu số tiền")
+    assert ans.citations and "[1]" in ans.answer  # the closest passage is still quoted, cited
+
+
+def test_decide_answers_a_typed_question_only_from_a_unit_holding_the_type():
+    du = DocumentUnits(parse_file(ND161))
+    hits_units = [u for u in du.all_units() if "lương cơ sở" in u.text]
+    qa = analyze("lương cơ sở bây giờ bao nhiêu")
+    from assistant.reading import Scored
+
+    scored = [Scored(u, 0, lex=1.0, dense=0.0, spans=find_spans(u.text, qa)) for u in hits_units]
+    d = decide(qa, scored, 1, ReadingParams(answer_threshold=0.2, typed_threshold=0.2))
+    assert d.kind == "answer" and all(s.spans for s in d.units)
+    assert "2.530.000" in d.units[0].unit.text
+    no_money = [s for s in scored if not s.spans]
+    assert decide(qa, no_money, 1, ReadingParams(answer_threshold=0.2, typed_threshold=0.2)).kind == "partial"
+
+
+def test_a_line_flagged_as_addressed_to_an_assistant_is_never_an_answer_unit():
+    import dataclasses
+
+    doc = parse_file(ND161)
+    target = next(c for c in doc.chunks if "2.530.000 đồng" in c.text)
+    line_start = target.text.index("mức lương cơ sở là 2.530.000")
+    line_end = target.text.index("\n", line_start) if "\n" in target.text[line_start:] else len(target.text)
+    flagged = [dataclasses.replace(c, **({"instruction_spans": [[line_start, line_end]]}
+                                         if c is target and hasattr(c, "instruction_spans") else {}))
+               for c in doc.chunks]
+    if not hasattr(target, "instruction_spans"):  # before the ingest-time flag lands, set it by hand
+        for c in flagged:
+            if c.chunk_id == target.chunk_id:
+                object.__setattr__(c, "instruction_spans", [[line_start, line_end]])
+    du = DocumentUnits(dataclasses.replace(doc, chunks=flagged))
+    texts = [u.text for u in du.all_units()]
+    assert not any("mức lương cơ sở là 2.530.000" in t for t in texts)
+    assert any("2.530.000" not in t and "lương cơ sở" in t for t in texts)
+
+
+def test_written_numbers_count_only_with_their_diacritics():
+    qa = analyze("mỗi hồ sơ được cấp mấy mã số")
+    assert [s.text for s in find_spans("Mỗi hồ sơ được cấp 01 (một) Mã số hồ sơ.", qa)] == ["01 (một) Mã số"]
+    assert [s.text for s in find_spans("Cán bộ yêu cầu bổ sung hồ sơ một lần.", analyze("yêu cầu bổ sung mấy lần"))] == ["một lần"]
+    # "tâm" is not "tám": no count of centres in a sentence that only names them
+    assert find_spans("Trung tâm Phục vụ hành chính công cấp xã", analyze("có bao nhiêu trung tâm")) == []
