@@ -70,6 +70,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from evals.report_file import write_section
+
 ENCODER_PARAMS = 21_000_000  # multilingual-e5-small: ~118M params, ~21M in the 12-layer encoder stack
 TOTAL_PARAMS = 118_000_000
 LAYERS, HIDDEN, DIM = 12, 384, 384
@@ -814,21 +816,6 @@ def default_verdict(res: dict) -> str:
         out.append(f"- `{name}` {verdict} the bar for the default against `{ref}` on this run: "
                    + ", ".join(f"{k}: {'yes' if v else 'no'}" for k, v in checks.items()) + extra + ".")
     return "\n".join(out)
-
-
-def write_section(path: Path, key: str, body: str) -> None:
-    """Replace the section between ``<!-- key:begin -->`` and ``<!-- key:end -->``
-    in ``path`` with ``body`` (appended when absent; the rest is kept)."""
-    begin, end = f"<!-- {key}:begin -->", f"<!-- {key}:end -->"
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    block = f"{begin}\n{body.rstrip()}\n{end}"
-    if begin in text and end in text:
-        pre, rest = text.split(begin, 1)
-        post = rest.split(end, 1)[1]
-        text = pre + block + post
-    else:
-        text = text.rstrip() + ("\n\n" if text.strip() else "") + block + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def check_tokens() -> int:

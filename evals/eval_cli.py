@@ -7,7 +7,8 @@
 ``--split`` evaluates one half of the questions (``evals.split``); the
 default ``all`` reports both halves, the test half first as the headline.
 
-The report file is regenerated from the run every time (date, machine,
+The report is a section of the file (one per dataset list and mode, one per BEIR set; the other
+sections are kept), regenerated from the run every time (date, machine,
 command, settings, figures); it is never meant to be edited by hand.
 """
 
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+
+from evals.report_file import write_section
 
 
 def machine_info() -> dict:
@@ -189,9 +192,9 @@ def register(app: typer.Typer) -> None:
                 typer.echo("\n" + baselines_markdown(base))
         if report is not None:
             command = "cchc " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-            report.parent.mkdir(parents=True, exist_ok=True)
-            report.write_text(render_report(result, base, command, _settings_info(service), elapsed), encoding="utf-8")
-            typer.echo(f"Report written to {report}", err=True)
+            key = "eval " + ",".join(p.name for p in dataset) + f" {mode}"
+            write_section(report, key, render_report(result, base, command, _settings_info(service), elapsed))
+            typer.echo(f"Report section '{key}' written to {report}", err=True)
 
 
 def _export(dataset: list[Path], split: str, out: Path) -> None:
@@ -247,7 +250,6 @@ def _beir(dirs: list[Path], modes: str, data_dir: Path | None, split: str, as_js
             typer.echo(beir_markdown(r) + "\n")
     if report is not None:
         command = "cchc " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render_report(results, command, infos, elapsed, machine_info(), _git_commit()),
-                          encoding="utf-8")
-        typer.echo(f"Report written to {report}", err=True)
+        key = "beir " + ",".join(r["name"] for r in results)
+        write_section(report, key, render_report(results, command, infos, elapsed, machine_info(), _git_commit()))
+        typer.echo(f"Report section '{key}' written to {report}", err=True)

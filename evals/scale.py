@@ -33,7 +33,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from evals.bench import _pcts, cpu_info, write_section
+from evals.bench import _pcts, cpu_info
+from evals.report_file import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 

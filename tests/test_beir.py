@@ -160,11 +160,16 @@ def test_cli_eval_beir(cli_env, tmp_path, beir_dir):
     from cchc.cli import app
 
     report = tmp_path / "r.md"
+    report.write_text("<!-- eval dev.jsonl all:begin -->\n# Evaluation report\n<!-- eval dev.jsonl all:end -->\n",
+                      encoding="utf-8")
     r = cli_env.invoke(app, ["eval", "--beir", str(beir_dir), "--modes", "bm25,hybrid,naive",
                              "--data-dir", str(tmp_path / "b"), "--report", str(report)])
     assert r.exit_code == 0, r.output
     assert all(f"| {m} | 2 |" in r.stdout for m in ("bm25", "hybrid", "naive"))
-    assert report.read_text(encoding="utf-8").startswith("# Retrieval report (BEIR harness)")
+    text = report.read_text(encoding="utf-8")
+    assert "# Evaluation report" in text  # the other command's section is kept
+    section = text.split(f"<!-- beir {beir_dir.name}:begin -->\n", 1)[1]
+    assert section.startswith("# Retrieval report (BEIR harness)") and "| hybrid |" in section
     r = cli_env.invoke(app, ["eval", "--beir", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path / "c")])
     assert r.exit_code == 2 and "BEIR layout" in r.output and "Traceback" not in r.output
     r = cli_env.invoke(app, ["eval", "--beir", str(beir_dir), "--modes", "bm42", "--data-dir", str(tmp_path / "b")])
@@ -186,3 +191,16 @@ def test_dev_questions_exported_as_beir_score_in_the_same_harness(full_service, 
     b.manifest = {**b.manifest, "digest": "0" * 64}
     with pytest.raises(ValueError, match="export it again"):
         B.evaluate(full_service, b, modes=("bm25",))
+
+
+def test_trials_run_each_setting_on_the_calibration_half_only(cli_env, tmp_path, beir_dir):
+    from evals import trials
+
+    bset = B.load_beir(beir_dir)
+    n_cal = sum(1 for h in B.halves(bset).values() if h == "calibration")
+    rows = trials.run(beir_dir, tmp_path / "t", trials=[("defaults", {}), ("RRF", {"fusion": "rrf"})])
+    assert [r["label"] for r in rows] == ["defaults", "RRF"]
+    assert all(r["n"] == n_cal == r["scores"]["n"] for r in rows)
+    assert all(0.0 <= r["scores"]["R@5"] <= 1.0 for r in rows)
+    text = trials.render(rows, "python -m evals.trials --beir X", beir_dir)
+    assert "| RRF | fusion=rrf |" in text and "| defaults | – |" in text

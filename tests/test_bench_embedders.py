@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench import paired_change, parse_spec, write_section
+from evals.bench import paired_change, parse_spec
+from evals.report_file import write_section
 
 REPORT = Path(__file__).resolve().parent.parent / "evals" / "REPORT-bench.md"
 
