@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import rewrite_followup
+from assistant.inforce import Context as InForceContext, InForce
 from assistant.intents import IntentRouter
 from assistant.llm_answer import CITE_RE, build_messages, generate, is_not_found, verify_answer
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever
@@ -23,7 +24,6 @@ from assistant.reading import Reader, Scored
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from corpus.diacritics import is_unaccented, restore_diacritics
-from corpus.validity import validity_note
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -61,22 +61,6 @@ def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
         return question
 
 
-@lru_cache(maxsize=1024)
-def _validity_note(number: str) -> str | None:
-    # corpus.validity.validity_note mines the bundled texts on every call (~0.1 s); one answer cites a
-    # few documents and the same numbers recur, so the notes are memoised per process.
-    return validity_note(number)
-
-
-def _validity_notes(citations: list[Citation]) -> None:
-    for c in citations:
-        if c.number:
-            try:
-                c.validity_note = _validity_note(c.number)
-            except Exception:
-                log.exception("validity lookup failed for %s", c.number)
-
-
 @dataclass
 class Reading:
     """A question prepared for answering (:meth:`Answerer.prepare`): the
@@ -89,6 +73,8 @@ class Reading:
     hits: list[Hit]
     qa: QuestionAnalysis
     scored: list[Scored]
+    #: what the law-in-force step decided (``assistant.inforce.InForce.choose``), for :meth:`Answerer.finish`
+    in_force: InForceContext | None = None
 
 
 class Answerer:
@@ -104,6 +90,7 @@ class Answerer:
         # embeddings: the index's cached embedder (sentence vectors, query vector); None = lexical reading
         self.embeddings = embeddings
         self.reader = Reader(documents.parsed_documents, embeddings)
+        self.inforce = InForce(retriever, graph, settings)
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
         """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
@@ -126,9 +113,11 @@ class Answerer:
         if not question:
             return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
         query = _rewrite(question, history)
-        routed = self._route(question, query)
+        routed = self._route(question, query) or self.inforce.answer_question(question, query)
         if routed is not None:
-            _validity_notes(routed.citations)
+            if query != question and routed.mode == "validity":
+                routed.notes.append(f"Câu hỏi được hiểu là: {query}")
+            self.inforce.finish(routed)
             return routed
         missing = self.retriever.missing_entities(query)
         if missing:
@@ -136,9 +125,11 @@ class Answerer:
                 f"Không tìm thấy trong tài liệu: kho tài liệu không nhắc đến {', '.join(repr(m) for m in missing)}. "
                 + ABSTAIN_TEXT.split(". ", 1)[1]))
             return answer
-        hits = self.retriever.search(query, k=max(k, self.settings.reading_candidates, prepare_k))
+        n = max(k, self.settings.reading_candidates, prepare_k)
+        # the law in force at the as-of date: a replaced văn bản gives way to its successor's matching Điều
+        hits, in_force = self.inforce.choose(query, self.retriever.search(query, k=n), n)
         qa, scored = self.read(query, hits) if hits else (analyze(query), [])
-        return Reading(question, query, history, hits, qa, scored)
+        return Reading(question, query, history, hits, qa, scored, in_force)
 
     def reanalyze(self, reading: "Reading") -> "Reading":
         """``reading`` with its question analysis and typed spans recomputed
@@ -155,13 +146,9 @@ class Answerer:
         answer = self._answer_from_hits(reading, params)
         if reading.query != reading.question:
             answer.notes.append(f"Câu hỏi được hiểu là: {reading.query}")
-        _validity_notes(answer.citations)
-        # Validity warnings go with the answer as notes (shown by every channel), not into the grounded
-        # answer text: the replacing document's number comes from corpus/documents/validity.tsv, not
-        # from a cited passage.
-        for c in answer.citations:
-            if c.validity_note and f"Lưu ý: {c.validity_note}" not in answer.notes:
-                answer.notes.append(f"Lưu ý: {c.validity_note}")
+        # history line, missing successor, validity notes at the as-of date (every number they add is
+        # backed by a cited passage or validity-table row)
+        self.inforce.finish(answer, reading.in_force)
         return answer
 
     # ---- intents answered from structured data (citation graph, glossary) ----

@@ -41,6 +41,8 @@ def register(app: typer.Typer) -> None:
             return
         for r in rows:
             mark = "có trong kho" if r["in_corpus"] else "CHƯA CÓ"
+            if not r.get("verified", True):
+                mark += ", chưa kiểm chứng"
             by = ", ".join(sorted({c["doc_id"] for c in r["cited_by"]}))
             date = f" ngày {r['date']}" if r.get("date") else ""
             typer.echo(f"{r['id']}\t{r.get('type') or ''}{date}\t[{mark}]\t← {by}")
@@ -51,11 +53,10 @@ def register(app: typer.Typer) -> None:
                 as_json: bool = typer.Option(False, "--json")) -> None:
         """Giải thích thuật ngữ, viết tắt (glossary for new clerks), có trích dẫn."""
         from assistant.cli_args import check_text
-        from assistant.intents import answer_glossary
 
         check_text(term, "thuật ngữ", "term")
         svc = _service()
-        ans = answer_glossary(svc.parsed_documents(), f"{term} là gì?", term)
+        ans = svc.explain(term)
         if ans is None:
             if as_json:
                 typer.echo(json.dumps({"term": term, "found": False}, ensure_ascii=False))

@@ -9,7 +9,8 @@ runs that whole program too.
 
 Stable contract (scripts depend on it):
 
-* ``cchc ingest [PATH ...] [--json]`` — default: the bundled corpus.
+* ``cchc ingest [PATH ...] [--json]`` — default: the bundled corpus (documents and validity table).
+* ``cchc delete DOC_ID [--json]`` — remove a document (and its knowledge).
 * ``cchc ask "QUESTION" [-k N] [--json] [--batch FILE]``
 * ``cchc search "QUERY" [-k N] [--json] [--batch FILE]``
 
@@ -189,6 +190,20 @@ def documents(as_json: bool = typer.Option(False, "--json")) -> None:
         return
     for m in metas:
         typer.echo(f"{m.doc_id}\t{m.number or '-'}\t{m.date or '-'}\t{m.title or ''}")
+
+
+@app.command()
+def delete(doc_id: str = typer.Argument(..., help="doc_id (see `cchc documents`)"),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Xoá một văn bản khỏi kho (its chunks, vectors and knowledge: citations, validity, glossary)."""
+    svc = _service()
+    ok = svc.delete_document(doc_id)
+    if as_json:
+        typer.echo(json.dumps({"deleted": doc_id if ok else None}, ensure_ascii=False))
+    else:
+        typer.echo(f"Đã xoá {doc_id}." if ok else f"Không có văn bản {doc_id} trong kho.", err=not ok)
+    if not ok:
+        raise typer.Exit(1)
 
 
 citations_cli.register(app)

@@ -45,7 +45,9 @@ def _lines(out: dict) -> list[str]:
                          f"{rep['missing_count']} vector thiếu; đã sửa: {_fmt(rep['repaired']) or 'không'}")
     for name, key in (("vector thừa (orphan)", "orphan_vectors"), ("vector thiếu (missing)", "missing_vectors"),
                       ("đoạn thiếu trong BM25", "bm25_missing"), ("đoạn thừa trong BM25", "bm25_extra"),
-                      ("văn bản lệch id", "bad_documents")):
+                      ("văn bản lệch id", "bad_documents"),
+                      ("văn bản chưa có tri thức (trích dẫn, hiệu lực, thuật ngữ; tạo khi dùng lần đầu)",
+                       "knowledge_missing")):
         if now[key]:
             lines.append(f"{name}: {', '.join(now[key][:10])}{' …' if len(now[key]) > 10 else ''}")
     for p in now["pending"]:

@@ -30,6 +30,7 @@ from corpus.citations import CitationGraph, resolve_reference
 from corpus.glossary import explain
 from corpus.legal_refs import fold
 from corpus.models import Chunk, ParsedDocument
+from corpus.validity import ValidityIndex
 from index.types import Hit
 
 _CITE_VERB = r"(?:can cu|vien dan|trich dan|dan chieu|nhac (?:den|toi)|dua (?:tren|vao)|thuc hien theo)"
@@ -57,7 +58,9 @@ class _Cites:
         self.items: list[Citation] = []
         self._by_chunk: dict[str, int] = {}
 
-    def cite(self, doc: ParsedDocument, chunk: Chunk) -> int:
+    def cite(self, doc: ParsedDocument, chunk: Chunk | None) -> int | None:
+        if chunk is None:
+            return None
         if chunk.chunk_id not in self._by_chunk:
             n = len(self.items) + 1
             self._by_chunk[chunk.chunk_id] = n
@@ -139,6 +142,8 @@ def answer_cites(graph: CitationGraph, docs: list[ParsedDocument], question: str
         chunk = _chunk_at(by_id[doc.meta.doc_id], edge.start)
         n = cites.cite(by_id[doc.meta.doc_id], chunk)
         where = " (có trong kho tài liệu)" if graph.in_corpus(cd.id) else ""
+        if not cd.verified:
+            where += " (chưa kiểm chứng: chỉ văn bản tải lên này viện dẫn)"
         lines.append(f"- {_cited_label(cd)}{where} [{n}]")
     if not lines:
         return Answer(question=question, answer=f"{_doc_label(doc)} không viện dẫn văn bản nào mà hệ thống nhận ra.",
@@ -161,10 +166,13 @@ def answer_cited_by(graph: CitationGraph, docs: list[ParsedDocument], question: 
     for doc_id in sorted(by_doc, key=lambda d: (by_id[d].meta.kind != "plan", d)):
         edges = by_doc[doc_id]
         sections = list(dict.fromkeys(e.section for e in edges if e.section))
-        marks = "".join(dict.fromkeys(f"[{cites.cite(by_id[doc_id], _chunk_at(by_id[doc_id], e.start))}]" for e in edges[:3]))
+        ns = [cites.cite(by_id[doc_id], _chunk_at(by_id[doc_id], e.start)) for e in edges[:3]]
+        marks = "".join(dict.fromkeys(f"[{n}]" for n in ns if n is not None))
         where = f", mục {', '.join(sections[:4])}{' …' if len(sections) > 4 else ''}" if sections else ""
         lines.append(f"- {_doc_label(by_id[doc_id])}{where} {marks}")
     name = _cited_label(cd) if cd else cited_id
+    if cd is not None and not cd.verified:
+        name += " (chưa kiểm chứng)"
     if not lines:
         return Answer(question=question, answer=f"Không tìm thấy văn bản nào trong kho tài liệu viện dẫn {name}.",
                       abstained=True, mode="graph")
@@ -172,10 +180,12 @@ def answer_cited_by(graph: CitationGraph, docs: list[ParsedDocument], question: 
                   citations=cites.items, mode="graph")
 
 
-def answer_glossary(docs: list[ParsedDocument], question: str, term: str) -> Answer | None:
+def answer_glossary(docs: list[ParsedDocument], question: str, term: str,
+                    glossary: dict | None = None) -> Answer | None:
     """Expansion of an abbreviation (``corpus.glossary.explain``) with the
-    passages of ``docs`` that define or use it; None for an unknown term."""
-    entry = explain(term, docs)
+    passages of ``docs`` that define or use it; ``glossary``: the store's
+    definitions (default: read from ``docs``). None for an unknown term."""
+    entry = explain(term, docs, glossary)
     if entry is None:
         return None
     by_id = {d.meta.doc_id: d for d in docs}
@@ -240,16 +250,18 @@ def parse_draft_request(text: str) -> DraftRequest | None:
                         district=dm.group(0) if dm else None)
 
 
-def answer_draft(docs: list[ParsedDocument], question: str, settings: Settings | None = None) -> Answer | None:
+def answer_draft(docs: list[ParsedDocument], question: str, settings: Settings | None = None,
+                 validity: ValidityIndex | None = None) -> Answer | None:
     """A chat request to draft a plan (section), answered with the Markdown
     draft; drafted from ``docs`` when they hold a kế hoạch
-    (:func:`assistant.drafting.sources.draft_documents`). None when the
+    (:func:`assistant.drafting.sources.draft_documents`), with the store's
+    ``validity`` index (default: mined from ``docs``). None when the
     question is no draft request."""
     req = parse_draft_request(question)
     if req is None:
         return None
     draft = draft_plan(req.unit, req.year, district=req.district, kind=req.kind, section=req.section,
-                       docs=draft_documents(docs), settings=settings)
+                       docs=draft_documents(docs), settings=settings, validity=validity)
     return Answer(question=question, answer=draft_to_markdown(draft), mode="draft", notes=list(draft.notes))
 
 
@@ -268,7 +280,7 @@ class IntentRouter:
         ``question``) asks for it, else None."""
         q = fold(query).strip(" ?.!")
         if re.search(r"\b(?:soan|du thao|viet)\b.{0,40}\bke hoach\b", q):
-            ans = answer_draft(self.documents.parsed_documents(), query, self.settings)
+            ans = answer_draft(self.documents.parsed_documents(), query, self.settings, self.graph.validity())
             if ans is not None:
                 return ans
         if _CITED_BY_RE.search(q):
@@ -289,5 +301,6 @@ class IntentRouter:
             # keep the user's casing for the lookup
             raw = re.search(re.escape(term), fold(query))
             original = query[raw.start():raw.end()] if raw else term
-            return answer_glossary(self.documents.parsed_documents(), question, original)
+            glossary = self.graph.glossary() if hasattr(self.graph, "glossary") else None
+            return answer_glossary(self.documents.parsed_documents(), question, original, glossary)
         return None

@@ -2,17 +2,20 @@
 conversation memory depend on.
 
 ``CCHCService`` satisfies :class:`DocumentSource`, :class:`KnowledgeGraph`
-(both cached per store generation) and :class:`Asker`, and hands its
+(both per store generation) and :class:`Asker`, and hands its
 ``index.hybrid.HybridIndex`` over as the :class:`Retriever`; tests pass
 anything with the same methods.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from assistant.types import Answer
 from corpus.citations import CitationGraph
+from corpus.glossary import GlossaryEntry
+from corpus.validity import ValidityIndex
 from corpus.models import ParsedDocument
 from index.types import Hit
 
@@ -20,8 +23,9 @@ from index.types import Hit
 class Retriever(Protocol):
     """Ranked passages for a query, and what the ranking needs to judge confidence."""
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """Top-``k`` hits, best first (``index.hybrid.HybridIndex.search``)."""
+    def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """Top-``k`` hits, best first (``index.hybrid.HybridIndex.search``);
+        ``doc_ids``: only passages of these documents."""
         ...
 
     def missing_entities(self, query: str) -> list[str]:
@@ -42,10 +46,22 @@ class DocumentSource(Protocol):
 
 
 class KnowledgeGraph(Protocol):
-    """The legal citation graph of the indexed documents."""
+    """The legal knowledge of the indexed documents (stored with them, ``index.knowledge``)."""
 
     def citation_graph(self) -> CitationGraph:
-        """Which document cites which (``corpus.citations.build_graph``)."""
+        """Which document cites which (``corpus.citations.graph_from_mentions``)."""
+        ...
+
+    def validity(self) -> ValidityIndex:
+        """Validity facts of the indexed documents, evaluated at any date."""
+        ...
+
+    def glossary(self) -> dict[str, GlossaryEntry]:
+        """Abbreviations the indexed documents define."""
+        ...
+
+    def parsed_documents(self) -> list[ParsedDocument]:
+        """Every indexed document (the passages validity facts are cited from)."""
         ...
 
 

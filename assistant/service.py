@@ -15,9 +15,14 @@ from langchain_core.embeddings import Embeddings
 from assistant.answering import Answerer
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer
-from corpus.citations import CitationGraph, build_graph
+from corpus.citations import CitationGraph
+from corpus.diacritics import use_model
+from corpus.glossary import GlossaryEntry
+from corpus.loaders import load_text
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
-from corpus.pipeline import SUPPORTED_SUFFIXES, bundled_paths, bundled_vector_pack, parse_file
+from corpus.pipeline import INGEST_SUFFIXES, TABLE_SUFFIXES, bundled_ingest_paths, bundled_vector_pack, parse_file
+from corpus.textnorm import is_ocr_damaged
+from corpus.validity import TABLE_KIND, ValidityIndex
 from index.embeddings import make_embeddings
 from index.faults import fault_point
 from index.hybrid import HybridIndex
@@ -77,7 +82,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INGEST_SUFFIXES))
         else:
             out.append(p)
     return out
@@ -139,33 +144,23 @@ class CCHCService:
         ``IngestInterrupted`` on Ctrl-C. Readers (search, ask) are never
         blocked by an ingest: embedding runs outside every lock.
         """
-        files = expand_paths(paths) if paths else bundled_paths()
+        files = expand_paths(paths) if paths else bundled_ingest_paths()
         report = IngestReport()
-        parsed: list[ParsedDocument] = []
-        for f in files:
-            try:
-                doc = parse_file(Path(f))
-                if not doc.chunks:
-                    raise DocumentError(str(f), "no text to index / không có nội dung văn bản")
-            except DocumentError as e:
-                report.failed.append((str(f), e.reason))
-                continue
-            except Exception as e:  # a parser bug must not abort the batch
-                log.exception("parse failed: %s", f)
-                report.failed.append((str(f), f"cannot parse: {type(e).__name__}: {e}"))
-                continue
-            parsed.append(doc)
+        parsed, batch_model = self._parse_batch(files, report)
         fault_point("parsed")
-        return self.ingest_documents(parsed, progress=progress, on_progress=on_progress, report=report)
+        return self.ingest_documents(parsed, progress=progress, on_progress=on_progress, report=report,
+                                     diacritics=batch_model)
 
     def ingest_documents(self, docs: list[ParsedDocument], progress: bool | None = None,
                          on_progress: Callable[[int, int], None] | None = None,
-                         report: IngestReport | None = None) -> IngestReport:
+                         report: IngestReport | None = None, diacritics=None) -> IngestReport:
         """Index already parsed documents (``ingest`` after parsing; also the
         way benchmark corpora come in, see ``evals.beir``): documents whose
         content hash is indexed are skipped, the others written as in
-        ``ingest`` (same progress, interruption and report). Returns (and
-        fills) ``report``."""
+        ``ingest`` (same progress, interruption and report). ``diacritics``:
+        the diacritic model their knowledge is extracted with (default the
+        store's current one, ``index.knowledge.StoreDiacritics.model``).
+        Returns (and fills) ``report``."""
         from assistant.progress import IngestProgress, progress_enabled
 
         report = report if report is not None else IngestReport()
@@ -175,6 +170,7 @@ class CCHCService:
                 report.skipped.append(doc.meta.doc_id)
             else:
                 parsed.append(doc)
+        batch_model = diacritics if diacritics is not None else self.index.diacritics.model()
         total = sum(len(d.chunks) for d in parsed)
         t0 = time.perf_counter()
         flat = tokenize_many([c.index_text for d in parsed for c in d.chunks])
@@ -203,7 +199,8 @@ class CCHCService:
         if on_progress is not None:
             on_progress(0, grand)
         try:
-            with self._write_lock:  # one ingest at a time in this process
+            # one ingest at a time in this process; its knowledge is read with the batch's diacritic model
+            with self._write_lock, use_model(batch_model):
                 if resume:
                     bar.file("(tiếp tục lần nạp bị ngắt)", sum(len(e.new_ids) for e in resume))
                 try:
@@ -230,6 +227,60 @@ class CCHCService:
         if self.settings.reading_prepare:
             self._prepare_reading(report)
         return report
+
+    def _parse_batch(self, files: list[Path], report: IngestReport):
+        """Parse ``files`` for :meth:`ingest`: ``(documents to index, diacritic
+        model)``. Clean documents are parsed first; OCR-damaged ones are then
+        repaired with the store's diacritic statistics as they will be after
+        this ingest (``index.knowledge.StoreDiacritics.model_with``), which is
+        also the model their knowledge is extracted with."""
+        loaded: list[tuple[Path, str | None]] = []
+        for f in files:
+            f = Path(f)
+            try:
+                loaded.append((f, None if f.suffix.lower() in TABLE_SUFFIXES else load_text(f)[0]))
+            except DocumentError as e:
+                report.failed.append((str(f), e.reason))
+            except Exception as e:  # a loader bug must not abort the batch
+                log.exception("load failed: %s", f)
+                report.failed.append((str(f), f"cannot read: {type(e).__name__}: {e}"))
+        clean = [(f, t) for f, t in loaded if t is None or not is_ocr_damaged(t)]
+        damaged = [(f, t) for f, t in loaded if t is not None and is_ocr_damaged(t)]
+        docs: dict[Path, ParsedDocument] = {}
+
+        def parse(items):
+            for f, t in items:
+                try:
+                    doc = parse_file(f, text=t)
+                    if not doc.chunks and doc.meta.kind != TABLE_KIND:
+                        raise DocumentError(str(f), "no text to index / không có nội dung văn bản")
+                except DocumentError as e:
+                    report.failed.append((str(f), e.reason))
+                    continue
+                except Exception as e:  # a parser bug must not abort the batch
+                    log.exception("parse failed: %s", f)
+                    report.failed.append((str(f), f"cannot parse: {type(e).__name__}: {e}"))
+                    continue
+                docs[f] = doc
+
+        parse(clean)
+        model = self.index.diacritics.model
+        if damaged:
+            new_clean = [d for d in docs.values() if not self.index.is_current(d)]
+            batch = self.index.diacritics.model_with(new_clean)
+            model = batch  # type: ignore[assignment]
+            with use_model(batch):
+                parse(damaged)
+        parsed: list[ParsedDocument] = []
+        for f, _t in loaded:
+            doc = docs.get(f)
+            if doc is None:
+                continue
+            if self.index.is_current(doc):
+                report.skipped.append(doc.meta.doc_id)
+            else:
+                parsed.append(doc)
+        return parsed, model
 
     def _prepare_reading(self, report: IngestReport) -> None:
         """Embed the reading units (sentences/clauses) of every indexed document
@@ -271,8 +322,25 @@ class CCHCService:
         return hit[1]
 
     def citation_graph(self) -> CitationGraph:
-        """The legal citation graph of the indexed documents (cached per store version)."""
-        return self._cached("graph", lambda: build_graph(self.parsed_documents()))
+        """The legal citation graph of the indexed documents, assembled from
+        the knowledge stored with them (``index.knowledge``; per store version)."""
+        return self.index.knowledge.citation_graph()
+
+    def validity(self) -> ValidityIndex:
+        """Validity facts of the indexed documents (texts and validity tables),
+        evaluated at any date (``corpus.validity.ValidityIndex``; per store version)."""
+        return self.index.knowledge.validity()
+
+    def glossary(self) -> dict[str, GlossaryEntry]:
+        """Abbreviations defined in the indexed documents (per store version)."""
+        return self.index.knowledge.glossary()
+
+    def explain(self, term: str) -> Answer | None:
+        """The glossary answer for ``term`` (``cchc explain``, Telegram ``/giaithich``,
+        "X là gì?" in chat): the store's definitions with their passages; None if unknown."""
+        from assistant.intents import answer_glossary
+
+        return answer_glossary(self.parsed_documents(), f"{term} là gì?", term, self.glossary())
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
         """Hybrid search (see ``index.hybrid.HybridIndex.search``)."""
@@ -285,4 +353,5 @@ class CCHCService:
         follow-up that refers back is rewritten into a standalone question for
         retrieval.
         """
-        return self._answerer.ask(question, k=k, history=history)
+        with use_model(self.index.diacritics.model):
+            return self._answerer.ask(question, k=k, history=history)

@@ -18,10 +18,10 @@ def draft_for_service(service: CCHCService, unit: str, year: int | None = None, 
     """``assistant.drafting.drafter.draft_plan`` for ``unit``/``year`` (None:
     the year after the service's as-of date)/``kind`` (default ``"cchc"``)/
     ``governing_body`` (the header's cơ quan chủ quản) over the service's
-    indexed documents, with the service's settings (as-of date, LLM
-    smoothing). Raises the drafter's ``ValueError`` (unknown kind, empty unit …)."""
+    indexed documents and their validity index, with the service's settings
+    (as-of date, LLM smoothing). Raises the drafter's ``ValueError`` (unknown kind, empty unit …)."""
     return draft_plan(unit, year, kind=kind or "cchc", docs=draft_documents(service.parsed_documents()),
-                      settings=service.settings, governing_body=governing_body)
+                      settings=service.settings, governing_body=governing_body, validity=service.validity())
 
 
 def draft_filename(unit: str, year: int) -> str:

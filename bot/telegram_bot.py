@@ -50,7 +50,6 @@ from telegram.ext import (
 )
 
 from assistant.drafting.render_docx import docx_bytes
-from assistant.intents import answer_glossary
 from assistant.memory import ConversationMemory, ask_in_conversation, chat_key
 from assistant.service import CCHCService
 from assistant.settings import Settings
@@ -160,8 +159,7 @@ class CCHCBot:
             await update.effective_message.reply_text("Cú pháp: /giaithich THUẬT NGỮ (ví dụ: /giaithich một cửa liên thông)")
             return
         try:
-            ans = await asyncio.to_thread(
-                lambda: answer_glossary(self.service.parsed_documents(), f"{term} là gì?", term))
+            ans = await asyncio.to_thread(self.service.explain, term)
         except Exception:
             log.exception("glossary lookup failed")
             await update.effective_message.reply_text("Xin lỗi, hệ thống đang gặp lỗi khi tra thuật ngữ. Vui lòng thử lại sau.")

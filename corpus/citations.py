@@ -39,7 +39,6 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
 from corpus.legal_refs import (
     DOC_TYPE_RE,
@@ -54,7 +53,7 @@ from corpus.legal_refs import (
     parse_number,
 )
 from corpus.metadata import parse_vn_date
-from corpus.models import ParsedDocument
+from corpus.models import DocumentMeta, ParsedDocument
 
 __all__ = [
     "Mention",
@@ -63,6 +62,8 @@ __all__ = [
     "CitationGraph",
     "extract_citations",
     "build_graph",
+    "document_mentions",
+    "graph_from_mentions",
     "resolve_reference",
     "canonical_id",
     "TYPE_BY_CODE",
@@ -116,11 +117,20 @@ class Mention:
     start: int = 0
     end: int = 0
     raw: str = ""
+    section: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
 class CitedDocument:
-    """A văn bản cited somewhere in the corpus (fields merged over its mentions)."""
+    """A văn bản cited somewhere in the corpus. When it is itself a corpus
+    document, ``date``/``issuer``/``title`` are that document's own metadata;
+    otherwise they come from one mention (the most frequent dated one), never
+    mixed across mentions. ``verified``: False when the only document citing
+    it is an uploaded one and nothing else in the corpus names it (see
+    :func:`graph_from_mentions`)."""
 
     id: str
     type: str
@@ -128,6 +138,7 @@ class CitedDocument:
     date: str | None = None
     issuer: str | None = None
     title: str | None = None
+    verified: bool = True
 
 
 @dataclass
@@ -358,6 +369,10 @@ class CitationGraph:
     edges: list[CitationEdge] = field(default_factory=list)
     corpus_numbers: dict[str, str] = field(default_factory=dict)
 
+    def unverified(self) -> list[CitedDocument]:
+        """Cited văn bản labelled "chưa kiểm chứng" (see :class:`CitedDocument`)."""
+        return [d for d in self.cited_documents() if not d.verified]
+
     def cited_documents(self) -> list[CitedDocument]:
         """All cited văn bản, most cited first (ties by id)."""
         counts = Counter(e.cited_id for e in self.edges)
@@ -382,7 +397,7 @@ class CitationGraph:
         return bool(d and d.number and d.number in self.corpus_numbers)
 
     def to_json(self) -> list[dict]:
-        """``[{"id","type","number","date","issuer","title","cited_by":[{"doc_id","section"}],"in_corpus"}]``."""
+        """``[{"id","type","number","date","issuer","title","verified","cited_by":[{"doc_id","section"}],"in_corpus"}]``."""
         out = []
         for d in self.cited_documents():
             by: list[dict] = []
@@ -452,43 +467,92 @@ def _doc_mentions(doc: ParsedDocument) -> list[Mention]:
     return ments
 
 
-def _merge(ms: list[Mention], cid: str) -> CitedDocument:
-    def common(vals):
-        vals = [v for v in vals if v]
-        return Counter(vals).most_common(1)[0][0] if vals else None
+def document_mentions(doc: ParsedDocument) -> list[Mention]:
+    """Citations of other văn bản in one corpus document, in text order, each
+    with the ``section`` of the chunk it is in ("" when the document has no
+    chunks). Self-references (the document's own số hiệu, e.g. the provenance
+    notes of the pháp điển texts) are dropped. OCR-damaged documents take
+    date/issuer/title from their repaired text (:func:`corpus.ocr.repair_text`,
+    with the diacritic model in use). Ids are not yet year-disambiguated (that
+    needs the whole corpus: :func:`graph_from_mentions`)."""
+    own = canonical_id(doc.meta.number) if doc.meta.number else None
+    out = []
+    for m in _doc_mentions(doc):
+        if own and m.number == own:
+            continue
+        m.section = _section_at(doc, m.start)
+        out.append(m)
+    return out
 
+
+def _merge(ms: list[Mention], cid: str) -> CitedDocument:
     types = [m.type for m in ms if m.type != "Văn bản"] or [m.type for m in ms]
-    # prefer the longest title among the most informative mentions
-    titles = [m.title for m in ms if m.title]
+    # date and issuer from one mention (never mixed across mentions): the most frequent
+    # (date, issuer) pair among the dated mentions, preferring pairs that name the issuer
+    pairs = Counter((m.date, m.issuer) for m in ms if m.date)
+    date, issuer = (max(pairs, key=lambda p: (pairs[p], p[1] is not None)) if pairs else
+                    (None, Counter(m.issuer for m in ms if m.issuer).most_common(1)[0][0]
+                     if any(m.issuer for m in ms) else None))
+    # the most frequent trích yếu (a longer one is often a run-on into the next clause), then the shortest
+    titles = Counter(m.title for m in ms if m.title)
+    title = min(titles, key=lambda t: (-titles[t], len(t))) if titles else None
     return CitedDocument(
         id=cid,
         type=Counter(types).most_common(1)[0][0],
         number=ms[0].number,
-        date=common(m.date for m in ms),
-        issuer=common(m.issuer for m in ms),
-        title=max(titles, key=len) if titles else None,
+        date=date,
+        issuer=issuer,
+        title=title,
     )
 
 
-def build_graph(docs: list[ParsedDocument]) -> CitationGraph:
-    """Citation graph of ``docs`` (every văn bản cited by a corpus document).
+def _own_title(meta: DocumentMeta) -> str | None:
+    """A corpus document's trích yếu as a citation writes it: without "Về",
+    first letter in lower case ("Quy định cơ chế …" → "quy định cơ chế …")."""
+    t = re.sub(r"^(?:về|Về|VỀ)\s+", "", (meta.title or "").strip())
+    if not t:
+        return None
+    first = t.split()[0]
+    return t if first.isupper() and len(first) > 1 else t[0].lower() + t[1:]
 
-    Self-references (a document citing its own số hiệu, e.g. the provenance
-    notes of the pháp điển texts) are dropped. Ids are disambiguated by year as
-    described in the module docstring. ``CitationEdge.section`` is the section
-    of the chunk that contains the mention ("" when ``doc.chunks`` is empty).
-    """
+
+def _corpus_numbers(metas: list[DocumentMeta]) -> dict[str, DocumentMeta]:
+    """Canonical số hiệu → the corpus document that *is* that văn bản. When
+    several documents carry one số hiệu (an appendix issued as its own file,
+    a re-upload, a misread header), the one whose loại văn bản agrees with
+    the số hiệu's codes wins, then a document over an appendix, then the
+    first doc_id."""
+    cands: dict[str, list[DocumentMeta]] = defaultdict(list)
+    for m in metas:
+        if m.number:
+            cands[canonical_id(m.number)].append(m)
+    out = {}
+    for n, ms in cands.items():
+        t = doc_type_of_number(n)
+        out[n] = min(ms, key=lambda m: (not (t and m.doc_type == t), bool(m.appendix), m.doc_id))
+    return out
+
+
+def graph_from_mentions(metas: list[DocumentMeta], mentions: dict[str, list[Mention]],
+                        uploaded: set[str] | frozenset[str] = frozenset()) -> CitationGraph:
+    """The citation graph of a corpus from each document's
+    :func:`document_mentions` (``mentions``: doc_id → list) and the
+    documents' metadata (``metas``).
+
+    Ids are disambiguated by year as described in the module docstring. A
+    cited văn bản that is a corpus document takes its own metadata for date,
+    issuer and trích yếu. ``uploaded``: doc_ids of documents not curated with
+    the project (uploads); a số hiệu cited by exactly one document, which is
+    uploaded, that is no corpus document and that no other document mentions
+    is marked ``verified=False`` ("chưa kiểm chứng")."""
     graph = CitationGraph()
-    for d in docs:
-        if d.meta.number:
-            graph.corpus_numbers[canonical_id(d.meta.number)] = d.meta.doc_id
-    found: list[tuple[ParsedDocument, Mention]] = []
-    for d in docs:
-        own = canonical_id(d.meta.number) if d.meta.number else None
-        for m in _doc_mentions(d):
-            if own and m.number == own:
-                continue
-            found.append((d, m))
+    by_number = _corpus_numbers(metas)
+    graph.corpus_numbers = {n: m.doc_id for n, m in by_number.items()}
+    order = {m.doc_id: i for i, m in enumerate(metas)}
+    found: list[tuple[str, Mention]] = []
+    for doc_id in sorted(mentions, key=lambda d: order.get(d, len(order))):
+        for m in mentions[doc_id]:
+            found.append((doc_id, Mention(**{**m.to_dict()})))
     # year disambiguation for numbers without a year
     years: dict[str, set[str]] = defaultdict(set)
     for _d, m in found:
@@ -507,32 +571,39 @@ def build_graph(docs: list[ParsedDocument]) -> CitationGraph:
                 if len(variants) == 1:
                     m.id = f"{m.number} ({variants.pop()})"
     grouped: dict[str, list[Mention]] = defaultdict(list)
-    for d, m in found:
+    citing: dict[str, set[str]] = defaultdict(set)
+    for doc_id, m in found:
         grouped[m.id].append(m)
+        citing[m.id].add(doc_id)
         graph.edges.append(
-            CitationEdge(cited_id=m.id, doc_id=d.meta.doc_id, section=_section_at(d, m.start),
-                         start=m.start, end=m.end, raw=m.raw)
+            CitationEdge(cited_id=m.id, doc_id=doc_id, section=m.section, start=m.start, end=m.end, raw=m.raw)
         )
     for cid, ms in grouped.items():
-        graph.documents[cid] = _merge(ms, cid)
+        d = _merge(ms, cid)
+        own = by_number.get(d.number) if d.number else None
+        if own is not None:
+            d.date = own.date or d.date
+            d.issuer = own.issuer or d.issuer
+            d.title = _own_title(own) or d.title
+            if own.doc_type and own.kind == "legal" and not own.appendix:
+                d.type = own.doc_type
+        by = citing[cid]
+        if own is None and len(by) == 1 and by <= set(uploaded):
+            d.verified = False
+        graph.documents[cid] = d
     return graph
 
 
+def build_graph(docs: list[ParsedDocument], uploaded: set[str] | frozenset[str] = frozenset()) -> CitationGraph:
+    """Citation graph of ``docs`` (every văn bản cited by a corpus document):
+    :func:`graph_from_mentions` over :func:`document_mentions` of each.
+    ``CitationEdge.section`` is the section of the chunk that contains the
+    mention ("" when ``doc.chunks`` is empty)."""
+    return graph_from_mentions([d.meta for d in docs], {d.meta.doc_id: document_mentions(d) for d in docs},
+                               uploaded=uploaded)
+
+
 # --------------------------------------------------------------------------- resolver
-
-@lru_cache(maxsize=1)
-def _bundled_known() -> tuple[tuple[str, str], ...]:
-    """(id, type) of every văn bản cited in or forming the bundled corpus (own simple read)."""
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent / "documents"
-    seen: dict[str, str] = {}
-    for p in sorted(root.glob("*/*.txt")):
-        text = p.read_text(encoding="utf-8", errors="replace")
-        for m in extract_citations(text):
-            seen.setdefault(m.id, m.type)
-    return tuple(seen.items())
-
 
 def _type_of_id(cid: str) -> str | None:
     if cid.startswith("Luật "):
@@ -545,8 +616,9 @@ def resolve_reference(query_text: str, known_ids: list[str] | None = None) -> st
 
     ``"NĐ 60/2021"``, ``"nghi dinh 60"``, ``"Nghị định 60/2021/NĐ-CP"`` →
     ``"60/2021/NĐ-CP"``; ``"Nghị định 61"`` → ``"61/2018/NĐ-CP"``;
-    ``"kế hoạch 175"`` → ``"175/KH-UBND"``. ``known_ids`` defaults to the ids
-    cited in the bundled corpus plus the bundled documents' own số hiệu.
+    ``"kế hoạch 175"`` → ``"175/KH-UBND"``. ``known_ids``: the ids to choose
+    from (e.g. the cited ids of a :class:`CitationGraph`, or the numbers a
+    validity index knows); None or empty → ``None``.
     Matching: the leading number must be equal; the loại văn bản (word or
     abbreviation) and the year, when given, must agree; among several matches
     the one whose type agrees wins, then the one with the year; still ambiguous
@@ -554,7 +626,7 @@ def resolve_reference(query_text: str, known_ids: list[str] | None = None) -> st
     """
     if not isinstance(query_text, str) or not query_text.strip():
         return None
-    known = list(known_ids) if known_ids is not None else [i for i, _t in _bundled_known()]
+    known = list(known_ids or [])
     if not known:
         return None
     q = fold(query_text)

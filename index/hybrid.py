@@ -21,13 +21,14 @@ import time
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from langchain_core.embeddings import Embeddings
 
-from corpus.diacritics import is_unaccented, restore_diacritics
+from corpus.diacritics import DiacriticModel, get_model, is_unaccented, restore_diacritics
 from corpus.legal_refs import find_references, number_key, parse_number
 from corpus.models import ParsedDocument
+from corpus.validity import TABLE_KIND
 from corpus.textnorm import unicode_problem
 from index.bm25 import BM25Index
 from index.definitions import defined_terms, term_match
@@ -35,6 +36,7 @@ from index.doclevel import DocumentLevelIndex
 from index.docstore import DocStore
 from index.embed_cache import CachedEmbeddings
 from index.fusion import rrf, weighted
+from index.knowledge import KnowledgeStore, StoreDiacritics
 from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
 from index.question_forms import definition_term, expand_shorthand, is_document_question, strip_question_form
 from index.rerank import SentenceVectors, rescore
@@ -78,12 +80,9 @@ def _valid_text(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _restore(query: str) -> str:
-    """Diacritic-restored query when it was typed without accents (cached:
-    one ``ask`` restores the same query for the missing-entity check and for
-    search)."""
+def _restore_with(query: str, model_version: int, model: DiacriticModel) -> str:
     try:
-        return restore_diacritics(query) if is_unaccented(query) else query
+        return restore_diacritics(query, model=model) if is_unaccented(query, model) else query
     except Exception:  # restoration must never break search
         log.exception("diacritic restoration failed")
         return query
@@ -102,11 +101,19 @@ class QueryView:
 
 
 @lru_cache(maxsize=256)
-def query_view(query: str, strip: bool = False) -> QueryView:
+def _restore_default(query: str) -> str:
+    """Diacritic restoration with the process's model (``corpus.diacritics.get_model``)."""
+    model = get_model()
+    return _restore_with(query, model.version, model)
+
+
+def query_view(query: str, strip: bool = False, restore: Callable[[str], str] | None = None) -> QueryView:
     """:class:`QueryView` of ``query``; ``strip`` also removes question-form
     words (``index.question_forms.strip_question_form``) from the lexical and
-    dense texts (a trial setting: off by default, it measured worse)."""
-    q = expand_shorthand(_restore(query))
+    dense texts (a trial setting: off by default, it measured worse).
+    ``restore``: diacritic restoration of an unaccented query (a store passes
+    its own model's, ``HybridIndex._restore``; default the process model's)."""
+    q = expand_shorthand((restore or _restore_default)(query))
     typed = strip_question_form(query) if strip else query
     dense = strip_question_form(q) if strip else q
     return QueryView(restored=q, lexical=typed if dense == typed else f"{typed} {dense}", dense=dense)
@@ -146,6 +153,8 @@ class HybridIndex:
         self.stats = IngestStats()
         self.tx = Transactions(self.store, self.vectors, self.embeddings,
                                store_path.with_name(store_path.name + ".lock"), self.stats)
+        self.diacritics = StoreDiacritics(self.store)
+        self.knowledge = KnowledgeStore(self.store, self.tx.lock, self.diacritics)
         self.opened: CheckReport | None = None
         if reconcile:
             # Finish what a killed writer left (cheap: one id list per store, no embedding).
@@ -174,7 +183,7 @@ class HybridIndex:
         Ctrl-C or a kill leaves a journal entry that the next open or ingest
         finishes (``index.transactions``).
         """
-        if not doc.chunks:
+        if not doc.chunks and doc.meta.kind != TABLE_KIND:
             raise ValueError(f"{doc.meta.doc_id}: no text to index")
         t0 = time.perf_counter()
         if tokens is None or len(tokens) != len(doc.chunks):
@@ -215,6 +224,11 @@ class HybridIndex:
         rep.bm25_chunks = len(in_bm25)
         rep.bm25_missing = sorted(in_store - in_bm25)[:100]
         rep.bm25_extra = sorted(in_bm25 - in_store)[:100]
+        if repair:
+            self.knowledge.ensure()
+        # documents whose legal knowledge is not stored yet (indexed before it was, or by an older
+        # extractor): derived on first use, or now with repair; knowledge rows never outlive a document
+        rep.knowledge_missing = self.knowledge.missing()[:100]
         rep.seconds = time.perf_counter() - t0
         return rep
 
@@ -223,7 +237,17 @@ class HybridIndex:
         return self.store.journal()
 
     # ---- reading -----------------------------------------------------------
-    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+    def _restore(self, query: str) -> str:
+        """Diacritic-restored query when it was typed without accents, with
+        the store's model (cached: one ``ask`` restores the same query for the
+        missing-entity check and for search)."""
+        if not is_unaccented(query):
+            return query
+        model = self.diacritics.model()
+        return _restore_with(query, model.version, model)
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid",
+               doc_ids: Collection[str] | None = None) -> list[Hit]:
         """Top-``k`` hits for ``query``.
 
         ``mode``: ``"hybrid"`` (BM25 + dense, fused, then re-scored at
@@ -242,6 +266,8 @@ class HybridIndex:
         the query's terms that occur in the hit's indexed text — independent of
         the embedding model and of the ranking, so one calibrated abstention
         threshold serves every backend.
+        ``doc_ids``: only chunks of these documents are ranked (e.g. the
+        successor of a replaced decree); None = all.
         """
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"unknown search mode {mode!r}")
@@ -249,16 +275,21 @@ class HybridIndex:
         if not query:
             return []
         self.bm25.ensure()
-        view = query_view(query, strip=self.strip_forms)
+        view = query_view(query, strip=self.strip_forms, restore=self._restore)
         n = max(self.candidates, k)
         lex: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
         vec = None
+        only = set(doc_ids) if doc_ids is not None else None
         if mode in ("hybrid", "bm25"):
-            lex = self.bm25.search(view.lexical, n)
+            lex = self.bm25.search(view.lexical, n if only is None else len(self.bm25.chunks))
+            if only is not None:
+                lex = [x for x in lex if self.bm25.chunks[x[0]].doc_id in only][:n]
         if mode in ("hybrid", "dense"):
             vec = self.embeddings.embed_query(view.dense)
-            dense = self._current_vectors(self.vectors.search_by_vector(vec, n))
+            where = {"doc_id": {"$in": sorted(only)}} if only else None
+            dense = [] if only is not None and not only else self._current_vectors(
+                self.vectors.search_by_vector(vec, n, where=where))
         ranks: dict[str, dict[str, int]] = {}
         lists = {"bm25": lex, "dense": dense}
         docq = mode == "hybrid" and self.document_weight > 0 and is_document_question(view.dense)
@@ -290,6 +321,8 @@ class HybridIndex:
                 # The question names corpus documents: their chunks rank first (stable within each group).
                 fused = [x for x in fused if chunks[x[0]].doc_id in refs] + [
                     x for x in fused if chunks[x[0]].doc_id not in refs]
+        if only is not None:  # the document-level list and the definitions may bring other documents
+            fused = [x for x in fused if x[0] in chunks and chunks[x[0]].doc_id in only]
         qterms = query_terms(view.restored)
         hits: list[Hit] = []
         for cid, score in fused[:k]:
@@ -379,7 +412,7 @@ class HybridIndex:
         Nghệ An province."""
         self.bm25.ensure()
         query = _valid_text(query)
-        q = _restore(query)
+        q = self._restore(query)
         missing = []
         for name in dict.fromkeys(named_entities(query) + named_entities(q)):
             cands = self.bm25.search(name, 30)

@@ -10,21 +10,23 @@ not part of the index; it makes re-adding a vector cost no embedding.
 Adding (or updating) a document, in order; each step is safe to repeat:
 
 1. **intent** – a journal row (doc_id, new content hash, new and old vector
-   ids, and the parsed document with its BM25 tokens as payload) is committed;
+   ids, and the parsed document with its BM25 tokens and its legal knowledge,
+   ``corpus.knowledge.extract_knowledge``, as payload) is committed;
 2. **embed** – the chunks are embedded in batches, each batch committed to the
    embedding cache;
 3. **vectors** – the new vectors are upserted into Chroma (the previous
    version's vectors stay, so it remains fully searchable);
-4. **commit** – one SQLite transaction replaces the document and its chunks
-   and moves the journal row to ``stored``;
+4. **commit** – one SQLite transaction replaces the document, its chunks and
+   its knowledge rows (``index.knowledge``) and moves the journal row to
+   ``stored``;
 5. **prune** – the previous version's vectors the new one does not reuse are
    deleted from Chroma;
 6. **done** – the journal row is removed.
 
 A document is *current* (``is_current``) only after step 6: its content hash
 is in the docstore and no journal row is left, i.e. every store holds exactly
-its chunk ids. Deleting: intent → commit (docstore rows removed) → prune
-(vectors deleted) → done.
+its chunk ids. Deleting: intent → commit (docstore rows removed, knowledge
+rows with them) → prune (vectors deleted) → done.
 
 Recovery (``settle``) of a row left by a crash: a ``stored`` row is finished
 (prune, done); a pending delete is finished; an add still at ``intent`` is
@@ -59,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from corpus.knowledge import DocumentKnowledge, extract_knowledge
 from corpus.models import ParsedDocument
 from index.docstore import DocStore, JournalEntry
 from index.embed_cache import CachedEmbeddings
@@ -161,6 +164,7 @@ class CheckReport:
     bm25_missing: list[str] = field(default_factory=list)
     bm25_extra: list[str] = field(default_factory=list)
     bad_documents: list[str] = field(default_factory=list)
+    knowledge_missing: list[str] = field(default_factory=list)
     pending: list[dict] = field(default_factory=list)
     interrupted: list[dict] = field(default_factory=list)
     repaired: dict[str, int] = field(default_factory=dict)
@@ -185,8 +189,9 @@ class CheckReport:
         return d
 
 
-def _payload(doc: ParsedDocument, tokens: list[list[str]]) -> dict:
-    return {"meta": doc.meta.to_dict(), "text": doc.text, "chunks": [c.to_dict() for c in doc.chunks], "tokens": tokens}
+def _payload(doc: ParsedDocument, tokens: list[list[str]], knowledge: DocumentKnowledge) -> dict:
+    return {"meta": doc.meta.to_dict(), "text": doc.text, "chunks": [c.to_dict() for c in doc.chunks], "tokens": tokens,
+            "knowledge": knowledge.to_dict()}
 
 
 class Transactions:
@@ -219,7 +224,8 @@ class Transactions:
         """
         doc_id = doc.meta.doc_id
         ids = [f"{doc.meta.content_hash[:12]}:{c.chunk_id}" for c in doc.chunks]
-        payload = _payload(doc, tokens)
+        knowledge = extract_knowledge(doc)  # outside the lock, with the caller's diacritic model
+        payload = _payload(doc, tokens, knowledge)
         with self.lock:
             self._begin(doc, ids, payload)
         try:
@@ -233,7 +239,7 @@ class Transactions:
             if entry is None or entry.op != "add" or entry.phase != "intent" or entry.content_hash != doc.meta.content_hash:
                 entry = self._begin(doc, ids, payload)  # another writer settled or replaced the row meanwhile
             try:
-                self._write(doc, tokens, ids, None, batch_size, embed=False)  # vectors come from the cache
+                self._write(doc, tokens, ids, None, batch_size, embed=False, knowledge=knowledge)  # vectors: the cache
             except Exception:
                 self._abandon(self.store.journal_entry(doc_id))
                 raise
@@ -279,9 +285,11 @@ class Transactions:
                 on_batch(len(texts[i : i + batch_size]))
             fault_point("embed_batch")
 
-    def _write(self, doc: ParsedDocument, tokens, ids, on_batch, batch_size, embed: bool = True) -> None:
+    def _write(self, doc: ParsedDocument, tokens, ids, on_batch, batch_size, embed: bool = True,
+               knowledge: DocumentKnowledge | None = None) -> None:
         """Steps 2–4: embed (into the cache), upsert vectors, commit the
-        docstore. ``embed=False``: step 2 was done (the upsert reads the
+        docstore (the document, its chunks and its ``knowledge`` in one
+        transaction). ``embed=False``: step 2 was done (the upsert reads the
         cache, embedding only what it lacks)."""
         texts = [c.index_text for c in doc.chunks]
         if embed:
@@ -294,7 +302,7 @@ class Transactions:
         if self.stats is not None:
             self.stats.extra["vector_write_s"] = self.stats.extra.get("vector_write_s", 0.0) + time.perf_counter() - t0
         fault_point("vectors_written")
-        self.store.put(doc, tokens, ids)
+        self.store.put(doc, tokens, ids, knowledge)
         fault_point("docstore_committed")
 
     def _vector_meta(self, c) -> dict:
@@ -333,17 +341,17 @@ class Transactions:
         if entry.phase == "stored":
             self._finish(entry.doc_id, entry.old_ids, entry.new_ids)
             return "adds_finished"
-        loaded = None if abandon else self.store.journal_payload(entry.doc_id)
+        loaded = None if abandon else self.store.journal_payload_full(entry.doc_id)
         if loaded is None:
             self._abandon(entry)
             return "adds_abandoned"
-        doc, tokens = loaded
+        doc, tokens, knowledge = loaded
         if not allow_embed:
             present = self.vectors.existing(entry.new_ids)
             texts = [c.index_text for i, c in zip(entry.new_ids, doc.chunks) if i not in present]
             if any(v is None for v in self.embeddings.lookup(texts)):
                 return "pending"
-        self._write(doc, tokens, entry.new_ids, on_batch, batch_size)
+        self._write(doc, tokens, entry.new_ids, on_batch, batch_size, knowledge=knowledge)
         self._finish(entry.doc_id, entry.old_ids, entry.new_ids)
         return "adds_resumed"
 

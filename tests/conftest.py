@@ -9,8 +9,14 @@ import pytest
 
 from assistant.service import CCHCService
 from assistant.settings import Settings
+from corpus.diacritics import set_default_model
 from corpus.pipeline import bundled_dir
+from evals.corpus_model import bundled_diacritic_model
 from index.embeddings import FakeEmbeddings
+
+# Corpus code run outside a store (OCR repair, diacritic restoration in unit tests) uses the
+# statistics a store of the bundled corpus has; services use their own store's (index.knowledge).
+set_default_model(bundled_diacritic_model)
 
 PLANS = bundled_dir() / "plans"
 DECREES = bundled_dir() / "decrees"
@@ -42,6 +48,20 @@ def full_service(tmp_path_factory) -> CCHCService:
     rep = svc.ingest(None)
     assert not rep.failed, rep.failed
     return svc
+
+
+@pytest.fixture()
+def cli_env(tmp_path, monkeypatch):
+    """A Typer runner for the ``cchc`` app over a fresh data dir (``<tmp>/data``) with the fake embedder."""
+    from typer.testing import CliRunner
+
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CCHC_EMBEDDING_BACKEND", "fake")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")

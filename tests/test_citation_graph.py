@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from corpus.citations import build_graph, canonical_id, extract_citations, resolve_reference
 from corpus.pipeline import bundled_dir
-from corpus.validity import effective_from_text, load_validity_table, validity_note
 
 PLANS = bundled_dir() / "plans"
 
@@ -49,19 +48,52 @@ def test_resolve_user_mentions():
     assert resolve_reference("Thông tư 99", known) is None
 
 
-def test_validity_from_table_and_text():
-    table = load_validity_table()
-    assert table["61/2018/NĐ-CP"].replaced_or_amended_by == "118/2025/NĐ-CP"
-    note = validity_note("61/2018/NĐ-CP")
-    assert note.startswith("Nghị định 61/2018/NĐ-CP đã được thay thế bởi Nghị định 118/2025/NĐ-CP")
-    assert "Nguồn:" in note
-    assert "sửa đổi, bổ sung một phần" in validity_note("Nghị định 60/2021")
-    assert effective_from_text("(Điều 1 Nghị định số 106/2020/NĐ-CP, có hiệu lực thi hành kể từ ngày 15/11/2020)") == "2020-11-15"
-    assert validity_note("26/KH-MNHgS") is None
+def test_validity_from_the_index(full_service):
+    """The validity table is ingested knowledge: its rows and the decrees' statements come from the store."""
+    vx = full_service.validity()
+    assert any(x.origin == "table" and x.target == "106/2020/NĐ-CP" for x in vx.facts)
+    note = vx.note("61/2018/NĐ-CP", full_service.settings.as_of_date())
+    assert note.startswith("Nghị định 61/2018/NĐ-CP đã hết hiệu lực từ 01/7/2025, được thay thế bởi Nghị định 118/2025/NĐ-CP")
+    assert "sửa đổi, bổ sung" in vx.note("Nghị định 60/2021/NĐ-CP", "2026-12-02")
+    assert vx.note("26/KH-MNHgS", "2026-12-02") is None
 
 
 def test_answers_citing_a_replaced_decree_say_so(full_service):
     ans = full_service.ask("Nghị định 61/2018/NĐ-CP có hiệu lực từ ngày nào?")
-    assert ans.citations[0].validity_note and "118/2025/NĐ-CP" in ans.citations[0].validity_note
-    assert any(n.startswith("Lưu ý: Nghị định 61/2018/NĐ-CP đã được thay thế") for n in ans.notes)
-    assert "118/2025" not in ans.answer  # the grounded answer text quotes only cited passages
+    assert "21/6/2018" in ans.answer
+    assert "Nghị định 61/2018/NĐ-CP đã hết hiệu lực từ 01/7/2025, được thay thế bởi Nghị định 118/2025/NĐ-CP" in ans.answer
+    assert any(n.startswith("Lưu ý: Nghị định 61/2018/NĐ-CP đã hết hiệu lực") for n in ans.notes)
+    # every number of the answer is in a cited passage (Điều 40 of NĐ 118/2025 states the replacement)
+    assert any("118/2025" in c.text or "118/2025" in (c.number or "") for c in ans.citations)
+
+
+def test_can_cu_answer_labels_a_corpus_decree_with_its_own_metadata(full_service):
+    """Regression: a "căn cứ" answer labelled NĐ 61/2018 with another văn bản's date and issuer
+    ("ngày 23/11/2018 của Văn phòng Chính phủ", those of TT 01/2018) and a run-on title."""
+    ans = full_service.ask("Thông tư 01/2018/TT-VPCP căn cứ những văn bản nào?")
+    line = next(ln for ln in ans.answer.splitlines() if "61/2018/NĐ-CP" in ln)
+    assert "ngày 23/4/2018 của Chính phủ" in line
+    assert "23/11/2018" not in line and "Văn phòng Chính phủ" not in line
+    assert "đóng giao diện" not in line  # NĐ 118/2025 Điều 40 khoản 2 is not the trích yếu of NĐ 61/2018
+
+
+def test_mentions_cannot_relabel_a_corpus_document():
+    """An upload that cites NĐ 61/2018 with wrong metadata (three times) does not change its label,
+    and a document whose header was misread as the same số hiệu does not take its place."""
+    from corpus.citations import build_graph
+    from corpus.models import DocumentMeta, ParsedDocument
+    from corpus.pipeline import parse_file
+    from tests.conftest import ND61
+
+    nd61 = parse_file(ND61)
+    wrong = "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/11/2018 của Văn phòng Chính phủ về thực hiện cơ chế một cửa."
+    up = ParsedDocument(DocumentMeta(doc_id="tai-len"), "\n\n".join([wrong] * 3))
+    misread = ParsedDocument(DocumentMeta(doc_id="a-misread", kind="legal", doc_type="Thông tư",
+                                          number="61/2018/NĐ-CP", date="2018-11-23", issuer="Văn phòng Chính phủ"),
+                             "Thông tư hướng dẫn.")
+    g = build_graph([misread, nd61, up], uploaded={"tai-len"})
+    d = g.documents["61/2018/NĐ-CP"]
+    assert (d.date, d.issuer, d.type) == ("2018-04-23", "Chính phủ", "Nghị định")
+    assert d.title.startswith("về thực hiện cơ chế một cửa") or d.title.startswith("thực hiện cơ chế một cửa")
+    assert g.corpus_numbers["61/2018/NĐ-CP"] == "nd-61-2018-nd-cp"
+    assert d.verified  # a corpus document is never "chưa kiểm chứng"

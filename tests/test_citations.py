@@ -95,7 +95,8 @@ def test_graph(graph):
     rows = {r["id"]: r for r in graph.to_json()}
     assert rows["61/2018/NĐ-CP"]["in_corpus"] is True
     assert rows["766/QĐ-TTg"]["in_corpus"] is False
-    assert set(rows["61/2018/NĐ-CP"]) == {"id", "type", "number", "date", "issuer", "title", "cited_by", "in_corpus"}
+    assert set(rows["61/2018/NĐ-CP"]) == {"id", "type", "number", "date", "issuer", "title", "verified", "cited_by",
+                                          "in_corpus"}
     assert all(c["section"] for c in rows["16/2015/NĐ-CP"]["cited_by"])
 
 
@@ -117,7 +118,8 @@ def test_resolve_reference(graph):
     assert resolve_reference("Nghị định 61", known) == "61/2018/NĐ-CP"
     assert resolve_reference("quyết định 766", known) == "766/QĐ-TTg"
     assert resolve_reference("Thông tư 01/2018/TT-VPCP", known) == "01/2018/TT-VPCP"
-    assert resolve_reference("kế hoạch 1905") == "1905/KH-UBND"
+    assert resolve_reference("kế hoạch 1905", known) == "1905/KH-UBND"
+    assert resolve_reference("kế hoạch 1905") is None  # no known ids, no bundled default
     assert resolve_reference("Nghị định 999", known) is None
     assert resolve_reference("", known) is None
 

@@ -5,21 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from typer.testing import CliRunner
-
 from assistant.cli import app
-from assistant.settings import get_settings
 from tests.conftest import BEN_THANH, ND61
-
-
-@pytest.fixture()
-def cli_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CCHC_EMBEDDING_BACKEND", "fake")
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_ingest_ask_search_contract(cli_env, tmp_path):

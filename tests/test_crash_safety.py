@@ -111,7 +111,24 @@ def assert_stores_agree(svc: CCHCService) -> dict:
         for mode in ("dense", "hybrid", "bm25"):
             ids = [h.chunk.chunk_id for h in idx.search(q, k=20, mode=mode)]
             assert len(ids) == len(set(ids)), (q, mode, ids)
+    assert_knowledge_matches(svc)
     return out
+
+
+def assert_knowledge_matches(svc: CCHCService) -> None:
+    """The stored knowledge (citations, validity, glossary) is that of exactly
+    the indexed documents, each at its indexed version."""
+    from corpus.knowledge import extract_knowledge
+
+    db = svc.index.store._db
+    docs = {d.meta.doc_id: d for d in svc.parsed_documents()}
+    assert {r[0] for r in db.execute("SELECT doc_id FROM knowledge")} == set(docs)
+    for table in ("citations", "validity", "glossary"):
+        assert {r[0] for r in db.execute(f"SELECT DISTINCT doc_id FROM {table}")} <= set(docs), table
+    for doc_id, d in docs.items():
+        k = extract_knowledge(d)
+        stored = [r[0] for r in db.execute("SELECT raw FROM citations WHERE doc_id=? ORDER BY ord", (doc_id,))]
+        assert stored == [m.raw for m in k.mentions], doc_id
 
 
 @pytest.fixture(scope="module")

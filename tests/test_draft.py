@@ -104,9 +104,11 @@ def test_legal_bases_2025_from_graph_with_year_update(hs25):
     assert any("182/KH-UBND" in b.text and "cần cập nhật văn bản năm 2025" in b.text for b in upd)
     # a district plan of Quận 1 is not a căn cứ for a Gò Vấp school
     assert "175/KH-UBND" not in nums
-    # at the end of 2024 NĐ 61/2018 is in force (NĐ 118/2025 applies from 01/7/2025): a plain căn cứ
+    # at the end of 2024 NĐ 61/2018 is in force (NĐ 118/2025 applies from 01/7/2025), not swapped;
+    # it was amended by NĐ 107/2021 (trích yếu named in khoản 1 Điều 40 NĐ 118/2025): marked to confirm
     nd61 = next(b for b in hs25.legal_bases if b.number == "61/2018/NĐ-CP")
-    assert nd61.status == "ok" and "[cần" not in nd61.text and "118/2025" not in nd61.text
+    assert nd61.status == "confirm" and "118/2025" not in nd61.text
+    assert nd61.text.endswith("[cần xác nhận: đã được sửa đổi, bổ sung bởi Nghị định số 107/2021/NĐ-CP]")
 
 
 def test_papi_draft_for_hoa_binh(docs):

@@ -1,65 +1,149 @@
-"""Validity table, effective dates and validity notes."""
+"""Validity mined from the real decree texts and the validity table, per
+provision, evaluated at an as-of date."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from corpus.validity import effective_from_text, find_validity_statements, load_validity_table, validity_note
+from corpus.models import DocumentError
+from corpus.pipeline import bundled_dir, bundled_ingest_paths, parse_file
+from corpus.validity import (
+    ValidityIndex,
+    effective_from_text,
+    effective_statement,
+    find_validity_facts,
+    load_validity_table,
+    parse_provisions,
+    parse_validity_table,
+    vn_date,
+)
 
-DOCS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+DOCS = bundled_dir()
+
+
+def _facts(stem: str):
+    return find_validity_facts(parse_file(DOCS / "decrees" / f"{stem}.txt"))
+
+
+@pytest.fixture(scope="module")
+def vx() -> ValidityIndex:
+    return ValidityIndex.from_documents([parse_file(p) for p in bundled_ingest_paths()])
 
 
 def test_load_table():
-    t = load_validity_table()
+    t = load_validity_table(DOCS / "validity.tsv")
     assert t["61/2018/NĐ-CP"].status == "replaced"
     assert t["61/2018/NĐ-CP"].replaced_or_amended_by == "118/2025/NĐ-CP"
     assert t["61/2018/NĐ-CP"].effective == "2025-07-01"
     assert t["60/2021/NĐ-CP"].status == "partly amended"
+    # repository URLs stay in the data file's mirror column, out of what a clerk is shown
+    assert "github.com" in t["61/2018/NĐ-CP"].mirror and "github" not in t["61/2018/NĐ-CP"].source
 
 
-def test_load_table_errors(tmp_path):
+def test_table_errors(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_validity_table(tmp_path / "none.tsv")
     bad = tmp_path / "bad.tsv"
     bad.write_text("foo\tbar\n1\t2\n", encoding="utf-8")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="missing column"):
         load_validity_table(bad)
+    with pytest.raises(DocumentError, match="unknown status"):
+        parse_validity_table("document\tstatus\n61/2018/NĐ-CP\tgone\n", "t")
+    with pytest.raises(DocumentError):
+        parse_file(bad)  # one-line reason, nothing indexed
 
 
-def test_effective_from_text():
+def test_effective_dates():
     assert effective_from_text("(Điều 1 ..., có hiệu lực thi hành kể từ ngày 15/11/2020)") == "2020-11-15"
     assert effective_from_text("NGHỊ ĐỊNH số 60/2021/NĐ-CP ... (hiệu lực 15/8/2021)") == "2021-08-15"
     assert effective_from_text("1. Nghị định này có hiệu lực từ ngày 15 tháng 8 năm 2021.") == "2021-08-15"
     assert effective_from_text("không có ngày") is None
     text = (DOCS / "decrees" / "nd-106-2020-nd-cp.txt").read_text(encoding="utf-8")
     assert effective_from_text(text) == "2020-11-15"
-    text = (DOCS / "decrees" / "tt-01-2018-tt-vpcp.txt").read_text(encoding="utf-8")
-    assert effective_from_text(text) == "2019-01-06"
+    text = (DOCS / "decrees" / "nd-118-2025-nd-cp.txt").read_text(encoding="utf-8")
+    iso, s, _e, self_dated = effective_statement(text)
+    assert iso == "2025-07-01" and not self_dated
+    assert text[s:].startswith("Nghị định này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025")
+    assert vn_date("2025-07-01") == "01/7/2025" and vn_date("2026-02-15") == "15/02/2026"
 
 
-def test_statements_in_decrees():
-    text = (DOCS / "decrees" / "nd-60-2021-nd-cp.txt").read_text(encoding="utf-8")
-    st = find_validity_statements(text, "nd-60-2021-nd-cp", "60/2021/NĐ-CP")
-    assert len(st) == 1
-    assert st[0].kind == "expired" and st[0].article == "Điều 41" and st[0].by == "60/2021/NĐ-CP"
-    assert st[0].targets == ["16/2015/NĐ-CP", "54/2016/NĐ-CP", "141/2016/NĐ-CP", "85/2012/NĐ-CP"]
-    text = (DOCS / "decrees" / "nd-61-2018-nd-cp.txt").read_text(encoding="utf-8")
-    st = find_validity_statements(text, "nd-61-2018-nd-cp", "61/2018/NĐ-CP")
-    assert [(s.kind, s.targets, s.article) for s in st] == [("expired", ["09/2015/QĐ-CP"], "Điều 40")]
+def test_provision_references():
+    assert parse_provisions("khoản 1, điểm a khoản 2 Điều 12") == ["Điều 12 > khoản 1", "Điều 12 > khoản 2 > điểm a"]
+    assert parse_provisions("tại khoản 1, khoản 4 Điều 8, khoản 1 Điều 11") == [
+        "Điều 8 > khoản 1", "Điều 8 > khoản 4", "Điều 11 > khoản 1"]
+    assert parse_provisions("điểm đ khoản 3 Điều 9") == ["Điều 9 > khoản 3 > điểm đ"]
+    assert parse_provisions("khoản 3") == []
 
 
-def test_validity_notes():
-    n = validity_note("Nghị định 61")
-    assert n.startswith("Nghị định 61/2018/NĐ-CP đã được thay thế bởi Nghị định 118/2025/NĐ-CP (từ 01/07/2025).")
-    assert "phapdien.moj.gov.vn" in n
-    assert validity_note("nd-61-2018-nd-cp") == n
-    n = validity_note("60/2021/ND-CP")
-    assert n.startswith("Nghị định 60/2021/NĐ-CP đã được sửa đổi, bổ sung một phần bởi Nghị định 111/2025/NĐ-CP.")
-    n = validity_note("09/2015/QĐ-CP")
-    assert n == ("Quyết định 09/2015/QĐ-CP đã hết hiệu lực kể từ ngày Nghị định 61/2018/NĐ-CP có hiệu lực "
-                 "(21/06/2018), theo Điều 40 Nghị định 61/2018/NĐ-CP.")
-    assert "Điều 41 Nghị định 60/2021/NĐ-CP" in validity_note("Nghị định 16/2015")
-    assert "299/2026/NĐ-CP" in validity_note("nd-120-2020-nd-cp")
-    assert validity_note("") is None
+def test_facts_of_nd_118_2025_article_40():
+    facts = _facts("nd-118-2025-nd-cp")
+    by = {(x.kind, x.target): x for x in facts}
+    x = by[("expired", "61/2018/NĐ-CP")]
+    assert x.by == "118/2025/NĐ-CP" and x.effective == "2025-07-01"
+    assert x.source == "khoản 1 Điều 40 Nghị định 118/2025/NĐ-CP"
+    assert ("expired", "107/2021/NĐ-CP") in by
+    # "Nghị định số 107/2021/NĐ-CP … sửa đổi, bổ sung một số điều của Nghị định số 61/2018/NĐ-CP": a trích yếu
+    assert by[("amended", "61/2018/NĐ-CP")].by == "107/2021/NĐ-CP"
+    # "Sửa đổi khoản 3, Điều 5 Nghị định số 63/2010/NĐ-CP": provision level
+    assert by[("amended", "63/2010/NĐ-CP")].provisions == ["Điều 5 > khoản 3"]
+    # khoản 7 (NĐ 42/2022): "a) Sửa đổi khoản 1 Điều 12", "c) Bãi bỏ Điều 13"
+    assert "Điều 12 > khoản 1" in by[("amended", "42/2022/NĐ-CP")].provisions
+    assert by[("repealed", "42/2022/NĐ-CP")].provisions == ["Điều 13"]
+    # khoản 8 (NĐ 45/2020): "e) Bãi bỏ quy định tại khoản 1 Điều 16"
+    assert by[("repealed", "45/2020/NĐ-CP")].provisions == ["Điều 16 > khoản 1"]
+    assert by[("repealed", "45/2020/NĐ-CP")].source == "khoản 8 Điều 40 Nghị định 118/2025/NĐ-CP"
+    # the curated title line "(hiệu lực 01/7/2025; thay thế Nghị định 61/2018/NĐ-CP, Điều 40)" is not a statement
+    assert all(x.start > 1000 for x in facts)
+
+
+def test_facts_of_the_other_decrees():
+    by = {(x.kind, x.target): x for x in _facts("nd-299-2026-nd-cp")}
+    x = by[("replaced", "120/2020/NĐ-CP")]
+    assert (x.by, x.effective, x.source) == ("299/2026/NĐ-CP", "2026-07-28", "khoản 2 Điều 31 Nghị định 299/2026/NĐ-CP")
+    assert ("replaced", "283/2025/NĐ-CP") in by
+    by = {(x.kind, x.target): x for x in _facts("nd-161-2026-nd-cp")}
+    assert by[("expired", "73/2024/NĐ-CP")].effective == "2026-07-01"
+    assert by[("amended", "60/2021/NĐ-CP")].by == "111/2025/NĐ-CP"  # khoản 4 Điều 5: the trích yếu of 111/2025
+    by = {(x.kind, x.target): x for x in _facts("nd-60-2021-nd-cp")}
+    # "Các quy định tại các văn bản sau hết hiệu lực …: a) … d)" — targets after the phrase
+    assert {t for k, t in by if k == "expired"} == {"16/2015/NĐ-CP", "54/2016/NĐ-CP", "141/2016/NĐ-CP", "85/2012/NĐ-CP"}
+    assert by[("expired", "16/2015/NĐ-CP")].source == "khoản 2 Điều 41 Nghị định 60/2021/NĐ-CP"
+    # a Bộ pháp điển note: Điều 6 of NĐ 120/2020 amended by Điều 3 NĐ 83/2024 from 01/09/2024
+    x = next(x for x in _facts("nd-120-2020-nd-cp") if x.origin == "codification")
+    assert (x.target, x.kind, x.by, x.by_provision, x.effective, x.provisions) == (
+        "120/2020/NĐ-CP", "amended", "83/2024/NĐ-CP", "Điều 3", "2024-09-01", ["Điều 6"])
+
+
+def test_status_at_an_as_of_date(vx):
+    st = vx.status("61/2018/NĐ-CP", "2026-12-02")
+    assert not st.in_force and st.successor == "118/2025/NĐ-CP" and st.ended_on == "2025-07-01" and st.replaced
+    st = vx.status("61/2018/NĐ-CP", "2024-06-30")
+    assert st.in_force and [x.by for x in st.later if x.kind in ("replaced", "expired")][0] == "118/2025/NĐ-CP"
+    assert vx.status("118/2025/NĐ-CP", "2024-06-30").not_yet == "2025-07-01"
+    assert vx.status("118/2025/NĐ-CP", "2025-07-01").in_force
+    assert vx.status("73/2024/NĐ-CP", "2026-06-30").in_force
+    assert not vx.status("73/2024/NĐ-CP", "2026-07-01").in_force
+    # a change with no stated date happens no earlier than the year in the acting số hiệu
+    assert vx.status("106/2020/NĐ-CP", "2025-12-31").in_force
+    assert vx.status("106/2020/NĐ-CP", "2026-12-02").successor == "232/2026/NĐ-CP"
+    assert [x.target for x in vx.predecessors("30/2020/NĐ-CP")] == ["110/2004/NĐ-CP", "09/2010/NĐ-CP"]
+
+
+def test_notes_are_vietnamese_and_name_the_legal_source(vx):
+    n = vx.note("Nghị định 61/2018/NĐ-CP", "2026-12-02")
+    assert n.startswith("Nghị định 61/2018/NĐ-CP đã hết hiệu lực từ 01/7/2025, được thay thế bởi Nghị định 118/2025/NĐ-CP")
+    assert "theo khoản 1 Điều 40 Nghị định 118/2025/NĐ-CP" in n
+    assert "github" not in n and "commit" not in n and "mirror" not in n
+    n = vx.note("61/2018/NĐ-CP", "2024-06-30")
+    assert "Từ 01/7/2025, Nghị định 61/2018/NĐ-CP được thay thế bởi Nghị định 118/2025/NĐ-CP" in n
+    assert "sửa đổi, bổ sung" in vx.note("60/2021/NĐ-CP", "2026-12-02")
+    assert vx.note("09/2015/QĐ-CP", "2026-12-02") == (
+        "Quyết định 09/2015/QĐ-CP đã hết hiệu lực từ 21/6/2018, ngày Nghị định 61/2018/NĐ-CP có hiệu lực "
+        "(theo khoản 2 Điều 40 Nghị định 61/2018/NĐ-CP).")
+    # provision level: only the amendments touching the quoted Điều are named
+    n = vx.note("45/2020/NĐ-CP", "2026-12-02", section="Điều 16 > khoản 1")
+    assert "khoản 1 Điều 16 đã bị bãi bỏ bởi Nghị định 118/2025/NĐ-CP từ 01/7/2025" in n
+    assert "Điều 5" not in n
+    assert vx.note("118/2025/NĐ-CP", "2026-12-02") is None  # in force, unchanged
+    assert vx.note("26/KH-MNHgS", "2026-12-02") is None
+    assert vx.note("", "2026-12-02") is None

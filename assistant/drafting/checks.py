@@ -20,7 +20,6 @@ from assistant.drafting.sources import repaired
 from corpus.legal_refs import find_numbers, number_key
 from corpus.models import ParsedDocument
 from corpus.ocr import is_ocr_damaged
-from corpus.validity import DEFAULT_TABLE as VALIDITY_TABLE
 
 
 def document_numbers(text: str) -> dict[str, str]:
@@ -57,15 +56,13 @@ def check_figures(source_text: str, new_text: str) -> list[str]:
 
 def corpus_texts(parsed: Sequence[ParsedDocument]) -> list[str]:
     """Texts a draft's số hiệu may come from: every document (raw and, for OCR
-    scans, repaired), plus ``validity.tsv`` (replacement numbers)."""
+    scans, repaired), validity tables included (replacement numbers)."""
     out = []
     for d in parsed:
         out.append(d.text)
         if d.meta.ocr_damaged or is_ocr_damaged(d.text):
             out.append(repaired(d.text))
         out.append("\n".join(reflow(d.text)))
-    if VALIDITY_TABLE.exists():
-        out.append(VALIDITY_TABLE.read_text(encoding="utf-8"))
     return out
 
 

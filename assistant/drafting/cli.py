@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
         try:
             d = draft_plan(unit, year, district=district, kind=kind, section=section,
                            docs=draft_documents(svc.parsed_documents()), settings=svc.settings,
-                           governing_body=governing_body)
+                           governing_body=governing_body, validity=svc.validity())
         except ValueError as e:
             typer.echo(f"Lỗi: {e}", err=True)
             raise typer.Exit(2)

@@ -47,6 +47,7 @@ from assistant.drafting.sources import (attested, clean_vocabulary, district_cor
 from assistant.settings import Settings
 from corpus.legal_refs import fold
 from corpus.models import ParsedDocument
+from corpus.validity import ValidityIndex
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 
@@ -111,7 +112,8 @@ def _guidance_source(d: ParsedDocument, it: PlanItem) -> Source:
 
 def draft_plan(unit: str, year: int | None = None, district: str | None = None, kind: str = "cchc",
                section: str = "all", *, docs: Iterable[ParsedDocument], settings: Settings | None = None,
-               governing_body: str | None = None, as_of: dt.date | None = None) -> Draft:
+               governing_body: str | None = None, as_of: dt.date | None = None,
+               validity: ValidityIndex | None = None) -> Draft:
     """Draft the kế hoạch of ``unit`` for ``year`` from ``docs``.
 
     ``docs``: the indexed ``ParsedDocument`` list (every channel passes the
@@ -123,7 +125,9 @@ def draft_plan(unit: str, year: int | None = None, district: str | None = None, 
     ``district`` defaults to the district of the unit's own plan in the
     corpus; ``governing_body``: the unit's cơ quan chủ quản for the header
     ("UBND PHƯỜNG …"); ``as_of``: the date hiệu lực is evaluated at (default
-    ``settings.as_of_date()``, else today); ``settings``: when
+    ``settings.as_of_date()``, else today); ``validity``: the store's
+    validity index (``CCHCService.validity()``; default: mined from
+    ``docs``), which decides the căn cứ in force; ``settings``: when
     ``settings.llm_base_url`` is set the wording is smoothed section by
     section by the LLM and kept only if the checks pass.
     Raises ``ValueError`` for an unknown kind/section, an empty unit, a year
@@ -202,7 +206,8 @@ def draft_plan(unit: str, year: int | None = None, district: str | None = None, 
 
     item_texts = [it.text for s in sections for it in s.items]
     bases, base_notes = build_legal_bases(plans, parsed, used, item_texts, year, district, unit, vocab, as_of,
-                                          governing_body=governing_body, guidance_ids=used_guidance)
+                                          governing_body=governing_body, guidance_ids=used_guidance,
+                                          validity=validity)
     notes += base_notes
     if governing_body:
         parent = governing_body

@@ -40,6 +40,7 @@ from assistant.drafting.sources import attested, district_core
 from corpus.citations import CitationGraph, build_graph, canonical_id
 from corpus.legal_refs import doc_type_of_number, find_numbers, fold, number_key
 from corpus.models import DocumentMeta, ParsedDocument
+from corpus.validity import ValidityIndex
 
 # A căn cứ line: loại văn bản, [số] số hiệu, [ngày ban hành], [của cơ quan], [về trích yếu].
 _TYPE_BEFORE = re.compile(
@@ -126,7 +127,8 @@ def basis_line(meta: DocumentMeta, graph: CitationGraph | None = None) -> str:
 def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], used_doc_ids: set[str],
                       item_texts: Sequence[str], year: int, district: str | None, unit: str,
                       vocab: set[tuple[str, str]], as_of: dt.date, governing_body: str | None = None,
-                      guidance_ids: Sequence[str] = ()) -> tuple[list[LegalBasis], list[str]]:
+                      guidance_ids: Sequence[str] = (), validity: ValidityIndex | None = None,
+                      ) -> tuple[list[LegalBasis], list[str]]:
     """Căn cứ of the draft and notes for the clerk.
 
     * the preamble căn cứ of the source plans of the target's district (or,
@@ -139,7 +141,9 @@ def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], u
     * then the in-force check at ``as_of`` of the module doc.
 
     ``vocab``: word bigrams of the clean corpus (an OCR trích yếu not attested
-    in it is left out). Returns ``(bases, notes)``: legal norms first, then
+    in it is left out). ``validity``: the store's validity index
+    (``CCHCService.validity()``), else mined from ``parsed``
+    (:func:`assistant.drafting.in_force.standing`). Returns ``(bases, notes)``: legal norms first, then
     guidance, then local văn bản; within each ``ok``, ``confirm``, ``update``."""
     graph_obj = build_graph(list(parsed))
     graph = _graph_ids(graph_obj)
@@ -218,20 +222,21 @@ def build_legal_bases(plans: Sequence[Plan], parsed: Sequence[ParsedDocument], u
         if d is not None and d.meta.number and number_key(d.meta.number) not in bases:
             bases[number_key(d.meta.number)] = LegalBasis(text=basis_line(d.meta, graph_obj), number=d.meta.number,
                                                                 status="ok", cited_by=[doc_id], group=1)
-    out = _in_force(bases, parsed, by_number, graph_obj, as_of, notes)
+    out = _in_force(bases, parsed, by_number, graph_obj, as_of, notes, validity)
     order = {"ok": 0, "confirm": 1, "update": 2}
     return sorted(out, key=lambda b: (b.group, order[b.status])), notes
 
 
 def _in_force(bases: dict[str, LegalBasis], parsed: Sequence[ParsedDocument], by_number: dict[str, ParsedDocument],
-              graph: CitationGraph, as_of: dt.date, notes: list[str]) -> list[LegalBasis]:
+              graph: CitationGraph, as_of: dt.date, notes: list[str],
+              validity: ValidityIndex | None = None) -> list[LegalBasis]:
     """Swap, mark or drop the căn cứ that are not in force at ``as_of`` (module doc)."""
     out: dict[str, LegalBasis] = {}
     for num, b in bases.items():
         if b.status == "update" or not b.number:
             out.setdefault(num, b)
             continue
-        st = standing(b.number, as_of, parsed)
+        st = standing(b.number, as_of, parsed, validity)
         if st.state == "replaced" and st.by:
             since = f" từ ngày {_dmy(st.since)}" if st.since else ""
             where = f", theo {st.article}" if st.article else ", theo dữ liệu hiệu lực"
@@ -268,7 +273,7 @@ def _in_force(bases: dict[str, LegalBasis], parsed: Sequence[ParsedDocument], by
         own = number_key(b.number or "")
         cited = document_numbers(re.sub(r"\[[^\]]*\]", "", b.text))  # number_key → canonical
         for n in sorted(set(cited) - {own}):
-            st = standing(cited[n], as_of, parsed)
+            st = standing(cited[n], as_of, parsed, validity)
             if st.state == "replaced" and st.by:
                 b.text += f" [cần xác nhận: viện dẫn {_name(st.number)}, đã được thay thế bởi {_name(st.by)}]"
                 b.status = "confirm"

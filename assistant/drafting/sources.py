@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from assistant.drafting.models import Plan
 from corpus.legal_refs import fold
@@ -61,10 +60,10 @@ def plan_kind(doc_id: str, title: str | None = None) -> str:
     return "cchc"
 
 
-@lru_cache(maxsize=32)
 def repaired(text: str) -> str:
-    """``corpus.ocr.repair_text`` of an OCR scan, kept per text (the drafter and
-    its checks both need it; a repair takes seconds)."""
+    """``corpus.ocr.repair_text`` of an OCR scan (the drafter and its checks
+    both need it; a repair takes seconds, and ``repair_text`` keeps it per text
+    and diacritic model)."""
     return repair_text(text)
 
 
