@@ -289,7 +289,9 @@ class CCHCService:
         speed later (units are then embedded on first use)."""
         t0 = time.perf_counter()
         try:
-            report.sentences_embedded = self._answerer.reader.prepare(self.parsed_documents())
+            # the units are read as ``ask`` reads them: OCR text repaired with this store's model
+            with use_model(self.index.diacritics.model):
+                report.sentences_embedded = self._answerer.reader.prepare(self.parsed_documents())
         except Exception:
             log.exception("sentence vectors not prepared")
         report.sentences_s = time.perf_counter() - t0

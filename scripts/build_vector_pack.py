@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.service import CCHCService
 from assistant.settings import Settings
+from corpus.diacritics import use_model
 from corpus.pipeline import PIPELINE_VERSION, bundled_passages, bundled_vector_pack
 from index.vector_pack import VectorPack, coverage, pack_key, write_pack
 
@@ -41,7 +42,8 @@ def build(out: Path, backend: str, work: Path) -> VectorPack:
     if missing:
         raise SystemExit(f"{len(missing)} bundled passages have no vector after the ingest")
     # the reading units (sentences, clauses) that ``ask`` scores, embedded by the same ingest
-    units = {pack_key(space, t) for t in svc.answerer.reader.unit_texts(svc.parsed_documents())}
+    with use_model(svc.index.diacritics.model):  # as ``ask`` reads them (see CCHCService._prepare_reading)
+        units = {pack_key(space, t) for t in svc.answerer.reader.unit_texts(svc.parsed_documents())}
     if units - set(vectors):
         raise SystemExit(f"{len(units - set(vectors))} reading units have no vector after the ingest")
     wanted |= units
