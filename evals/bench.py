@@ -212,6 +212,20 @@ def _pcts(ms: list[float]) -> dict:
     return {"n": len(ms), "p50_ms": q[49], "p95_ms": q[94]}
 
 
+def query_latency(svc, questions: list[str], k: int = 5) -> dict:
+    """``{"search": {"n", "p50_ms", "p95_ms"}, "ask": {...}}``: each question searched, then each asked,
+    one at a time on ``svc`` (wall milliseconds per call)."""
+    out = {}
+    for name, call in (("search", svc.search), ("ask", svc.ask)):
+        ms = []
+        for q in questions:
+            t0 = time.perf_counter()
+            call(q, k=k)
+            ms.append((time.perf_counter() - t0) * 1000)
+        out[name] = _pcts(ms)
+    return out
+
+
 def _questions(n: int) -> list[str]:
     from evals.dataset import load_dataset
 
@@ -335,18 +349,7 @@ def run_size(size: str, embedder: str, n_queries: int, sample: int, seed: int = 
                                     f"{len(sample_texts)}-chunk sample")
 
         # 4. query latency
-        qs = _questions(n_queries)
-        lat_s, lat_a = [], []
-        for q in qs:
-            t0 = time.perf_counter()
-            svc.search(q, k=5)
-            lat_s.append((time.perf_counter() - t0) * 1000)
-        for q in qs:
-            t0 = time.perf_counter()
-            svc.ask(q, k=5)
-            lat_a.append((time.perf_counter() - t0) * 1000)
-        out["search"] = _pcts(lat_s)
-        out["ask"] = _pcts(lat_a)
+        out.update(query_latency(svc, _questions(n_queries)))
         out["memory"] = _rss_mib()
         out["store_chunks"] = idx.count_chunks()
         return out

@@ -33,7 +33,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from evals.bench import _pcts, cpu_info
+from evals.bench import cpu_info, query_latency
 from evals.report_file import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,17 +77,7 @@ def _latency(data_dir: Path, embedder: str, n: int) -> dict:
     qs = (qs * (n // max(len(qs), 1) + 1))[:n]
     svc.search(qs[0], k=5)
     svc.ask(qs[0], k=5)
-    lat_s, lat_a = [], []
-    for q in qs:
-        t0 = time.perf_counter()
-        svc.search(q, k=5)
-        lat_s.append((time.perf_counter() - t0) * 1000)
-    for q in qs:
-        t0 = time.perf_counter()
-        svc.ask(q, k=5)
-        lat_a.append((time.perf_counter() - t0) * 1000)
-    return {"search": _pcts(lat_s), "ask": _pcts(lat_a), "store_chunks": svc.index.count_chunks(),
-            "store_documents": len(svc.documents())}
+    return {**query_latency(svc, qs), "store_chunks": svc.index.count_chunks(), "store_documents": len(svc.documents())}
 
 
 def run(library: Path, embedder: str, n_queries: int, data_dir: Path | None = None) -> dict:

@@ -7,9 +7,7 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
 
-from assistant.settings import get_settings
 from corpus.metadata import short_title
 from evals import beir as B
 from tests.conftest import ND61, make_service
@@ -145,15 +143,6 @@ def test_evaluate_ingests_once_and_scores_each_mode(tmp_path, beir_dir):
 def test_evaluate_refuses_a_data_dir_of_another_corpus(small_service, beir_dir):
     with pytest.raises(ValueError, match="another corpus"):
         B.evaluate(small_service, B.load_beir(beir_dir), modes=("bm25",))
-
-
-@pytest.fixture()
-def cli_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CCHC_EMBEDDING_BACKEND", "fake")
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_cli_eval_beir(cli_env, tmp_path, beir_dir):
