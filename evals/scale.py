@@ -44,12 +44,18 @@ def _ingest(paths: list[Path], data_dir: Path, embedder: str) -> dict:
     plus ``wall_s`` and ``peak_rss_mib`` (the child's own peak). Raises RuntimeError when the child
     prints no report."""
     env = {**os.environ, "CCHC_DATA_DIR": str(data_dir), "CCHC_EMBEDDING_BACKEND": embedder}
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "cchc", "ingest", "--json", *map(str, paths)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, rusage = os.wait4(proc.pid, 0)[1:]
-    wall = time.perf_counter() - t0
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    # output to files, not pipes: the child is reaped with wait4 (for its own rusage) before anything
+    # reads its output, and a pipe it filled (a long ingest's log) would block it forever
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as fo, tempfile.TemporaryFile("w+", encoding="utf-8") as fe:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "cchc", "ingest", "--json", *map(str, paths)],
+                                cwd=ROOT, env=env, stdout=fo, stderr=fe, text=True)
+        _, rusage = os.wait4(proc.pid, 0)[1:]
+        proc.returncode = 0  # reaped above; keeps Popen from waiting on the pid again
+        wall = time.perf_counter() - t0
+        fo.seek(0)
+        fe.seek(0)
+        out, err = fo.read(), fe.read()
     lines = [ln for ln in out.strip().splitlines() if ln.startswith("{")]
     if not lines:
         raise RuntimeError(f"cchc ingest printed no report: {(err.strip().splitlines() or ['no output'])[-1]}")
@@ -91,8 +97,8 @@ def run(library: Path, embedder: str, n_queries: int, data_dir: Path | None = No
     data = Path(tempfile.mkdtemp(prefix="cchc-scale-")) if own else data_dir
     try:
         runs = {}
-        for name, paths, n_files in (("bundled", bundled_paths(), len(bundled_paths())),
-                                     ("library", [library], len(lib_files))):
+        bundled = bundled_paths()
+        for name, paths, n_files in (("bundled", bundled, len(bundled)), ("library", [library], len(lib_files))):
             print(f"[scale] ingest {name}: {n_files} files …", file=sys.stderr, flush=True)
             rep = _ingest(paths, data, embedder)
             rep["files"] = n_files
