@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 from corpus.models import DocumentError
 from corpus.legal_refs import fold
-from corpus.textnorm import collapse_spaces, is_upper_line, nfc, normalize_whitespace
+from corpus.textnorm import collapse_spaces, is_upper_line, nfc, normalize_whitespace, strip_control
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -72,7 +72,6 @@ _OPENERS = re.compile(r"^(?:Căn cứ|Nơi nhận|Kính gửi|Trên đây|SOURCE
 _DATELINE = re.compile(r",\s*ng\w{0,3}\s+\d{1,2}\s+th\w{0,4}\s+\d{1,2}\s+n\w{0,3}\s+\d{4}\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$")
 _ARTEFACTS = re.compile(r"\[(?:bookmark|anchor|footnote ref|comment ref)[^\]]{0,200}\]", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = set(".;:!?…")
 _CLOSERS = "\"'”’)]»›"
 
@@ -243,7 +242,7 @@ def _drop_artefacts(text: str) -> str:
     running across the page break stays joinable.
     """
     text = _ARTEFACTS.sub("", text)
-    text = _CONTROL.sub("", text)
+    text = strip_control(text)
     out: list[str] = []
     skipping = False
     for ln in text.split("\n"):

@@ -27,6 +27,7 @@ from corpus.legal_refs import fold, fold_char  # re-export: the one fold()
 __all__ = [
     "nfc",
     "unicode_problem",
+    "strip_control",
     "fold",
     "fold_char",
     "vietnamese_accent_ratio",
@@ -63,6 +64,16 @@ def unicode_problem(text: str) -> str | None:
         if 0xDC80 <= o <= 0xDCFF:
             return f"byte 0x{o - 0xDC00:02x} at position {e.start}"
         return f"lone surrogate U+{o:04X} at position {e.start}"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control(text: str) -> str:
+    """``text`` without C0 control characters other than tab, newline and carriage return, and without
+    DEL. XML 1.0 (so a DOCX) cannot hold them, and no Vietnamese text needs them: ``"\\x1bTrường"`` →
+    ``"Trường"``."""
+    return _CONTROL.sub("", text)
 
 
 def nfc(text: str) -> str:

@@ -143,3 +143,14 @@ def test_each_item_and_swapped_basis_has_a_comment(drafted):
     assert len(sources) == n_items > 40
     assert any("Công văn số 4054/BGDĐT-GDPT" in c for c in sources)
     assert any("thay thế Nghị định số 61/2018/NĐ-CP" in c for c in comments)
+
+
+def test_a_unit_name_with_a_control_character_still_renders(docs, tmp_path):
+    # found by the API fuzz test: {"unit": "\x1b", "format": "docx"} made python-docx raise (XML 1.0 has no
+    # C0 controls), which the API turned into a server error
+    d = draft_plan("\x1bTrường Mầm non Hương Sen\x07", docs=docs, as_of=AS_OF)
+    p = tmp_path / "plan.docx"
+    write_docx(d, p)
+    text = "\n".join(par.text for par in Document(str(p)).paragraphs) + "\n".join(
+        c.text for t in Document(str(p)).tables for row in t.rows for c in row.cells)
+    assert "TRƯỜNG MẦM NON HƯƠNG SEN" in text and "\x1b" not in text and "\x07" not in text

@@ -36,6 +36,7 @@ from docx.shared import Cm, Mm, Pt
 
 from assistant.drafting.layout import FALLBACK, ElementStyle, Layout
 from assistant.drafting.models import CONFIRM, Draft
+from corpus.textnorm import strip_control
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII"]
 AUTHOR = "Trợ lý CCHC"
@@ -79,7 +80,7 @@ class _Writer:
         st: ElementStyle = self.lay.style(role)
         up = st.upper if upper is None else upper
         runs = []
-        for part in _MARK.split(text):
+        for part in _MARK.split(strip_control(text)):
             if not part:
                 continue
             mark = part.startswith("[cần")
@@ -219,7 +220,7 @@ def build_document(draft: Draft):
         _, runs = w.body(doc, f"Căn cứ {b.text}{end}", "can_cu")
         note = "; ".join(x for x in (b.note, ("trích dẫn trong: " + ", ".join(b.cited_by)) if b.cited_by else None) if x)
         if note and runs:
-            doc.add_comment(runs, text=note, author=AUTHOR, initials="CCHC")
+            doc.add_comment(runs, text=strip_control(note), author=AUTHOR, initials="CCHC")
     w.body(doc, draft.intro())
     roman, in_areas, area_n = 0, False, 0
     for s in draft.sections:
@@ -244,7 +245,7 @@ def build_document(draft: Draft):
                 note += ". Lưu ý: " + "; ".join(it.flags)
             if it.confirm:
                 note += f". Số liệu giữ theo nguồn {CONFIRM}"
-            doc.add_comment(runs, text=note, author=AUTHOR, initials="CCHC")
+            doc.add_comment(runs, text=strip_control(note), author=AUTHOR, initials="CCHC")
         if not s.items:
             w.body(doc, "[cần bổ sung: không có nội dung mẫu trong kho văn bản]")
     w.body(doc, draft.closing(), before=6)
