@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from corpus.dates import OCR_WORDED_DATE
 from corpus.models import DocumentError
 from corpus.legal_refs import fold
 from corpus.textnorm import collapse_spaces, is_upper_line, nfc, normalize_whitespace, strip_control
@@ -69,7 +70,7 @@ _LEGAL_MARK = re.compile(r"^(?:dieu\s+\d+[a-z]?\s*\.|chuong\s+[ivxlc\d]+\b|muc\s
 _STANDALONE = re.compile(r"^(?:source:|alt_source|note:|\[phap dien|(?:so|s[o0-9]|\$[o0-9])\s*[:;])")
 # lines that always open a new paragraph (original case)
 _OPENERS = re.compile(r"^(?:Căn cứ|Nơi nhận|Kính gửi|Trên đây|SOURCE:|ALT_SOURCE|NOTE:|\[pháp điển)")
-_DATELINE = re.compile(r",\s*ng\w{0,3}\s+\d{1,2}\s+th\w{0,4}\s+\d{1,2}\s+n\w{0,3}\s+\d{4}\s*$")
+_DATELINE = re.compile(r",\s*" + OCR_WORDED_DATE + r"\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$")
 _ARTEFACTS = re.compile(r"\[(?:bookmark|anchor|footnote ref|comment ref)[^\]]{0,200}\]", re.IGNORECASE)
 _TERMINAL = set(".;:!?…")
