@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -49,8 +48,9 @@ UNITS_VERSION = "1"
 _LIST_KINDS = ("dieu", "khoan", "decimal", "roman", "group", "preamble")
 
 
-@lru_cache(maxsize=8192)
 def _repair(sentence: str) -> str:
+    """OCR repair of a unit with the diacritic model in use (``corpus.ocr.repair_text``,
+    cached there per text and model, so a store never reads another store's repair)."""
     try:
         from corpus.ocr import repair_text
 
