@@ -93,3 +93,13 @@ def test_a_van_ban_named_by_so_hieu_answers_about_itself_whatever_school_is_name
     nd61 = [f for f, _, h in units if h.meta.doc_id == "nd-61-2018-nd-cp"]
     assert nd61 and all(nd61)
     assert not full_service.ask(q).abstained
+
+
+def test_how_many_thu_tuc_is_a_count_not_a_list_of_thu(full_service):
+    from assistant.question import COUNT, LIST, analyze
+
+    qa = analyze("Hiện nay cấp xã có tất cả bao nhiêu thủ tục hành chính thuộc lĩnh vực giáo dục?")
+    assert qa.answer_type == COUNT and qa.unit == "thu tuc"
+    assert analyze("Hồ sơ gồm mấy thứ giấy tờ?").answer_type == LIST  # "thứ" (kind) still counts a list
+    # no indexed text counts the commune's education procedures: no list of other things is quoted instead
+    assert full_service.ask("Hiện nay cấp xã có tất cả bao nhiêu thủ tục hành chính thuộc lĩnh vực giáo dục?").abstained
