@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass
 
 from assistant.types import Citation
+from corpus.dates import WORDED_DATE_ACCENTED
 from corpus.injection import overlaps_instruction
 from index.lexical_tokens import folded_words, query_terms, term_coverage
 from index.types import Hit
 
 _SENT_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ0-9\-+•“\"(])")
-_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_DATE_WORDS = re.compile(WORDED_DATE_ACCENTED, re.IGNORECASE)
 _LABEL_ONLY = re.compile(r"^(?:(?:Điều|Chương|Mục)\s+[0-9IVXLC]+|[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])[.)]$")
 _PROVENANCE = re.compile(r"^\[pháp điển:.*\]$")
 

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.question import (COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME, QuestionAnalysis)
+from corpus.dates import DATE_MENTION
 from corpus.legal_refs import find_numbers, fold
 
 _NUMWORD = r"(?:ñ+)"  # a written number, marked by _mark_number_words
@@ -47,11 +48,7 @@ _NUM = r"\d+(?:[.,]\d+)*"
 MONEY_RE = re.compile(rf"\b{_NUM}\s*(?:dong|d\b|vnd|trieu(?: dong)?|ty(?: dong)?|nghin(?: dong)?|ngan(?: dong)?|usd)\b"
                       rf"|\b\d{{1,3}}(?:\.\d{{3}}){{2,}}\b")
 PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|phan tram)")
-DATE_RE = re.compile(
-    r"\b(?:ngay )?\d{1,2}/\d{1,2}/\d{4}\b|\bngay \d{1,2}/\d{1,2}\b|\b\d{1,2}/\d{1,2}\b(?!/)(?=[^%]|$)"
-    r"|\bngay \d{1,2} thang \d{1,2}(?: nam \d{4})?|\bthang \d{1,2}(?:/| nam )\d{4}\b|\bngay \d{1,2} (?:hang|hàng|moi) (?:thang|quy|nam)\b"
-    r"|\bquy (?:i{1,3}|iv|\d)\b|\bke tu ngay (?:ky|ban hanh)\b|\bngay (?:ky|ban hanh)\b"
-    r"|\b(?:truoc|cham nhat|den|tu|trong|nam hoc|den het) (?:ngay |nam |thang )?(?:\d{1,2}/)?(?:19|20)\d{2}\b")
+DATE_RE = re.compile(DATE_MENTION)
 DURATION_RE = re.compile(
     rf"\b(?:{_NUM}|{_NUMWORD})\s*(?:\({_NUMWORD}\)\s*)?(?:ngay lam viec|ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:\d|nam \d))")
 RELATIVE_RE = re.compile(
