@@ -425,14 +425,15 @@ def whole_sentence(text: str, node, doc: str) -> str:
     if not text.endswith("…") or not doc:
         return text
     own_end = node.children[0].start if getattr(node, "children", None) else node.end
-    segment = re.sub(r"\s+", " ", doc[node.start:own_end])
     prefix = text[:-1].rstrip()
-    i = segment.find(prefix)
-    if i < 0:
-        return text
-    rest = segment[i + len(prefix):]
-    m = re.search(r"[.;!?](?=\s|$)", rest)
-    return _clip(prefix + rest[:m.end() if m else len(rest)], SENTENCE_CHARS)
+    for para in re.split(r"\n+", doc[node.start:own_end]):  # the paragraph and sentence cuts of split_sentences
+        para = re.sub(r"\s+", " ", para).strip()
+        i = para.find(prefix)
+        if i >= 0:
+            rest = para[i + len(prefix):]
+            m = _SENT_SPLIT.search(rest)
+            return _clip(prefix + rest[:m.start() if m else len(rest)], SENTENCE_CHARS)
+    return text
 
 
 def _clip(text: str, limit: int = 400) -> str:

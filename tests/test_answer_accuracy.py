@@ -1,0 +1,127 @@
+"""Answer accuracy on real text of the bundled corpus: the answer type read
+from staff wording, the typed spans found in decree and plan sentences, the
+list provision chosen, long sentences quoted whole, and a name question
+answered by the signature line (no index, no model: documents parsed from files)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering import Answerer
+from assistant.extractive import ReadingParams, decide, whole_sentence
+from assistant.question import COUNT, LIST, MONEY, PERSON, TIME, analyze
+from assistant.reading import DocumentUnits, Scored
+from assistant.settings import Settings
+from assistant.spans import find_spans, person_names
+from corpus.pipeline import parse_file
+from tests.conftest import DECREES, HOA_BINH
+from tests.test_protocols import Corpus
+from tests.test_question_reading import _ChunkRetriever
+
+ND30 = DECREES / "nd-30-2020-nd-cp.docx"
+ND30_PL1 = DECREES / "nd-30-2020-nd-cp-phu-luc-i.docx"
+ND60 = DECREES / "nd-60-2021-nd-cp.txt"
+ND118 = DECREES / "nd-118-2025-nd-cp.txt"
+TT01 = DECREES / "tt-01-2018-tt-vpcp.txt"
+
+
+def _sentence(path, needle: str) -> str:
+    text = parse_file(path).text
+    i = text.index(needle)
+    start = max(text.rfind("\n", 0, i), text.rfind(". ", 0, i) + 1) + 1
+    end = min(j for j in (text.find("\n", i), len(text)) if j >= 0)
+    return text[start:end].strip()
+
+
+def test_a_score_is_a_count_not_money():
+    qa = analyze("dân không phải liên hệ lần nào để hoàn thiện hồ sơ thì được đánh giá bao nhiêu điểm")
+    assert qa.answer_type == COUNT and qa.unit == "diem"
+    line = _sentence(TT01, "Điểm 2 khi không phải liên hệ")
+    assert [s.text for s in find_spans(line, qa)] == ["Điểm 2"]
+    # money questions stay money questions
+    assert analyze("phí thẩm định là bao nhiêu").answer_type == MONEY
+    assert analyze("mức thu học phí là bao nhiêu tiền một tháng").answer_type == MONEY
+
+
+def test_a_list_named_with_commas_is_a_list_question():
+    qa = analyze("Bộ phận một cửa phải bố trí những khu vực, thiết bị gì cho dân đến làm thủ tục?")
+    assert qa.answer_type == LIST and qa.wants_list
+
+
+def test_a_count_written_on_its_unit_and_a_fraction_are_spans():
+    line = _sentence(ND30_PL1, "Độ phân giải tối thiểu")
+    assert "200dpi" in line
+    assert [s.text for s in find_spans(line, analyze("văn bản số hóa có độ phân giải tối thiểu bao nhiêu dpi"))] == ["200dpi"]
+    assert "200dpi" in [s.text for s in find_spans(line, analyze("độ phân giải tối thiểu khi số hóa là bao nhiêu"))]
+    line = _sentence(ND30, "trùm lên khoảng 1/3 chữ ký")
+    assert [s.text for s in find_spans(line, analyze("đóng dấu lên chữ ký thì dấu trùm bao nhiêu phần chữ ký"))] == ["1/3"]
+
+
+def test_a_time_told_by_an_event_answers_a_when_question():
+    qa = analyze("văn bản khẩn thì phải phát hành khi nào")
+    assert qa.answer_type == TIME
+    line = _sentence(ND30, "Văn bản khẩn phải được phát hành và gửi ngay sau khi ký")
+    assert any(s.text.startswith("ngay sau khi ký") for s in find_spans(line, qa))
+    # no event, no time: a sentence without one gives no span
+    assert find_spans("Văn bản đi phải được quản lý tập trung tại Văn thư cơ quan.", qa) == []
+
+
+def test_a_heading_in_capitals_is_not_a_name_but_a_signature_line_is():
+    du = DocumentUnits(parse_file(HOA_BINH))
+    units = du.all_units()
+    heading = next(u for u in units if re.match(r"IV\. PH", u.text))
+    assert person_names(heading.text) == []
+    assert [s.text for s in person_names(units[-1].text)] == [units[-1].text]  # "Trịnh Thị Kim Quy"
+
+
+def test_a_name_question_is_answered_by_the_signature_line_of_the_document_read():
+    du = DocumentUnits(parse_file(HOA_BINH))
+    units = du.all_units()
+    qa = analyze("Hiệu trưởng trường Tiểu học Hòa Bình tên là gì?")
+    assert qa.answer_type == PERSON and qa.needs_name
+    # the plan's sentences read well lexically; the signature line, only a name, does not
+    scored = [Scored(u, 0, lex=0.8 if "Hoà Bình" in u.text else 0.1, dense=0.0, spans=find_spans(u.text, qa))
+              for u in units]
+    d = decide(qa, scored, 1, ReadingParams(answer_threshold=0.3, typed_threshold=0.7))
+    assert d.kind == "answer" and d.units[0].unit is units[-1]
+    # with no name in the document read, the question is still refused
+    no_name = [s for s in scored if s.unit is not units[-1]]
+    assert decide(qa, no_name, 1, ReadingParams(answer_threshold=0.3, typed_threshold=0.7)).kind == "partial"
+
+
+def test_the_list_quoted_is_the_provision_whose_units_read_best_together():
+    du = DocumentUnits(parse_file(ND60))
+    khoan = {}
+    for n in du.nodes:
+        if n.kind == "diem" and n.parent is not None:
+            khoan.setdefault(id(n.parent), n.parent)
+    # NĐ 60/2021 Điều 14: khoản 1 (trích lập các quỹ) and khoản 2 (sử dụng các quỹ)
+    use = next(k for k in khoan.values() if "Quỹ phúc lợi: Để xây dựng" in du.doc.text[k.start:k.end])
+    other = next(k for k in khoan.values() if k is not use and "Quỹ phúc lợi" in du.doc.text[k.start:k.end])
+    stray = du.units_of(next(c for c in other.children if "phúc lợi" in du.doc.text[c.start:c.end]))[0]
+    good = [du.units_of(c)[0] for c in use.children if "phúc lợi" in du.doc.text[c.start:c.end]
+            or "khen thưởng" in du.doc.text[c.start:c.end]][:2]
+    assert len(good) == 2
+    qa = analyze("Quỹ phúc lợi của đơn vị sự nghiệp được chi vào những việc gì?")
+    scored = [Scored(stray, 0, lex=1.0, dense=0.0), Scored(good[0], 0, lex=0.9, dense=0.0),
+              Scored(good[1], 0, lex=0.85, dense=0.0)]
+    d = decide(qa, scored, 1, ReadingParams(answer_threshold=0.2, w_rank=0.0), lambda u: du.provision(u.node))
+    assert d.kind == "list" and d.provision is use
+    # one unit alone: its own provision
+    d = decide(qa, scored[:1], 1, ReadingParams(answer_threshold=0.2, w_rank=0.0), lambda u: du.provision(u.node))
+    assert d.kind == "list" and d.provision is other
+
+
+def test_a_long_sentence_is_quoted_whole_and_a_short_list_s_items_in_full():
+    du = DocumentUnits(parse_file(ND118))
+    unit = next(u for u in du.all_units() if "camera" in u.text and u.node.label == "điểm b")
+    assert unit.text.endswith("…")  # a reading unit is cut at 600 characters
+    whole = whole_sentence(unit.text, unit.node, du.doc.text)
+    assert len(whole) > len(unit.text) and whole.startswith(unit.text[:-1].rstrip()) and "lấy số" in whole
+    assert whole_sentence("Câu ngắn.", unit.node, du.doc.text) == "Câu ngắn."
+    docs = Corpus([ND118])
+    retriever = _ChunkRetriever(docs, "nd-118-2025-nd-cp", "Điều 13 > khoản 2")
+    ans = Answerer(retriever, docs, docs, Settings(embedding_backend="fake", answer_threshold=0.0)).ask(
+        "Bộ phận một cửa phải bố trí những khu vực, thiết bị gì cho dân đến làm thủ tục?")
+    assert not ans.abstained and "Điều 13, khoản 2" in ans.answer.splitlines()[0]
+    assert "camera" in ans.answer and "lấy số" in ans.answer
