@@ -243,6 +243,59 @@ def _hard(qa) -> bool:
     return qa.answer_type in (COUNT, RATIO, MONEY, TIME, DOCUMENT) or (qa.answer_type == PERSON and qa.needs_name)
 
 
+#: a defining sentence: "“Văn thư cơ quan” là bộ phận …", "4. Văn bản điện tử là …", "X được hiểu là …"
+_DEFINES = re.compile(r"^\s*(?:\d+\.\s*|[a-zđ]\)\s*)?[“\"]?([^“”\":;.]{2,100}?)[”\"]?\s*(?:là|được hiểu là|nghĩa là)\s",
+                      re.IGNORECASE)
+_WORDS = re.compile(r"\w+")
+
+
+def _definition(qa, ranked: list, params: ReadingParams):
+    """For a "X là gì" question: the best unit that defines X itself (its
+    defined term, folded, is written in the question; the form of Điều 3 "Giải
+    thích từ ngữ" of the decrees, NĐ 30/2020/NĐ-CP Điều 3), scoring at least
+    ``answer_threshold``; quoted alone, since the other sentences that merely
+    use the term do not answer. ``None`` when no unit defines it."""
+    from assistant.question import DEFINITION
+    from corpus.legal_refs import fold
+
+    if qa.answer_type != DEFINITION:
+        return None
+    question = " " + " ".join(_WORDS.findall(qa.normalized)) + " "
+    for s in ranked:
+        if s.score < params.answer_threshold:
+            break
+        m = _DEFINES.match(s.unit.text)
+        if m and " " + " ".join(_WORDS.findall(fold(m.group(1)))) + " " in question:
+            return s
+    return None
+
+
+_FRAMING = re.compile(r"^(?:Trên đây là|Trên đây|Để triển khai|Nay, |Trong quá trình (?:tổ chức )?thực hiện,? nếu)\b"
+                      r"|(?:cụ thể|kế hoạch|hướng dẫn|như) sau:?$|^Căn cứ\b", re.IGNORECASE)
+
+
+def _framing(text: str) -> bool:
+    """A sentence that frames a văn bản rather than says anything in it: its
+    opening ("… xây dựng Kế hoạch …, cụ thể như sau:"), its căn cứ lines, its
+    closing ("Trên đây là Kế hoạch …", "Trong quá trình thực hiện, nếu có
+    vướng mắc …"). Never quoted beside a sentence of content."""
+    return bool(_FRAMING.search(text.strip()))
+
+
+def _of_asked_kind(qa, typed: list) -> list:
+    """For a question naming the kind of văn bản it asks for ("thông tư nào",
+    ``QuestionAnalysis.doc_kind``): the typed units citing a số hiệu of that
+    kind, when there are any (a sentence citing only a kế hoạch does not
+    answer "thông tư nào"); else ``typed`` as it is."""
+    if not getattr(qa, "doc_kind", None):
+        return typed
+    from assistant.spans import of_kind
+    from corpus.legal_refs import canonical_number
+
+    kept = [s for s in typed if any(of_kind(canonical_number(sp.text, ocr=True), qa.doc_kind) for sp in s.spans)]
+    return kept or typed
+
+
 def _signer(qa, ranked: list, typed: list):
     """For a question asking a person's name ("hiệu trưởng tên gì", "ai ký"): the
     signature line of the best-read document, a unit that is only a name (the
@@ -313,7 +366,7 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
     if _hard(qa):
         typed = [s for s in ranked if s.spans]
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(typed, params), best=typed[0].score)
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params), best=typed[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:
             return Decision("answer", [signer], best=best)
@@ -322,11 +375,23 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         return Decision("abstain", [], best=best)
     if best < params.answer_threshold:
         return Decision("abstain", [], best=best)
+    definition = _definition(qa, ranked, params)
+    if definition is not None:
+        return Decision("answer", [definition], best=best)
     if qa.wants_list and provision_of is not None:
         lead, node = _list_provision(ranked, provision_of)
         if node is not None:
             return Decision("list", [lead], provision=node, best=best)
-    return Decision("answer", _pick(ranked, params), best=best)
+    content = [s for s in ranked if not _framing(s.unit.text)] or ranked
+    if content[0].score < params.keep_ratio * best:
+        content = ranked
+    top = content[0]
+    if provision_of is not None and top.unit.text.rstrip().endswith(":"):
+        node = provision_of(top.unit)
+        if node is not None and node is top.unit.node:
+            # a sentence announcing a list ("… có cấu trúc như sau:") is answered by the list it announces
+            return Decision("list", [top], provision=node, best=best)
+    return Decision("answer", _pick(content, params), best=best)
 
 
 _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}

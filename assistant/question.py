@@ -142,7 +142,11 @@ class QuestionAnalysis:
       them is not an answer);
     * ``doc_itself`` – a ``van_ban`` question asking which văn bản regulates
       something ("văn bản nào quy định …"): a passage of a legal document
-      answers it with that document's own số hiệu.
+      answers it with that document's own số hiệu;
+    * ``doc_kind`` – for a ``van_ban`` question naming the kind of văn bản it
+      asks for ("thông tư nào", "luật số mấy"): the kind's code in a số hiệu
+      ("TT", "QH"; the abbreviations of NĐ 30/2020/NĐ-CP Phụ lục III), so a
+      số hiệu of another kind does not answer it; ``None`` for "văn bản nào".
     """
 
     question: str
@@ -155,6 +159,7 @@ class QuestionAnalysis:
     also: tuple[str, ...] = field(default=())
     numbers: tuple[str, ...] = ()
     doc_itself: bool = False
+    doc_kind: str | None = None
 
     @property
     def label(self) -> str:
@@ -211,6 +216,12 @@ def _unit_after(norm: str) -> str | None:
 _LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:loai|thu|nhom|buoc|hinh thuc|cach|truong hop|"
                          r"noi dung|muc|thanh phan|bo phan|hop phan)\b")
 
+
+#: kind of văn bản → its code in a số hiệu (NĐ 30/2020/NĐ-CP, Phụ lục III: "NĐ", "TT", "QĐ", …; a luật's is "QH…")
+_KIND_CODES = {"nghi dinh": "NĐ", "nd": "NĐ", "thong tu": "TT", "tt": "TT", "quyet dinh": "QĐ", "qd": "QĐ",
+               "nghi quyet": "NQ", "nq": "NQ", "ke hoach": "KH", "kh": "KH", "chi thi": "CT", "luat": "QH"}
+_ASKED_KIND = re.compile(r"\b(nghi dinh|thong tu|quyet dinh|nghi quyet|ke hoach|chi thi|luat|nd|tt|qd|nq|kh)\b"
+                         r"(?: (?:so|la))? (?:nao|may|so may|so bao nhieu|so gi)\b")
 
 #: a list whose items are points in time ("các mốc", "những giai đoạn nào", "lộ trình … gồm")
 _LIST_OF_TIMES = re.compile(r"\b(?:moc|cac moc|moc thoi gian|giai doan|thoi diem|thoi han|lo trinh)\b")
@@ -277,7 +288,11 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
     doc_itself = atype == DOCUMENT and bool(re.search(
         r"\b(?:van ban|nghi dinh|thong tu|luat|quyet dinh|nghi quyet|nd|tt)\b(?:\s+\w+){0,2}? nao\b", norm)) and not re.search(
         r"\bso (?:may|bao nhieu|gi)\b", norm)
+    doc_kind = None
+    if atype == DOCUMENT:
+        m = _ASKED_KIND.search(norm)
+        doc_kind = _KIND_CODES[m.group(1)] if m else None
     numbers = tuple(dict.fromkeys(n.lstrip("0") or "0" for n in _NUM.findall(norm)))
     return QuestionAnalysis(question=question or "", normalized=norm, answer_type=atype, focus=focus, unit=unit,
                             needs_name=needs_name, wants_list=wants_list, also=also, numbers=numbers,
-                            doc_itself=doc_itself)
+                            doc_itself=doc_itself, doc_kind=doc_kind)

@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.question import (COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME, QuestionAnalysis)
-from corpus.legal_refs import find_numbers, fold
+from corpus.legal_refs import find_numbers, fold, parse_number
 
 _NUMWORD = r"(?:ñ+)"  # a written number, marked by _mark_number_words
 #: written numbers, matched with their diacritics (folded "nam", "tam", "hai", "ba" are also năm, tâm, hài, bà);
@@ -189,6 +189,16 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
         elif kind == DEFINITION:
             out += _spans(_DEF_RE, DEFINITION, sentence, folded)
     return [s for s in out if _new(s.text, qa)]
+
+
+def of_kind(number: str, kind: str | None) -> bool:
+    """True when số hiệu ``number`` is of the kind of văn bản ``kind`` (a code of
+    :attr:`QuestionAnalysis.doc_kind`: "TT" for thông tư, "QH" for a luật,
+    whose code is "QH15"), or when no kind is asked."""
+    if not kind:
+        return True
+    parsed = parse_number(number, ocr=True)
+    return parsed is not None and bool(parsed.codes) and parsed.codes[0].upper().startswith(kind)
 
 
 def person_names(sentence: str) -> list[Span]:

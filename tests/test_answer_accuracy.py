@@ -14,7 +14,7 @@ from assistant.reading import DocumentUnits, Scored
 from assistant.settings import Settings
 from assistant.spans import find_spans, person_names
 from corpus.pipeline import parse_file
-from tests.conftest import DECREES, HOA_BINH
+from tests.conftest import DECREES, HOA_BINH, HUONG_SEN, bundled_dir
 from tests.test_protocols import Corpus
 from tests.test_question_reading import _ChunkRetriever
 
@@ -23,6 +23,7 @@ ND30_PL1 = DECREES / "nd-30-2020-nd-cp-phu-luc-i.docx"
 ND60 = DECREES / "nd-60-2021-nd-cp.txt"
 ND118 = DECREES / "nd-118-2025-nd-cp.txt"
 TT01 = DECREES / "tt-01-2018-tt-vpcp.txt"
+CV5243 = bundled_dir() / "guidance" / "cv-5243-bgddt-ngcbqlgd-2026.txt"
 
 
 def _sentence(path, needle: str) -> str:
@@ -125,3 +126,58 @@ def test_a_long_sentence_is_quoted_whole_and_a_short_list_s_items_in_full():
         "Bộ phận một cửa phải bố trí những khu vực, thiết bị gì cho dân đến làm thủ tục?")
     assert not ans.abstained and "Điều 13, khoản 2" in ans.answer.splitlines()[0]
     assert "camera" in ans.answer and "lấy số" in ans.answer
+
+
+def _units(path):
+    return DocumentUnits(parse_file(path))
+
+
+def test_a_what_is_question_is_answered_by_the_defining_sentence_alone():
+    du = _units(ND30)
+    units = du.all_units()
+    defining = next(u for u in units if u.text.startswith("17.") and "Văn thư cơ quan" in u.text)
+    using = [u for u in units if "công tác văn thư" in u.text and u is not defining][:2]
+    qa = analyze("Văn thư cơ quan là gì?")
+    # sentences that use the term read better lexically than the definition; the definition is still the answer
+    scored = [Scored(using[0], 0, lex=1.0, dense=0.0), Scored(using[1], 0, lex=0.95, dense=0.0),
+              Scored(defining, 0, lex=0.9, dense=0.0)]
+    d = decide(qa, scored, 1, ReadingParams(answer_threshold=0.3))
+    assert d.kind == "answer" and [s.unit for s in d.units] == [defining]
+    # a term the question does not ask about is no definition of it
+    assert decide(analyze("Văn bản điện tử là gì?"), scored, 1, ReadingParams(answer_threshold=0.3)).units[0].unit is using[0]
+
+
+def test_a_plan_s_closing_formula_is_not_quoted_beside_its_content():
+    du = _units(HUONG_SEN)
+    units = du.all_units()
+    closing = next(u for u in units if u.text.startswith("Trên đây là Kế hoạch"))
+    content = next(u for u in units if "căn cứ để đánh giá kết quả thực hiện nhiệm vụ" in u.text)
+    qa = analyze("Kết quả thực hiện kh cải cách tthc của Hương Sen được dùng vào việc gì?")
+    scored = [Scored(closing, 0, lex=0.9, dense=0.0), Scored(content, 0, lex=0.85, dense=0.0)]
+    d = decide(qa, scored, 1, ReadingParams(answer_threshold=0.3, keep_ratio=0.8))
+    assert [s.unit for s in d.units] == [content]
+
+
+def test_a_sentence_announcing_a_list_is_answered_with_the_list():
+    du = _units(TT01)
+    lead = next(u for u in du.all_units() if "có cấu trúc như sau:" in u.text)
+    qa = analyze("Mã số hồ sơ thủ tục hành chính có cấu trúc như thế nào?")
+    assert not qa.wants_list
+    d = decide(qa, [Scored(lead, 0, lex=1.0, dense=0.0)], 1, ReadingParams(answer_threshold=0.3),
+               lambda u: du.provision(u.node))
+    assert d.kind == "list" and d.provision is lead.node
+    assert "YYMMDD" in du.doc.text[lead.node.start:lead.node.end]
+
+
+def test_a_question_naming_the_kind_of_văn_bản_quotes_a_số_hiệu_of_that_kind():
+    du = _units(CV5243)
+    units = du.all_units()
+    nd = next(u for u in units if "Nghị định số 259/2026/NĐ-CP" in u.text)
+    law = next(u for u in units if "Luật Nhà giáo số 73/2025/QH15" in u.text)
+    qa = analyze("Luật Nhà giáo là luật số mấy?")
+    assert qa.doc_kind == "QH" and analyze("thông tư nào của Bộ Tài chính được nhắc").doc_kind == "TT"
+    assert analyze("văn bản nào quy định khung năng lực số").doc_kind is None
+    scored = [Scored(u, 0, lex=lex, dense=0.0, spans=find_spans(u.text, qa)) for u, lex in ((nd, 1.0), (law, 0.9))]
+    assert all(s.spans for s in scored)
+    d = decide(qa, scored, 1, ReadingParams(typed_threshold=0.7, keep_ratio=0.5))
+    assert d.kind == "answer" and [s.unit for s in d.units] == [law]
