@@ -170,7 +170,7 @@ def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Ci
 # Scored units come from ``assistant.reading.Reader.read`` (duck-typed here: ``unit`` with ``text``,
 # ``node``, ``lead_in``, ``doc_id``; ``hit_index``, ``lex``, ``dense``, ``spans``, ``score``).
 
-LIST_ITEMS_SHOWN = 8  # items of a long list quoted before "…"
+LIST_ITEMS_SHOWN = 12  # items of a long list quoted before "…" (a provision rarely has more: a)–m))
 ITEM_CHARS = 400  # characters of one list item quoted, at least
 LIST_CHARS = 2400  # characters of a whole quoted list: a short list's items are quoted longer (up to this share each)
 SENTENCE_CHARS = 1500  # characters of one quoted sentence (a reading unit is cut at 600 characters)
