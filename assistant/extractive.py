@@ -282,6 +282,24 @@ def _framing(text: str) -> bool:
     return bool(_FRAMING.search(text.strip()))
 
 
+#: the place and date line of a văn bản's header: "Quận 1, ngày 27 tháng 5 năm 2024" (NĐ 30/2020/NĐ-CP Điều 8
+#: khoản 1 điểm d, "Địa danh và thời gian ban hành văn bản")
+_DATE_LINE = re.compile(r"\w[^,;:]{0,30},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+
+
+def _date_line(qa, typed: list):
+    """For a question asking when the văn bản itself was issued
+    (``QuestionAnalysis.issued``): the best typed unit of its header holding
+    the place and date line; ``None`` otherwise (the dates of the văn bản it
+    cites, "Căn cứ Quyết định số … ngày …", are not its own)."""
+    if not getattr(qa, "issued", False):
+        return None
+    for s in typed:
+        if s.unit.node.kind in ("preamble", "root") and _DATE_LINE.search(s.unit.text):
+            return s
+    return None
+
+
 def _of_asked_kind(qa, typed: list) -> list:
     """For a question naming the kind of văn bản it asks for ("thông tư nào",
     ``QuestionAnalysis.doc_kind``): the typed units citing a số hiệu of that
@@ -365,6 +383,9 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
     best = ranked[0].score
     if _hard(qa):
         typed = [s for s in ranked if s.spans]
+        dated = _date_line(qa, typed)
+        if dated is not None and dated.score >= params.answer_threshold:
+            return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
             return Decision("answer", _pick(_of_asked_kind(qa, typed), params), best=typed[0].score)
         signer = _signer(qa, ranked, typed)

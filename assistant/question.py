@@ -146,7 +146,10 @@ class QuestionAnalysis:
     * ``doc_kind`` – for a ``van_ban`` question naming the kind of văn bản it
       asks for ("thông tư nào", "luật số mấy"): the kind's code in a số hiệu
       ("TT", "QH"; the abbreviations of NĐ 30/2020/NĐ-CP Phụ lục III), so a
-      số hiệu of another kind does not answer it; ``None`` for "văn bản nào".
+      số hiệu of another kind does not answer it; ``None`` for "văn bản nào";
+    * ``issued`` – a ``thoi_gian`` question asking when the văn bản itself was
+      issued ("kế hoạch năm 2024 của trường … ban hành ngày nào"), naming no
+      số hiệu or figure of another văn bản (a year is allowed).
     """
 
     question: str
@@ -160,6 +163,7 @@ class QuestionAnalysis:
     numbers: tuple[str, ...] = ()
     doc_itself: bool = False
     doc_kind: str | None = None
+    issued: bool = False
 
     @property
     def label(self) -> str:
@@ -293,6 +297,7 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
         m = _ASKED_KIND.search(norm)
         doc_kind = _KIND_CODES[m.group(1)] if m else None
     numbers = tuple(dict.fromkeys(n.lstrip("0") or "0" for n in _NUM.findall(norm)))
+    issued = atype == TIME and all(re.fullmatch(r"(?:19|20)\d\d", n) for n in numbers) and bool(re.search(r"\b(?:ban hanh|duoc ky|ky ban hanh|ky ngay|ngay ky)\b", norm))
     return QuestionAnalysis(question=question or "", normalized=norm, answer_type=atype, focus=focus, unit=unit,
                             needs_name=needs_name, wants_list=wants_list, also=also, numbers=numbers,
-                            doc_itself=doc_itself, doc_kind=doc_kind)
+                            doc_itself=doc_itself, doc_kind=doc_kind, issued=issued)

@@ -181,3 +181,17 @@ def test_a_question_naming_the_kind_of_văn_bản_quotes_a_số_hiệu_of_that_k
     assert all(s.spans for s in scored)
     d = decide(qa, scored, 1, ReadingParams(typed_threshold=0.7, keep_ratio=0.5))
     assert d.kind == "answer" and [s.unit for s in d.units] == [law]
+
+
+def test_when_a_plan_was_issued_is_read_from_its_header_not_from_the_dates_it_cites():
+    du = _units(HOA_BINH)
+    units = du.all_units()
+    header = next(u for u in units if u.node.kind == "preamble" and "ngày 27 tháng 5 năm 2024" in u.text)
+    cited = next(u for u in units if u.text.startswith("Căn cứ Quyết định số 2844"))
+    qa = analyze("Trường Tiểu học Hòa Bình ban hành kế hoạch PAPI năm 2024 ngày nào?")
+    assert qa.answer_type == TIME and qa.issued
+    assert not analyze("Quyết định số 2844 của UBND TP.HCM ban hành ngày nào?").issued  # another văn bản's date
+    scored = [Scored(u, 0, lex=lex, dense=0.0, spans=find_spans(u.text, qa)) for u, lex in ((cited, 0.9), (header, 0.5))]
+    assert all(s.spans for s in scored)
+    d = decide(qa, scored, 1, ReadingParams(answer_threshold=0.3, typed_threshold=0.7))
+    assert d.kind == "answer" and [s.unit for s in d.units] == [header]
