@@ -364,6 +364,7 @@ def _list_provision(ranked: list, provision_of) -> tuple:
         return ranked[0], None
     if provision_of(ranked[0].unit) is None:
         return ranked[0], None
+
     def value(key: int) -> float:
         g = groups[key]
         return g[0].score + (LIST_SECOND * g[1].score if len(g) > 1 else 0.0)
