@@ -13,6 +13,7 @@ from copy import copy
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from assistant.coverage import FocusCheck, question_focus, unit_name
 from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
@@ -75,6 +76,9 @@ class Reading:
     scored: list[Scored]
     #: what the law-in-force step decided (``assistant.inforce.InForce.choose``), for :meth:`Answerer.finish`
     in_force: InForceContext | None = None
+    #: per unit of ``scored``: does it concern the entities the question names (``assistant.coverage``);
+    #: filled on first use by :meth:`Answerer.finish`
+    on_focus: list[bool] | None = None
 
 
 class Answerer:
@@ -91,6 +95,9 @@ class Answerer:
         self.embeddings = embeddings
         self.reader = Reader(documents.parsed_documents, embeddings)
         self.inforce = InForce(retriever, graph, settings)
+        self.documents, self.graph = documents, graph
+        self.focus_check = FocusCheck(self._validity)
+        self._names: tuple[object, frozenset[str]] = (None, frozenset())
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
         """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
@@ -138,7 +145,7 @@ class Answerer:
 
         qa = analyze(reading.query, terms_text=restored(reading.query))
         scored = [replace(s, spans=unit_spans(s.unit, reading.hits[s.hit_index], qa)) for s in reading.scored]
-        return replace(reading, qa=qa, scored=scored)
+        return replace(reading, qa=qa, scored=scored, on_focus=None)
 
     def finish(self, reading: "Reading", params) -> Answer:
         """The answer of a prepared :class:`Reading` under ``params``
@@ -173,6 +180,30 @@ class Answerer:
                 log.exception("query embedding failed; lexical reading only")
         return qa, self.reader.read(qa, list(qa.focus), qvec, hits, self.retriever.term_idf)
 
+    def _validity(self):
+        try:
+            return self.graph.validity()
+        except Exception:
+            log.exception("validity knowledge unavailable")
+            return None
+
+    def unit_names(self) -> frozenset[str]:
+        """Folded names of the units whose documents are indexed (``assistant.coverage.unit_name``)."""
+        try:
+            docs = self.documents.parsed_documents()
+        except Exception:
+            log.exception("documents unavailable")
+            return frozenset()
+        if docs is not self._names[0]:
+            self._names = (docs, frozenset(n for n in (unit_name(d.meta.unit) for d in docs) if n))
+        return self._names[1]
+
+    def on_focus(self, reading: "Reading") -> list[bool]:
+        """For each scored unit of ``reading``: does it concern the entities its
+        question names (``assistant.coverage.FocusCheck.covered``)?"""
+        focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
+        return [self.focus_check.covered(focus, s.unit, reading.hits[s.hit_index]) for s in reading.scored]
+
     def params(self):
         """The reading parameters, with the dense centre of this embedding space (``DENSE_CENTERS``)."""
         from dataclasses import replace
@@ -189,7 +220,10 @@ class Answerer:
         if not hits or max(h.confidence for h in hits) < params.chunk_threshold:
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, citations=[], mode="extractive")
         qa = reading.qa
-        scored = [copy(s) for s in reading.scored if s.hit_index < len(hits)]
+        if reading.on_focus is None:
+            reading.on_focus = self.on_focus(reading)
+        # only units that concern the school, số hiệu and year the question names are candidates
+        scored = [copy(s) for s, ok in zip(reading.scored, reading.on_focus) if ok and s.hit_index < len(hits)]
         decision = decide(qa, scored, len(hits), params, self.reader.provision_of)
         if decision.kind == "abstain":
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")

@@ -205,7 +205,7 @@ def _unit_after(norm: str) -> str | None:
     return None  # "… đạt bao nhiêu?": any figure answers
 
 
-_LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:loai|thu|nhom|buoc|hinh thuc|cach|truong hop|"
+_LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:loai|thu(?! tuc)|nhom|buoc|hinh thuc|cach|truong hop|"
                          r"noi dung|muc|thanh phan|bo phan|hop phan)\b")
 
 
