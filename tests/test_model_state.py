@@ -23,7 +23,7 @@ def test_query_restoration_follows_the_model_in_use():
 
 
 def test_ocr_unit_repair_follows_the_model_in_use():
-    from assistant.reading import _repair
+    from corpus.units import _repair
 
     line = "Thuc hien ke hoach cai cach hanh chinh cua truong"
     with use_model(_A):
