@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from copy import copy
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from assistant.coverage import FocusCheck, question_focus, unit_name
 from assistant.extractive import DENSE_CENTERS, decide, render
@@ -24,7 +23,7 @@ from assistant.question import QuestionAnalysis, analyze
 from assistant.reading import Reader, Scored
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
-from corpus.diacritics import is_unaccented, restore_diacritics
+from corpus.diacritics import restore_unaccented
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -42,11 +41,11 @@ def partial_text(qa: QuestionAnalysis, quoted: str) -> str:
             "Anh/chị có thể bổ sung văn bản có thông tin này vào kho tài liệu.")
 
 
-@lru_cache(maxsize=256)
 def restored(query: str) -> str:
-    """``query`` with diacritics restored when typed without them (else unchanged)."""
+    """``query`` with diacritics restored when typed without them (else unchanged), with
+    the diacritic model in use (``corpus.diacritics.restore_unaccented``, cached per model)."""
     try:
-        return restore_diacritics(query) if is_unaccented(query) else query
+        return restore_unaccented(query)
     except Exception:
         log.exception("diacritic restoration failed")
         return query

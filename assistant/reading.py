@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -42,12 +41,16 @@ from index.types import Hit
 
 log = logging.getLogger(__name__)
 
+#: bump when what a unit embeds (``Unit.embed_text``, the sentence split) changes: ingest then
+#: prepares the units of every indexed document again (``assistant.service``)
+UNITS_VERSION = "1"
 #: provisions whose items form a list (a khoản with điểm, an Điều with khoản, a plan item with sub-items)
 _LIST_KINDS = ("dieu", "khoan", "decimal", "roman", "group", "preamble")
 
 
-@lru_cache(maxsize=8192)
 def _repair(sentence: str) -> str:
+    """OCR repair of a unit with the diacritic model in use (``corpus.ocr.repair_text``,
+    cached there per text and model, so a store never reads another store's repair)."""
     try:
         from corpus.ocr import repair_text
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Collection
 
 from langchain_core.embeddings import Embeddings
 
-from corpus.diacritics import DiacriticModel, get_model, is_unaccented, restore_diacritics
+from corpus.diacritics import DiacriticModel, is_unaccented, restore_unaccented
 from corpus.legal_refs import find_references, number_key, parse_number
 from corpus.models import ParsedDocument
 from corpus.validity import TABLE_KIND
@@ -79,10 +78,10 @@ def _valid_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if unicode_problem(text) else text
 
 
-@lru_cache(maxsize=256)
-def _restore_with(query: str, model_version: int, model: DiacriticModel) -> str:
+def _restore_with(query: str, model: DiacriticModel | None = None) -> str:
+    """``corpus.diacritics.restore_unaccented`` (cached per model), never raising."""
     try:
-        return restore_diacritics(query, model=model) if is_unaccented(query, model) else query
+        return restore_unaccented(query, model)
     except Exception:  # restoration must never break search
         log.exception("diacritic restoration failed")
         return query
@@ -100,11 +99,9 @@ class QueryView:
     dense: str
 
 
-@lru_cache(maxsize=256)
 def _restore_default(query: str) -> str:
-    """Diacritic restoration with the process's model (``corpus.diacritics.get_model``)."""
-    model = get_model()
-    return _restore_with(query, model.version, model)
+    """Diacritic restoration with the model in use (``corpus.diacritics.get_model``)."""
+    return _restore_with(query)
 
 
 def query_view(query: str, strip: bool = False, restore: Callable[[str], str] | None = None) -> QueryView:
@@ -243,8 +240,7 @@ class HybridIndex:
         missing-entity check and for search)."""
         if not is_unaccented(query):
             return query
-        model = self.diacritics.model()
-        return _restore_with(query, model.version, model)
+        return _restore_with(query, self.diacritics.model())
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                doc_ids: Collection[str] | None = None) -> list[Hit]:
