@@ -131,7 +131,9 @@ class QuestionAnalysis:
       question words and fillers removed, in question order;
     * ``unit`` – for ``so_luong``: the counted noun, folded ("phuong",
       "nhiem vu", "nhom"); for ``thoi_gian``: ``"duration"`` when a length of
-      time is asked ("bao lâu", "mấy ngày"), else ``"date"``;
+      time is asked ("bao lâu", "mấy ngày"), else ``"date"``; for
+      ``so_tien``: the magnitude word the amount is asked in ("bao nhiêu tỷ"
+      → ``"ty"``, "mấy triệu" → ``"trieu"``, ``"nghin"``), else None;
     * ``needs_name`` – ``nguoi`` questions that ask for a person's name
       ("tên gì", "do ai ký"), which a title alone does not answer;
     * ``wants_list`` – the answer is a list ("gồm những gì", "nhiệm vụ gì");
@@ -285,6 +287,9 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
         duration = re.search(rf"\bbao lau\b|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut)\b"
                              rf"|\bthoi han\b(?:\s+\w+){{0,6}}\s+(?:la )?(?:bao lau|{_Q})\b", norm)
         unit = "duration" if duration else "date"
+    elif atype == MONEY:
+        m = re.search(rf"\b{_Q} ?(ty|trieu|nghin|ngan)\b", norm)
+        unit = {"ngan": "nghin"}.get(m.group(1), m.group(1)) if m else None
     wants_list = atype == LIST or bool(re.search(r"\bgom\b|\bnhung \w+ nao\b|\bcac \w+ nao\b", norm))
     if atype == LIST and not also and _LIST_OF_TIMES.search(norm):
         also = (TIME,)  # "lộ trình gồm các mốc nào": the list whose items carry dates

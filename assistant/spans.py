@@ -150,6 +150,42 @@ def _mark_number_words(sentence: str, folded: str) -> str:
     return out
 
 
+#: đồng per magnitude word (folded)
+_MAGNITUDE = {"nghin": 10**3, "trieu": 10**6, "ty": 10**9}
+
+
+def money_value(text: str) -> float | None:
+    """Amount in đồng of a money span (``MONEY_RE``): ``"2.530.000 đồng"`` →
+    2530000.0, ``"1,5 triệu"`` → 1500000.0, ``"3 tỷ đồng"`` → 3e9 (Vietnamese
+    writing: ``.`` groups thousands, ``,`` is the decimal mark); None for a
+    foreign currency or a figure that does not parse."""
+    f = fold(text)
+    m = re.match(rf"\s*({_NUM})\s*(\w*)", f)
+    if not m or m.group(2) == "usd":
+        return None
+    num = m.group(1)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", num) or "." not in num:
+        num = num.replace(".", "").replace(",", ".")
+    try:
+        value = float(num)
+    except ValueError:
+        return None
+    return value * _MAGNITUDE.get(m.group(2), 1)
+
+
+def in_magnitude(text: str, magnitude: str | None) -> bool:
+    """Does the money span ``text`` give an amount of the order the question
+    asks (``magnitude``: ``"ty"``, ``"trieu"``, ``"nghin"``; None accepts
+    all)? "bao nhiêu tỷ" is not answered by "2.530.000 đồng": the amount must
+    lie between a tenth and a thousand times the magnitude (0,5 tỷ = 500 triệu
+    still answers it). A span that does not parse is kept."""
+    scale = _MAGNITUDE.get(magnitude or "")
+    value = money_value(text)
+    if scale is None or value is None:
+        return True
+    return scale / 10 <= value < scale * 1000
+
+
 def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
     """Spans of ``sentence`` of the types ``qa`` accepts (its ``answer_type``
     and ``also``) that bring something the question does not already say.
@@ -163,7 +199,8 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
     kinds = (qa.answer_type,) + tuple(qa.also)
     for kind in kinds:
         if kind == MONEY:
-            out += _spans(MONEY_RE, MONEY, sentence, folded)
+            out += [s for s in _spans(MONEY_RE, MONEY, sentence, folded)
+                    if qa.answer_type != MONEY or in_magnitude(s.text, qa.unit)]
         elif kind == RATIO:
             out += _spans(PERCENT_RE, RATIO, sentence, folded)
         elif kind == TIME:
