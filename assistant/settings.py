@@ -73,7 +73,8 @@ class Settings(BaseSettings):
     llm_model: str = "qwen2.5-1.5b-instruct"
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 120.0
-    llm_max_tokens: int = 512
+    llm_max_tokens: int = 320  # answer length cap (drafting smoothing uses at least 1024)
+    llm_passages: int = 4  # passages in the answer prompt, best reading score first (llm_answer.prompt_passages)
 
     # Channels
     api_key: str | None = None

@@ -95,7 +95,7 @@ def test_verify_rejects_figures_absent_from_the_cited_passage_and_empty_replies(
 def test_an_explicit_not_in_the_documents_reply_is_an_abstention():
     from assistant.llm_answer import SYSTEM_PROMPT, is_not_found
 
-    assert "Không tìm thấy trong tài liệu" in SYSTEM_PROMPT
+    assert "Không có trong tài liệu" in SYSTEM_PROMPT
     assert is_not_found("Không có trong tài liệu.")
     assert is_not_found("Không tìm thấy trong tài liệu [1].")
     assert is_not_found("không có thông tin trong các đoạn trích về số tiền này.")
