@@ -200,13 +200,16 @@ class Answerer:
                              mode="extractive")
             if not self.settings.llm_base_url:
                 return partial
-            return self._llm(question, query, prompt_passages(hits, scored, self.settings.llm_passages), history,
+            return self._llm(question, query, self._prompt_passages(hits, scored), history,
                              partial)
         extractive = Answer(question=question, answer=text, citations=citations, mode="extractive")
         if not self.settings.llm_base_url:
             return extractive
-        return self._llm(question, query, prompt_passages(hits, scored, self.settings.llm_passages), history,
+        return self._llm(question, query, self._prompt_passages(hits, scored), history,
                          extractive)
+
+    def _prompt_passages(self, hits: list[Hit], scored: list[Scored]) -> list[Hit]:
+        return prompt_passages(hits, scored, self.settings.llm_passages, self.settings.llm_passage_chars)
 
     def _llm(self, question, query, hits, history, fallback: Answer) -> Answer:
         # an explicit "không có trong tài liệu" reply (llm_answer.NOT_FOUND_REPLY) becomes the standard abstention

@@ -96,3 +96,14 @@ def test_prompt_passages_orders_by_best_unit_score_then_retrieval_rank():
     assert prompt_passages(hits, scored, 3) == ["h2", "h0", "h1"]
     assert prompt_passages(hits, [], 2) == ["h0", "h1"]
     assert prompt_passages(hits, scored, 0) == ["h2"]
+
+
+def test_the_reply_cap_is_sent_as_max_tokens():
+    # llama.cpp's server reads max_tokens only; langchain-openai's own field is sent as max_completion_tokens
+    from assistant.llm_answer import chat_model
+    from assistant.settings import Settings
+
+    llm = chat_model(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_max_tokens=123), 123)
+    payload = llm._get_request_payload([("human", "Xin chào")])
+    assert payload["extra_body"] == {"max_tokens": 123}
+    assert "max_completion_tokens" not in payload and "max_tokens" not in payload
