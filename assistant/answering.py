@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from copy import copy
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
+from assistant.coverage import FocusCheck, question_focus, unit_name
 from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
@@ -24,7 +24,7 @@ from assistant.question import QuestionAnalysis, analyze
 from assistant.reading import Reader, Scored
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
-from corpus.diacritics import is_unaccented, restore_diacritics
+from corpus.diacritics import restore_unaccented
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -42,11 +42,11 @@ def partial_text(qa: QuestionAnalysis, quoted: str) -> str:
             "Anh/chị có thể bổ sung văn bản có thông tin này vào kho tài liệu.")
 
 
-@lru_cache(maxsize=256)
 def restored(query: str) -> str:
-    """``query`` with diacritics restored when typed without them (else unchanged)."""
+    """``query`` with diacritics restored when typed without them (else unchanged), with
+    the diacritic model in use (``corpus.diacritics.restore_unaccented``, cached per model)."""
     try:
-        return restore_diacritics(query) if is_unaccented(query) else query
+        return restore_unaccented(query)
     except Exception:
         log.exception("diacritic restoration failed")
         return query
@@ -76,6 +76,9 @@ class Reading:
     scored: list[Scored]
     #: what the law-in-force step decided (``assistant.inforce.InForce.choose``), for :meth:`Answerer.finish`
     in_force: InForceContext | None = None
+    #: per unit of ``scored``: does it concern the entities the question names (``assistant.coverage``);
+    #: filled on first use by :meth:`Answerer.finish`
+    on_focus: list[bool] | None = None
 
 
 class Answerer:
@@ -92,6 +95,9 @@ class Answerer:
         self.embeddings = embeddings
         self.reader = Reader(documents.parsed_documents, embeddings)
         self.inforce = InForce(retriever, graph, settings)
+        self.documents, self.graph = documents, graph
+        self.focus_check = FocusCheck(self._validity)
+        self._names: tuple[object, frozenset[str]] = (None, frozenset())
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
         """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
@@ -139,7 +145,7 @@ class Answerer:
 
         qa = analyze(reading.query, terms_text=restored(reading.query))
         scored = [replace(s, spans=unit_spans(s.unit, reading.hits[s.hit_index], qa)) for s in reading.scored]
-        return replace(reading, qa=qa, scored=scored)
+        return replace(reading, qa=qa, scored=scored, on_focus=None)
 
     def finish(self, reading: "Reading", params) -> Answer:
         """The answer of a prepared :class:`Reading` under ``params``
@@ -174,6 +180,30 @@ class Answerer:
                 log.exception("query embedding failed; lexical reading only")
         return qa, self.reader.read(qa, list(qa.focus), qvec, hits, self.retriever.term_idf)
 
+    def _validity(self):
+        try:
+            return self.graph.validity()
+        except Exception:
+            log.exception("validity knowledge unavailable")
+            return None
+
+    def unit_names(self) -> frozenset[str]:
+        """Folded names of the units whose documents are indexed (``assistant.coverage.unit_name``)."""
+        try:
+            docs = self.documents.parsed_documents()
+        except Exception:
+            log.exception("documents unavailable")
+            return frozenset()
+        if docs is not self._names[0]:
+            self._names = (docs, frozenset(n for n in (unit_name(d.meta.unit) for d in docs) if n))
+        return self._names[1]
+
+    def on_focus(self, reading: "Reading") -> list[bool]:
+        """For each scored unit of ``reading``: does it concern the entities its
+        question names (``assistant.coverage.FocusCheck.covered``)?"""
+        focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
+        return [self.focus_check.covered(focus, s.unit, reading.hits[s.hit_index]) for s in reading.scored]
+
     def params(self):
         """The reading parameters, with the dense centre of this embedding space (``DENSE_CENTERS``)."""
         from dataclasses import replace
@@ -190,7 +220,10 @@ class Answerer:
         if not hits or max(h.confidence for h in hits) < params.chunk_threshold:
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, citations=[], mode="extractive")
         qa = reading.qa
-        scored = [copy(s) for s in reading.scored if s.hit_index < len(hits)]
+        if reading.on_focus is None:
+            reading.on_focus = self.on_focus(reading)
+        # only units that concern the school, số hiệu and year the question names are candidates
+        scored = [copy(s) for s, ok in zip(reading.scored, reading.on_focus) if ok and s.hit_index < len(hits)]
         decision = decide(qa, scored, len(hits), params, self.reader.provision_of)
         if decision.kind == "abstain":
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")

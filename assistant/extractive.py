@@ -8,14 +8,13 @@ import re
 from dataclasses import dataclass
 
 from assistant.types import Citation
+from corpus.dates import WORDED_DATE_ACCENTED
 from corpus.injection import overlaps_instruction
+from corpus.units import SENT_SPLIT, split_sentences
 from index.lexical_tokens import folded_words, query_terms, term_coverage
 from index.types import Hit
 
-_SENT_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ0-9\-+•“\"(])")
-_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_LABEL_ONLY = re.compile(r"^(?:(?:Điều|Chương|Mục)\s+[0-9IVXLC]+|[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-zđ])[.)]$")
-_PROVENANCE = re.compile(r"^\[pháp điển:.*\]$")
+_DATE_WORDS = re.compile(WORDED_DATE_ACCENTED, re.IGNORECASE)
 
 
 
@@ -25,27 +24,6 @@ class Sentence:
     hit_index: int
     score: float
     coverage: float = 0.0
-
-
-def split_sentences(text: str) -> list[str]:
-    """Paragraph lines, then sentences/clauses inside each; 20..600 chars each."""
-    out: list[str] = []
-    for para in re.split(r"\n+", text):
-        para = re.sub(r"\s+", " ", para).strip()
-        if not para or _PROVENANCE.match(para):
-            continue
-        pieces: list[str] = []
-        for s in _SENT_SPLIT.split(para):
-            s = s.strip()
-            if pieces and _LABEL_ONLY.match(pieces[-1]):
-                pieces[-1] = f"{pieces[-1]} {s}"  # "Điều 40." + "Hiệu lực thi hành"
-            elif s:
-                pieces.append(s)
-        for s in pieces:
-            if len(s) < 12:
-                continue
-            out.append(s if len(s) <= 600 else s[:597].rsplit(" ", 1)[0] + "…")
-    return out
 
 
 def annotate_dates(sentence: str) -> str:
@@ -170,8 +148,10 @@ def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Ci
 # Scored units come from ``assistant.reading.Reader.read`` (duck-typed here: ``unit`` with ``text``,
 # ``node``, ``lead_in``, ``doc_id``; ``hit_index``, ``lex``, ``dense``, ``spans``, ``score``).
 
-LIST_ITEMS_SHOWN = 8  # items of a long list quoted before "…"
-ITEM_CHARS = 400  # characters of one list item quoted
+LIST_ITEMS_SHOWN = 12  # items of a long list quoted before "…" (a provision rarely has more: a)–m))
+ITEM_CHARS = 400  # characters of one list item quoted, at least
+LIST_CHARS = 2400  # characters of a whole quoted list: a short list's items are quoted longer (up to this share each)
+SENTENCE_CHARS = 1500  # characters of one quoted sentence (a reading unit is cut at 600 characters)
 
 
 @dataclass(frozen=True)
@@ -222,9 +202,11 @@ class Decision:
 
 def score_units(scored: list, n_hits: int, params: ReadingParams, qa) -> None:
     """Fill ``score`` of each scored unit in place (see :class:`ReadingParams`)."""
-    from assistant.question import DEFINITION, ORG, PERSON
+    from assistant.question import DEFINITION, LIST, ORG, PERSON
 
-    soft = qa.answer_type in (ORG, DEFINITION) or (qa.answer_type == PERSON and not qa.needs_name)
+    # soft types: a span helps but is not required (a list asked with a type: "các mốc" → dates)
+    soft = (qa.answer_type in (ORG, DEFINITION) or (qa.answer_type == PERSON and not qa.needs_name)
+            or (qa.answer_type == LIST and bool(qa.also)))
     for s in scored:
         prior = (n_hits - s.hit_index) / max(1, n_hits)
         dense = 0.0 if params.dense_center is None else params.w_dense * (s.dense - params.dense_center)
@@ -237,6 +219,92 @@ def _hard(qa) -> bool:
     from assistant.question import COUNT, DOCUMENT, MONEY, PERSON, RATIO, TIME
 
     return qa.answer_type in (COUNT, RATIO, MONEY, TIME, DOCUMENT) or (qa.answer_type == PERSON and qa.needs_name)
+
+
+#: a defining sentence: "“Văn thư cơ quan” là bộ phận …", "4. Văn bản điện tử là …", "X được hiểu là …"
+_DEFINES = re.compile(r"^\s*(?:\d+\.\s*|[a-zđ]\)\s*)?[“\"]?([^“”\":;.]{2,100}?)[”\"]?\s*(?:là|được hiểu là|nghĩa là)\s",
+                      re.IGNORECASE)
+_WORDS = re.compile(r"\w+")
+
+
+def _definition(qa, ranked: list, params: ReadingParams):
+    """For a "X là gì" question: the best unit that defines X itself (its
+    defined term, folded, is written in the question; the form of Điều 3 "Giải
+    thích từ ngữ" of the decrees, NĐ 30/2020/NĐ-CP Điều 3), scoring at least
+    ``answer_threshold``; quoted alone, since the other sentences that merely
+    use the term do not answer. ``None`` when no unit defines it."""
+    from assistant.question import DEFINITION
+    from corpus.legal_refs import fold
+
+    if qa.answer_type != DEFINITION:
+        return None
+    question = " " + " ".join(_WORDS.findall(qa.normalized)) + " "
+    for s in ranked:
+        if s.score < params.answer_threshold:
+            break
+        m = _DEFINES.match(s.unit.text)
+        if m and " " + " ".join(_WORDS.findall(fold(m.group(1)))) + " " in question:
+            return s
+    return None
+
+
+_FRAMING = re.compile(r"^(?:Trên đây là|Trên đây|Để triển khai|Nay, |Trong quá trình (?:tổ chức )?thực hiện,? nếu)\b"
+                      r"|(?:cụ thể|kế hoạch|hướng dẫn|như) sau:?$|^Căn cứ\b", re.IGNORECASE)
+
+
+def _framing(text: str) -> bool:
+    """A sentence that frames a văn bản rather than says anything in it: its
+    opening ("… xây dựng Kế hoạch …, cụ thể như sau:"), its căn cứ lines, its
+    closing ("Trên đây là Kế hoạch …", "Trong quá trình thực hiện, nếu có
+    vướng mắc …"). Never quoted beside a sentence of content."""
+    return bool(_FRAMING.search(text.strip()))
+
+
+#: the place and date line of a văn bản's header: "Quận 1, ngày 27 tháng 5 năm 2024" (NĐ 30/2020/NĐ-CP Điều 8
+#: khoản 1 điểm d, "Địa danh và thời gian ban hành văn bản")
+_DATE_LINE = re.compile(r"\w[^,;:]{0,30},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+
+
+def _date_line(qa, typed: list):
+    """For a question asking when the văn bản itself was issued
+    (``QuestionAnalysis.issued``): the best typed unit of its header holding
+    the place and date line; ``None`` otherwise (the dates of the văn bản it
+    cites, "Căn cứ Quyết định số … ngày …", are not its own)."""
+    if not getattr(qa, "issued", False):
+        return None
+    for s in typed:
+        if s.unit.node.kind in ("preamble", "root") and _DATE_LINE.search(s.unit.text):
+            return s
+    return None
+
+
+def _of_asked_kind(qa, typed: list) -> list:
+    """For a question naming the kind of văn bản it asks for ("thông tư nào",
+    ``QuestionAnalysis.doc_kind``): the typed units citing a số hiệu of that
+    kind, when there are any (a sentence citing only a kế hoạch does not
+    answer "thông tư nào"); else ``typed`` as it is."""
+    if not getattr(qa, "doc_kind", None):
+        return typed
+    from assistant.spans import of_kind
+    from corpus.legal_refs import canonical_number
+
+    kept = [s for s in typed if any(of_kind(canonical_number(sp.text, ocr=True), qa.doc_kind) for sp in s.spans)]
+    return kept or typed
+
+
+def _signer(qa, ranked: list, typed: list):
+    """For a question asking a person's name ("hiệu trưởng tên gì", "ai ký"): the
+    signature line of the best-read document, a unit that is only a name (the
+    signer's name is a part of every văn bản: NĐ 30/2020/NĐ-CP, Điều 8
+    khoản 1 điểm g, "Chức vụ, họ tên và chữ ký của người có thẩm quyền");
+    ``None`` otherwise."""
+    if not (qa.needs_name and ranked and typed):
+        return None
+    doc = ranked[0].unit.doc_id
+    for s in typed:
+        if s.unit.doc_id == doc and any(sp.text.strip() == s.unit.text.strip(" .:;,-") for sp in s.spans):
+            return s
+    return None
 
 
 def _pick(ranked: list, params: ReadingParams) -> list:
@@ -253,6 +321,35 @@ def _pick(ranked: list, params: ReadingParams) -> list:
     return chosen
 
 
+LIST_SECOND = 0.5  # weight of a provision's second-best unit when choosing the list to quote
+LIST_POOL = 10  # best units whose provisions compete
+
+
+def _list_provision(ranked: list, provision_of) -> tuple:
+    """``(best unit, provision)`` for a list question: the provision whose units read best together
+    (its best unit's score + ``LIST_SECOND`` × its second best, among the ``LIST_POOL`` best units),
+    so that a list whose items answer the question wins over one stray sentence of another list.
+    ``(ranked[0], None)`` when no top unit belongs to a list."""
+    groups: dict[int, list] = {}
+    nodes: dict[int, object] = {}
+    for s in ranked[:LIST_POOL]:
+        node = provision_of(s.unit)
+        if node is None:
+            continue
+        groups.setdefault(id(node), []).append(s)
+        nodes[id(node)] = node
+    if not groups:
+        return ranked[0], None
+    if provision_of(ranked[0].unit) is None:
+        return ranked[0], None
+
+    def value(key: int) -> float:
+        g = groups[key]
+        return g[0].score + (LIST_SECOND * g[1].score if len(g) > 1 else 0.0)
+    key = max(groups, key=value)
+    return groups[key][0], nodes[key]
+
+
 def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=None) -> Decision:
     """Choose what to quote for question analysis ``qa`` from ``scored`` units
     of ``n_hits`` retrieved passages. ``provision_of(unit) -> node | None``
@@ -265,18 +362,36 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
     best = ranked[0].score
     if _hard(qa):
         typed = [s for s in ranked if s.spans]
+        dated = _date_line(qa, typed)
+        if dated is not None and dated.score >= params.answer_threshold:
+            return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(typed, params), best=typed[0].score)
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params), best=typed[0].score)
+        signer = _signer(qa, ranked, typed)
+        if signer is not None and best >= params.answer_threshold:
+            return Decision("answer", [signer], best=best)
         if best >= params.answer_threshold:
             return Decision("partial", ranked[:1], best=best)
         return Decision("abstain", [], best=best)
     if best < params.answer_threshold:
         return Decision("abstain", [], best=best)
+    definition = _definition(qa, ranked, params)
+    if definition is not None:
+        return Decision("answer", [definition], best=best)
     if qa.wants_list and provision_of is not None:
-        node = provision_of(ranked[0].unit)
+        lead, node = _list_provision(ranked, provision_of)
         if node is not None:
-            return Decision("list", ranked[:1], provision=node, best=best)
-    return Decision("answer", _pick(ranked, params), best=best)
+            return Decision("list", [lead], provision=node, best=best)
+    content = [s for s in ranked if not _framing(s.unit.text)] or ranked
+    if content[0].score < params.keep_ratio * best:
+        content = ranked
+    top = content[0]
+    if provision_of is not None and top.unit.text.rstrip().endswith(":"):
+        node = provision_of(top.unit)
+        if node is not None and node is top.unit.node:
+            # a sentence announcing a list ("… có cấu trúc như sau:") is answered by the list it announces
+            return Decision("list", [top], provision=node, best=best)
+    return Decision("answer", _pick(content, params), best=best)
 
 
 _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}
@@ -344,8 +459,9 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
         else:  # a plan item whose list is its own bullet lines
             own = [ln.strip() for ln in text[node.start:node.end].split("\n")[1:] if ln.strip()]
             items = [re.sub(r"\s+", " ", ln) for ln in own]
+        limit = max(ITEM_CHARS, LIST_CHARS // max(1, min(len(items), LIST_ITEMS_SHOWN)))
         for body in items[:LIST_ITEMS_SHOWN]:
-            lines.append(f"  {_clip(_display_text(hit, body), ITEM_CHARS)} [{n}]")
+            lines.append(f"  {_clip(_display_text(hit, body), limit)} [{n}]")
         if len(items) > LIST_ITEMS_SHOWN:
             lines.append(f"  … (còn {len(items) - LIST_ITEMS_SHOWN} mục, xem đủ tại {node_location(node, hit)}) [{n}]")
         return "\n".join(lines), citations
@@ -354,14 +470,35 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
         hit = hits[s.hit_index]
         n = cite(s.hit_index)
         where = node_location(s.unit.node, hit)
-        quote = _quote_of(s.unit.text)
+        text = whole_sentence(s.unit.text, s.unit.node, doc_text(hit.chunk.doc_id) or "")
+        quote = _quote_of(text)
         if s.unit.lead_in and s.unit.lead_in not in shown_leads:
             # a điểm is read with its khoản lead-in (the answer may live there: "Nhóm 3, … gồm:")
             shown_leads.add(s.unit.lead_in)
-            quote = f"{_clip(_quote_of(s.unit.lead_in), 300)} … {s.unit.text}"
+            quote = f"{_clip(_quote_of(s.unit.lead_in), 300)} … {text}"
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
         lines.append(f"- Theo {document_label(hit)}, {where}{mark}: {annotate_dates(quote)} [{n}]")
     return "\n".join(lines), citations
+
+
+def whole_sentence(text: str, node, doc: str) -> str:
+    """The sentence ``text`` uncut: a reading unit longer than 600 characters
+    ends with "…" (:func:`split_sentences`); its full sentence is read back
+    from the node's own text in ``doc`` (up to :data:`SENTENCE_CHARS`), so an
+    answer late in a long điểm is quoted. ``text`` itself when it was not cut
+    or is not found (a repaired OCR scan)."""
+    if not text.endswith("…") or not doc:
+        return text
+    own_end = node.children[0].start if getattr(node, "children", None) else node.end
+    prefix = text[:-1].rstrip()
+    for para in re.split(r"\n+", doc[node.start:own_end]):  # the paragraph and sentence cuts of split_sentences
+        para = re.sub(r"\s+", " ", para).strip()
+        i = para.find(prefix)
+        if i >= 0:
+            rest = para[i + len(prefix):]
+            m = SENT_SPLIT.search(rest)
+            return _clip(prefix + rest[:m.start() if m else len(rest)], SENTENCE_CHARS)
+    return text
 
 
 def _clip(text: str, limit: int = 400) -> str:

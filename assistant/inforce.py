@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.types import Answer, Citation
+from corpus.dates import YEAR_OF
 from corpus.legal_refs import find_numbers, find_references, fold
 from corpus.models import Chunk, DocumentMeta, ParsedDocument
 from corpus.validity import Status, ValidityFact, ValidityIndex, doc_name, effective_statement, vn_date
@@ -68,7 +69,7 @@ def _jaccard(a: str, b: str) -> float:
     x, y = set(re.findall(r"\w+", fold(a))), set(re.findall(r"\w+", fold(b)))
     return len(x & y) / max(len(x | y), 1)
 
-_YEAR = re.compile(r"(?<![\w/])nam\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*(?:19|20)\d{2})")
+_YEAR = re.compile(YEAR_OF)
 _NOT_A_YEAR_REF = re.compile(r"(?:thang\s+\d{1,2}|nam\s+hoc|giai\s+doan|so)\s*$")
 
 _ASKS_STATUS = re.compile(

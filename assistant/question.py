@@ -70,7 +70,9 @@ _SHORT = {
 
 _Q = r"(?:bao nhieu|may)"  # the quantity question words ("may" only where it is "mấy", see _words)
 _MONEY_NOUNS = (r"(?:tien|muc luong|luong|luong co so|hoc phi|kinh phi|du toan|ngan sach|tien thuong|muc thu|"
-                r"le phi|phi|gia|thu nhap|muc chi|muc ho tro|tro cap|phu cap|muc phat|tien phat)")
+                r"le phi|phi|(?<!danh )(?<!tham dinh )gia(?! tri)|thu nhap|muc chi|muc ho tro|tro cap|phu cap|muc phat|tien phat)")
+#: counted nouns that a money noun earlier in the question does not turn into money ("đánh giá … bao nhiêu điểm")
+_SCORE = re.compile(rf"\b{_Q} (?:diem|diem so|chi so|phieu|lan|nguoi|ho so)\b")
 _MONEY_UNITS = r"(?:tien|dong|vnd|trieu|ty|nghin|ngan|usd)"
 _TIME_UNITS = r"(?:ngay lam viec|ngay|thang|nam|gio|tuan|phut|quy|lau)"
 _DOC_NOUNS = (r"(?:van ban|nghi dinh|thong tu|quyet dinh|qd|nd|tt|luat|nghi quyet|nq|cong van|cv|ke hoach|kh|"
@@ -94,7 +96,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                           rf"|\bso hieu\b|\bcan cu (?:vao )?(?:van ban|dau|gi)\b")),
     (COUNT, re.compile(rf"\b{_LABEL_NOUNS} (?:so )?(?:nao|may|bao nhieu)\b|\b{_Q}\s+\w+|\b\w+\s+(?:so )?(?:may|bao nhieu)\b|\bthu (?:may|bao nhieu)\b|\bhang (?:may|bao nhieu)\b")),
     (LIST, re.compile(r"\bgom (?:nhung |cac |co )?(?:gi|nao|nhung gi|cai gi|nhung \w+ nao)\b|\bbao gom (?:nhung )?(?:gi|nao)\b"
-                      r"|\bnhung (?:\w+ ){1,6}(?:nao|gi)\b|\bcac (?:\w+ ){1,4}nao\b|\b(?:nhiem vu|trach nhiem|quyen|quyen han|"
+                      r"|\bnhung (?:(?:\w+|,) ){1,8}(?:nao|gi)\b|\bcac (?:\w+ ){1,4}nao\b|\b(?:nhiem vu|trach nhiem|quyen|quyen han|"
                       r"chuc nang|nghia vu) (?:gi|nao|nhu the nao|ra sao)\b|\bnhung gi\b|\bnhung viec\b|\bnhung noi dung\b")),
     (PERSON, re.compile(rf"\bai\b|\bnguoi nao\b|\bten (?:la )?gi\b|\bho ten\b|\bten (?:ai|nguoi)\b|\bla (?:ong|ba) nao\b")),
     (ORG, re.compile(rf"\b{_ORG_NOUNS} nao\b|\b(?:gui|nop|bao cao|trinh|chuyen) (?:cho|ve|len|toi|den) (?:dau|noi nao)\b")),
@@ -134,12 +136,20 @@ class QuestionAnalysis:
       ("tên gì", "do ai ký"), which a title alone does not answer;
     * ``wants_list`` – the answer is a list ("gồm những gì", "nhiệm vụ gì");
     * ``also`` – further acceptable span types ("gửi cho ai": ``co_quan`` as
-      well as ``nguoi``);
+      well as ``nguoi``; "lộ trình gồm các mốc nào": a list whose items hold
+      ``thoi_gian`` spans);
     * ``numbers`` – figures written in the question (a span repeating one of
       them is not an answer);
     * ``doc_itself`` – a ``van_ban`` question asking which văn bản regulates
       something ("văn bản nào quy định …"): a passage of a legal document
-      answers it with that document's own số hiệu.
+      answers it with that document's own số hiệu;
+    * ``doc_kind`` – for a ``van_ban`` question naming the kind of văn bản it
+      asks for ("thông tư nào", "luật số mấy"): the kind's code in a số hiệu
+      ("TT", "QH"; the abbreviations of NĐ 30/2020/NĐ-CP Phụ lục III), so a
+      số hiệu of another kind does not answer it; ``None`` for "văn bản nào";
+    * ``issued`` – a ``thoi_gian`` question asking when the văn bản itself was
+      issued ("kế hoạch năm 2024 của trường … ban hành ngày nào"), naming no
+      số hiệu or figure of another văn bản (a year is allowed).
     """
 
     question: str
@@ -152,6 +162,8 @@ class QuestionAnalysis:
     also: tuple[str, ...] = field(default=())
     numbers: tuple[str, ...] = ()
     doc_itself: bool = False
+    doc_kind: str | None = None
+    issued: bool = False
 
     @property
     def label(self) -> str:
@@ -182,7 +194,7 @@ def _words(question: str) -> str:
 _NUM = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
-_AFTER_STOP = frozenset("theo trong cua o tai cho de thi vay a khong ko nhi la nua voi va hay".split())
+_AFTER_STOP = frozenset("theo trong cua o tai cho de thi vay a khong ko nhi la nua voi va hay toi".split())
 
 
 def _unit_after(norm: str) -> str | None:
@@ -205,8 +217,18 @@ def _unit_after(norm: str) -> str | None:
     return None  # "… đạt bao nhiêu?": any figure answers
 
 
-_LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:loai|thu|nhom|buoc|hinh thuc|cach|truong hop|"
+_LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:loai|thu(?! tuc)|nhom|buoc|hinh thuc|cach|truong hop|"
                          r"noi dung|muc|thanh phan|bo phan|hop phan)\b")
+
+
+#: kind of văn bản → its code in a số hiệu (NĐ 30/2020/NĐ-CP, Phụ lục III: "NĐ", "TT", "QĐ", …; a luật's is "QH…")
+_KIND_CODES = {"nghi dinh": "NĐ", "nd": "NĐ", "thong tu": "TT", "tt": "TT", "quyet dinh": "QĐ", "qd": "QĐ",
+               "nghi quyet": "NQ", "nq": "NQ", "ke hoach": "KH", "kh": "KH", "chi thi": "CT", "luat": "QH"}
+_ASKED_KIND = re.compile(r"\b(nghi dinh|thong tu|quyet dinh|nghi quyet|ke hoach|chi thi|luat|nd|tt|qd|nq|kh)\b"
+                         r"(?: (?:so|la))? (?:nao|may|so may|so bao nhieu|so gi)\b")
+
+#: a list whose items are points in time ("các mốc", "những giai đoạn nào", "lộ trình … gồm")
+_LIST_OF_TIMES = re.compile(r"\b(?:moc|cac moc|moc thoi gian|giai doan|thoi diem|thoi han|lo trinh)\b")
 
 
 def focus_terms(text: str) -> tuple[str, ...]:
@@ -237,6 +259,8 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
         if rx.search(norm):
             atype = name
             break
+    if atype == MONEY and _SCORE.search(norm) and not re.search(rf"\b{_Q} ?{_MONEY_UNITS}\b", norm):
+        atype = COUNT  # "học phí được chấm bao nhiêu điểm": a score, not an amount
     needs_name = bool(_NAME_Q.search(norm))
     if needs_name and (atype in (OTHER, PERSON, ORG, DEFINITION) or re.search(r"\bai ky\b", norm)):
         if atype != PERSON and not (_PERSON_SUBJECT.search(norm) or re.search(r"\bky\b|\bai\b", norm)):
@@ -262,11 +286,18 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
                              rf"|\bthoi han\b(?:\s+\w+){{0,6}}\s+(?:la )?(?:bao lau|{_Q})\b", norm)
         unit = "duration" if duration else "date"
     wants_list = atype == LIST or bool(re.search(r"\bgom\b|\bnhung \w+ nao\b|\bcac \w+ nao\b", norm))
+    if atype == LIST and not also and _LIST_OF_TIMES.search(norm):
+        also = (TIME,)  # "lộ trình gồm các mốc nào": the list whose items carry dates
     focus = focus_terms(terms_text if terms_text is not None else question)
     doc_itself = atype == DOCUMENT and bool(re.search(
         r"\b(?:van ban|nghi dinh|thong tu|luat|quyet dinh|nghi quyet|nd|tt)\b(?:\s+\w+){0,2}? nao\b", norm)) and not re.search(
         r"\bso (?:may|bao nhieu|gi)\b", norm)
+    doc_kind = None
+    if atype == DOCUMENT:
+        m = _ASKED_KIND.search(norm)
+        doc_kind = _KIND_CODES[m.group(1)] if m else None
     numbers = tuple(dict.fromkeys(n.lstrip("0") or "0" for n in _NUM.findall(norm)))
+    issued = atype == TIME and all(re.fullmatch(r"(?:19|20)\d\d", n) for n in numbers) and bool(re.search(r"\b(?:ban hanh|duoc ky|ky ban hanh|ky ngay|ngay ky)\b", norm))
     return QuestionAnalysis(question=question or "", normalized=norm, answer_type=atype, focus=focus, unit=unit,
                             needs_name=needs_name, wants_list=wants_list, also=also, numbers=numbers,
-                            doc_itself=doc_itself)
+                            doc_itself=doc_itself, doc_kind=doc_kind, issued=issued)

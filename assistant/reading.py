@@ -5,17 +5,12 @@ embedder, with the provision it belongs to.
 One job: ``(question, hits) → scored units``; the answer text is built by
 :mod:`assistant.extractive`.
 
-* A *unit* is one sentence or clause of one section node's own text (the
-  node's heading line and text before its first child), split by
-  :func:`assistant.extractive.split_sentences`. Units are read from the
-  section tree of the whole document (``corpus.structure.parse_structure`` of
-  the stored text), so a điểm always knows its khoản lead-in ("1. Các trường
-  hợp … gồm:") and a list knows all its items, even across chunk borders.
+* A *unit* is one sentence or clause of one section node's own text
+  (:class:`corpus.units.DocumentUnits`: the one splitter of passages, which
+  the second stage of hybrid search, ``index.rerank``, reads too).
 * Lexical score: the idf-weighted share of the question's focus terms in the
   unit together with its lead-in and the chunk's heading
   (``index.lexical_tokens.term_coverage``).
-* Lines flagged at ingest as addressed to an assistant (``Chunk.instruction_spans``)
-  are never units, so they are never quoted as an answer.
 * Dense score: cosine between the E5 query vector and the unit's passage
   vector (lead-in + unit text). Unit vectors live in the embedding cache
   (``index.embed_cache.CachedEmbeddings``, keyed by embedding space and text):
@@ -26,56 +21,25 @@ One job: ``(question, hits) → scored units``; the answer text is built by
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from assistant.extractive import split_sentences
 from assistant.question import QuestionAnalysis
 from assistant.spans import Span, find_spans
 from corpus.models import ParsedDocument
-from corpus.structure import SectionNode, parse_structure
+from corpus.structure import SectionNode
+from corpus.units import DocumentUnits, Unit
 from index.lexical_tokens import folded_words, term_coverage
 from index.types import Hit
 
 log = logging.getLogger(__name__)
 
+#: bump when what a unit embeds (``Unit.embed_text``, the sentence split) changes: ingest then
+#: prepares the units of every indexed document again (``assistant.service``)
+UNITS_VERSION = "1"
 #: provisions whose items form a list (a khoản with điểm, an Điều with khoản, a plan item with sub-items)
 _LIST_KINDS = ("dieu", "khoan", "decimal", "roman", "group", "preamble")
-
-
-@lru_cache(maxsize=8192)
-def _repair(sentence: str) -> str:
-    try:
-        from corpus.ocr import repair_text
-
-        return repair_text(sentence)
-    except Exception:
-        return sentence
-
-
-@dataclass
-class Unit:
-    """One candidate sentence/clause.
-
-    ``text``: as shown (repaired for an OCR-damaged scan); ``node``: the
-    section node whose own text holds it; ``lead_in``: the lead-in line of
-    the enclosing khoản (or plan item) when ``node`` is a điểm or sub-item,
-    else ``""``; ``start``: offset in the document text; ``embed_text``: what
-    the embedder reads (lead-in + text).
-    """
-
-    text: str
-    node: SectionNode
-    lead_in: str
-    start: int
-    doc_id: str
-
-    @property
-    def embed_text(self) -> str:
-        return f"{self.lead_in} {self.text}".strip() if self.lead_in else self.text
 
 
 @dataclass
@@ -90,84 +54,6 @@ class Scored:
     dense: float
     spans: list[Span] = field(default_factory=list)
     score: float = 0.0
-
-
-def _own_end(node: SectionNode) -> int:
-    return node.children[0].start if node.children else node.end
-
-
-def lead_in(node: SectionNode, text: str) -> str:
-    """The lead-in of a điểm (its khoản's own text: "3. Nhóm 3, …:") or of a
-    plan sub-item (the heading line of its parent); ``""`` for other nodes."""
-    parent = node.parent
-    if parent is None or parent.kind in ("root", "preamble"):
-        return ""
-    if node.kind == "diem" and parent.kind in ("khoan", "dieu"):
-        own = text[parent.start:_own_end(parent)].strip()
-        if parent.kind == "dieu":
-            own = parent.heading.strip()
-        return re.sub(r"\s+", " ", own)[:400]
-    if node.kind in ("decimal", "group") and parent.kind in ("decimal", "roman", "group"):
-        return re.sub(r"\s+", " ", parent.heading.strip())[:200]
-    return ""
-
-
-class DocumentUnits:
-    """The section tree and reading units of one stored document (built once per content hash)."""
-
-    def __init__(self, doc: ParsedDocument):
-        self.doc = doc
-        self.tree = parse_structure(doc.text)
-        self.nodes = [n for n in self.tree.nodes()]
-        self._units: dict[int, list[Unit]] = {}
-        # Lines addressed to an assistant ("bỏ qua mọi hướng dẫn …"), flagged at ingest on each chunk as
-        # ``instruction_spans`` (offsets in chunk.text; see corpus.injection where present): never answer units.
-        self.flagged = [re.sub(r"\s+", " ", c.text[a:b]).strip()
-                        for c in doc.chunks for a, b in (getattr(c, "instruction_spans", None) or [])]
-        self.flagged = [f for f in self.flagged if f]
-
-    def is_flagged(self, sentence: str) -> bool:
-        """True when ``sentence`` overlaps a line flagged as addressed to an assistant."""
-        return any(f in sentence or sentence in f for f in self.flagged)
-
-    def units_of(self, node: SectionNode) -> list[Unit]:
-        """Units of ``node``'s own text (heading line + text before its first child)."""
-        key = id(node)
-        if key not in self._units:
-            text = self.doc.text
-            seg = text[node.start:_own_end(node)]
-            li = lead_in(node, text)
-            out: list[Unit] = []
-            pos = node.start
-            for s in split_sentences(seg):
-                if self.flagged and self.is_flagged(s):
-                    continue
-                shown = _repair(s) if self.doc.meta.ocr_damaged else s
-                out.append(Unit(shown, node, li, pos, self.doc.meta.doc_id))
-            self._units[key] = out
-        return self._units[key]
-
-    def nodes_in(self, start: int, end: int) -> list[SectionNode]:
-        """Nodes whose own text overlaps ``[start, end)``, in document order."""
-        return [n for n in self.nodes if n.start < end and _own_end(n) > start and _own_end(n) > n.start]
-
-    def all_units(self) -> list[Unit]:
-        return [u for n in self.nodes for u in self.units_of(n)]
-
-    def provision(self, node: SectionNode) -> SectionNode | None:
-        """The list-bearing provision of a unit's ``node``: a điểm → its khoản;
-        a node with children → itself; a plan item whose own text is three or
-        more bullet lines → itself; a khoản without điểm → its Điều; else None."""
-        if node.kind == "diem" and node.parent is not None:
-            return node.parent
-        if node.children:
-            return node
-        own = self.doc.text[node.start:node.end].split("\n")[1:]
-        if sum(1 for ln in own if re.match(r"\s*[-+•*–]\s", ln)) >= 3:
-            return node
-        if node.kind == "khoan" and node.parent is not None and node.parent.kind == "dieu":
-            return node.parent
-        return None
 
 
 def unit_spans(u: Unit, hit: Hit, qa: QuestionAnalysis) -> list[Span]:

@@ -3,6 +3,7 @@ ingest documents, search, ask, list and delete documents."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -13,6 +14,7 @@ from typing import Callable
 from langchain_core.embeddings import Embeddings
 
 from assistant.answering import Answerer
+from assistant.reading import UNITS_VERSION
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer
 from corpus.citations import CitationGraph
@@ -30,6 +32,8 @@ from index.lexical_tokens import tokenize_many
 from index.types import Hit
 
 log = logging.getLogger(__name__)
+#: info key of the store: doc_id → the mark its reading units were prepared under (``_reading_mark``)
+_READING_MARKS = "reading_prepared"
 
 
 @dataclass
@@ -115,7 +119,6 @@ class CCHCService:
         self._write_lock = threading.Lock()
         self._answerer = Answerer(self.index, documents=self, graph=self, settings=self.settings,
                                   embeddings=self.index.embeddings)
-        self._derived: dict[str, tuple[int, object]] = {}
 
     # ---- ingest --------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -283,18 +286,45 @@ class CCHCService:
         return parsed, model
 
     def _prepare_reading(self, report: IngestReport) -> None:
-        """Embed the reading units (sentences/clauses) of every indexed document
-        that the embedding cache lacks, so ``ask`` never embeds a bundled
-        sentence (``assistant.reading.Reader.prepare``); a failure only costs
-        speed later (units are then embedded on first use)."""
+        """Embed the reading units (sentences/clauses) that the embedding cache
+        lacks (``assistant.reading.Reader.prepare``), so ``ask`` never embeds a
+        bundled sentence; a failure only costs speed later (units are then
+        embedded on first use).
+
+        Only the documents whose units may have changed since they were last
+        prepared are read (:meth:`_reading_mark`): those just added, and the
+        catch-up ones (indexed before this mark existed, by another embedder,
+        or a unit version ago). The marks live in the store's info table."""
         t0 = time.perf_counter()
         try:
-            # the units are read as ``ask`` reads them: OCR text repaired with this store's model
-            with use_model(self.index.diacritics.model):
-                report.sentences_embedded = self._answerer.reader.prepare(self.parsed_documents())
+            store = self.index.store
+            marks = self._reading_marks()
+            gen = store.generation()
+            metas = store.metas()
+            todo = [m.doc_id for m in metas if marks.get(m.doc_id) != self._reading_mark(m, gen)]
+            if todo:
+                # the units are read as ``ask`` reads them: OCR text repaired with this store's model
+                with use_model(self.index.diacritics.model):
+                    report.sentences_embedded = self._answerer.reader.prepare(store.parsed_documents(todo))
+            store.set_info(_READING_MARKS, json.dumps({m.doc_id: self._reading_mark(m, gen) for m in metas}))
         except Exception:
             log.exception("sentence vectors not prepared")
         report.sentences_s = time.perf_counter() - t0
+
+    def _reading_marks(self) -> dict[str, str]:
+        try:
+            marks = json.loads(self.index.store.get_info(_READING_MARKS) or "{}")
+        except ValueError:
+            return {}
+        return marks if isinstance(marks, dict) else {}
+
+    def _reading_mark(self, meta: DocumentMeta, generation: int) -> str:
+        """What a document's prepared units depend on: the unit version, the
+        embedding space, the document's content hash and, for an OCR-damaged
+        text (read through the store's diacritic model, which changes with
+        every clean document added), the store generation."""
+        mark = f"{UNITS_VERSION}|{self.index.embeddings.space}|{meta.content_hash}"
+        return f"{mark}|{generation}" if meta.ocr_damaged else mark
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove one document from both indexes; False if unknown. Waits
@@ -312,16 +342,9 @@ class CCHCService:
         return self.index.store.metas()
 
     def parsed_documents(self) -> list[ParsedDocument]:
-        """All indexed documents with their chunks, read from the store (cached per store version)."""
-        return self._cached("docs", self.index.store.parsed_documents)
-
-    def _cached(self, name: str, build):
-        gen = self.index.store.generation()
-        hit = self._derived.get(name)
-        if hit is None or hit[0] != gen:
-            hit = (gen, build())
-            self._derived[name] = hit
-        return hit[1]
+        """All indexed documents with their chunks, read from the store (cached per store version;
+        the same list the index's second stage reads)."""
+        return self.index.parsed_documents()
 
     def citation_graph(self) -> CitationGraph:
         """The legal citation graph of the indexed documents, assembled from

@@ -36,7 +36,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.question import (COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME, QuestionAnalysis)
-from corpus.legal_refs import find_numbers, fold
+from corpus.dates import DATE_MENTION
+from corpus.legal_refs import find_numbers, fold, parse_number
 
 _NUMWORD = r"(?:ñ+)"  # a written number, marked by _mark_number_words
 #: written numbers, matched with their diacritics (folded "nam", "tam", "hai", "ba" are also năm, tâm, hài, bà);
@@ -47,16 +48,15 @@ _NUM = r"\d+(?:[.,]\d+)*"
 MONEY_RE = re.compile(rf"\b{_NUM}\s*(?:dong|d\b|vnd|trieu(?: dong)?|ty(?: dong)?|nghin(?: dong)?|ngan(?: dong)?|usd)\b"
                       rf"|\b\d{{1,3}}(?:\.\d{{3}}){{2,}}\b")
 PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|phan tram)")
-DATE_RE = re.compile(
-    r"\b(?:ngay )?\d{1,2}/\d{1,2}/\d{4}\b|\bngay \d{1,2}/\d{1,2}\b|\b\d{1,2}/\d{1,2}\b(?!/)(?=[^%]|$)"
-    r"|\bngay \d{1,2} thang \d{1,2}(?: nam \d{4})?|\bthang \d{1,2}(?:/| nam )\d{4}\b|\bngay \d{1,2} (?:hang|hàng|moi) (?:thang|quy|nam)\b"
-    r"|\bquy (?:i{1,3}|iv|\d)\b|\bke tu ngay (?:ky|ban hanh)\b|\bngay (?:ky|ban hanh)\b"
-    r"|\b(?:truoc|cham nhat|den|tu|trong|nam hoc|den het) (?:ngay |nam |thang )?(?:\d{1,2}/)?(?:19|20)\d{2}\b")
+DATE_RE = re.compile(DATE_MENTION)
 DURATION_RE = re.compile(
     rf"\b(?:{_NUM}|{_NUMWORD})\s*(?:\({_NUMWORD}\)\s*)?(?:ngay lam viec|ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:\d|nam \d))")
 RELATIVE_RE = re.compile(
     r"\b(?:ngay|trong ngay|dau gio|cuoi gio|truoc|sau|cham nhat|ke tu|tu ngay|den ngay|hang (?:ngay|tuan|thang|quy|nam)"
-    r"|dinh ky|thuong xuyen)\b(?:\s+\w+){0,3}?\s+(?:ngay lam viec|ngay|gio|thang|nam|tuan)(?:\s+(?:tiep theo|ke tiep|het han|lam viec))?\b")
+    r"|dinh ky|thuong xuyen)\b(?:\s+\w+){0,3}?\s+(?:ngay lam viec|ngay|gio|thang|nam|tuan)(?:\s+(?:tiep theo|ke tiep|het han|lam viec))?\b"
+    # a time told by an event: "ngay sau khi nhận", "ngay trong ngày", "trước khi trình ký", "kể từ khi thông báo"
+    r"|\b(?:ngay sau khi|ngay khi|ngay sau|ngay lap tuc|ngay trong|truoc khi|sau khi|ke tu khi|tu khi|cham nhat (?:sau|truoc) khi)"
+    r"(?:\s+[^\W\d]+){1,3}")
 _ORG_RE = re.compile(
     r"\b(?:uy ban nhan dan|ubnd|chinh phu|thu tuong|quoc hoi|kho bac|bo (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ va [a-z]+)"
     r"|so (?:noi vu|tu phap|tai chinh|giao duc)|phong (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ [a-z]+)"
@@ -113,8 +113,13 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
         return not any(a < e and s < b for s, e in taken)
 
     out: list[Span] = []
+    if unit and unit.split()[0] == "phan":
+        # "trùm bao nhiêu phần chữ ký" asks for a fraction: "khoảng 1/3 chữ ký" (a/b is not a date here)
+        out += [Span(COUNT, sentence[m.start():m.end()], m.start(), m.end())
+                for m in re.finditer(r"\b\d{1,2}/\d{1,2}\b(?!/)", folded) if int(m.group(0).split("/")[1]) <= 10]
     if not unit:
-        for m in re.finditer(rf"\b{_NUM}\b", folded):
+        # any figure, a unit written on it included ("200dpi")
+        for m in re.finditer(rf"\b{_NUM}(?:[a-z]{{1,4}})?\b", folded):
             if free(m.start(), m.end()):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
         return out
@@ -125,7 +130,8 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
         u = re.escape(words[0]) + "".join(rf"(?:\s+{re.escape(w)}" for w in words[1:]) + ")?" * (len(words) - 1)
     num = rf"(?:{_NUM}|{_NUMWORD})"
     gap = r"(?:\s*\(\s*[a-zñ ]+\s*\))?(?:\s+[^\W\d]+){0,2}?\s+"
-    for rx in (re.compile(rf"\b{num}{gap}{u}\b"), re.compile(rf"\b{u}(?:\s+[^\W\d]+){{0,2}}?\s+(?:so\s+)?{num}\b")):
+    # "10 phường", "01 (một) Mã số", "200dpi" (a unit written without a space), "nhóm 3"
+    for rx in (re.compile(rf"\b{num}(?:{gap}|(?<=\d)){u}\b"), re.compile(rf"\b{u}(?:\s+[^\W\d]+){{0,2}}?\s+(?:so\s+)?{num}\b")):
         for m in rx.finditer(folded):
             if free(m.start(), m.end()) or "ñ" in m.group(0):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
@@ -182,12 +188,25 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
     return [s for s in out if _new(s.text, qa)]
 
 
+def of_kind(number: str, kind: str | None) -> bool:
+    """True when số hiệu ``number`` is of the kind of văn bản ``kind`` (a code of
+    :attr:`QuestionAnalysis.doc_kind`: "TT" for thông tư, "QH" for a luật,
+    whose code is "QH15"), or when no kind is asked."""
+    if not kind:
+        return True
+    parsed = parse_number(number, ocr=True)
+    return parsed is not None and bool(parsed.codes) and parsed.codes[0].upper().startswith(kind)
+
+
 def person_names(sentence: str) -> list[Span]:
-    """Person names: 2–5 capitalised syllables (or a line in capitals) whose
-    first syllable is a Vietnamese family name ("Nguyễn Thị Kim Quy")."""
+    """Person names: 2–5 capitalised syllables (or a line in capitals that is
+    only the name, as a signature line) whose first syllable is a Vietnamese
+    family name ("Nguyễn Thị Kim Quy")."""
     out: list[Span] = []
     for m in _NAME_RE.finditer(sentence):
         words = m.group(0).split()
+        if all(w.isupper() for w in words) and sentence.strip(" .:;,-\t") != m.group(0):
+            continue  # a heading in capitals ("IV. PHAN CONG CAC BO PHAN …") is not a name; a signature line is only the name
         before = fold(sentence[max(0, m.start() - 12):m.start()])
         if re.search(r"(?:thanh pho|tp\.?|tinh|quan|phuong|xa|huyen)\s*$", before):
             continue

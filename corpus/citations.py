@@ -40,6 +40,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
+from corpus.dates import OCR_DATE, parse_vn_date
 from corpus.legal_refs import (
     DOC_TYPE_RE,
     NUMBER_RE,
@@ -52,7 +53,6 @@ from corpus.legal_refs import (
     number_key,
     parse_number,
 )
-from corpus.metadata import parse_vn_date
 from corpus.models import DocumentMeta, ParsedDocument
 
 __all__ = [
@@ -73,10 +73,7 @@ _TYPE_BEFORE = re.compile(
     r"(?:^|[^a-z])(" + DOC_TYPE_RE + r")"
     r"\s*(?:so|s[o0-9bde8$]|\$[o0-9b])?\s*[:.]?\s*$"
 )
-_DATE_AFTER = re.compile(
-    r"^\s*,?\s*(?:ban\s+hanh\s+)?ng\w{0,3}\s+(\d{1,2})\s*(?:th\w{0,4}\s+|/|-|\.)\s*(\d{1,2})\s*"
-    r"(?:\s+n\w{0,3}\s+|/|-|\.)\s*(\d{4})"
-)
+_DATE_AFTER = re.compile(r"^\s*,?\s*(?:ban\s+hanh\s+)?" + OCR_DATE)
 _ISSUER_START = re.compile(r"^\s*,?\s*c\w{0,3}a\s+(?=\S)")  # "của", OCR "ctia", "cta", "cua"
 _ISSUER_STOP = re.compile(
     r"\s(?:ve|quy\s+dinh|phe\s+duyet|ban\s+hanh|huong\s+dan|ke\s+hoach|thuc\s+hien|nham|"

@@ -59,6 +59,7 @@ __all__ = [
     "has_diacritics",
     "is_unaccented",
     "restore_diacritics",
+    "restore_unaccented",
     "DiacriticModel",
     "SyllableCounts",
     "count_syllables",
@@ -459,6 +460,30 @@ def use_model(model: ModelSource) -> Iterator[None]:
 def set_default_model(model: ModelSource | None) -> None:
     """Set (or with None clear) the process-wide model used outside :func:`use_model`."""
     _default[0] = model
+
+
+@lru_cache(maxsize=4)
+def _restorer(model: DiacriticModel) -> Callable[[str], str]:
+    """Query restoration with ``model``, cached per query. The cache belongs to
+    the model (the last few models used in the process), so a reading made with
+    one store's model is never served to another store or test."""
+
+    @lru_cache(maxsize=256)
+    def restore(query: str) -> str:
+        return restore_diacritics(query, model=model) if is_unaccented(query, model) else query
+
+    return restore
+
+
+def restore_unaccented(query: str, model: DiacriticModel | None = None) -> str:
+    """``query`` with diacritics restored when it was typed without them
+    (:func:`is_unaccented`), else unchanged; with ``model``, by default the one
+    in use (:func:`get_model`: a store's inside :func:`use_model`). Cached per
+    model and query (one ``ask`` reads the same query several times). Raises
+    ``TypeError`` if ``query`` is not a str."""
+    if not isinstance(query, str):
+        raise TypeError(f"restore_unaccented expects str, got {type(query).__name__}")
+    return _restorer(model or get_model())(query)
 
 
 def restore_diacritics(text: str, model: DiacriticModel | None = None) -> str:

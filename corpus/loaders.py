@@ -29,8 +29,9 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from corpus.dates import OCR_WORDED_DATE
 from corpus.models import DocumentError
-from corpus.legal_refs import fold
+from corpus.legal_refs import DOC_TYPE_RE, NUMBER_RE, fold
 from corpus.textnorm import collapse_spaces, is_upper_line, nfc, normalize_whitespace, strip_control
 
 __all__ = [
@@ -69,7 +70,7 @@ _LEGAL_MARK = re.compile(r"^(?:dieu\s+\d+[a-z]?\s*\.|chuong\s+[ivxlc\d]+\b|muc\s
 _STANDALONE = re.compile(r"^(?:source:|alt_source|note:|\[phap dien|(?:so|s[o0-9]|\$[o0-9])\s*[:;])")
 # lines that always open a new paragraph (original case)
 _OPENERS = re.compile(r"^(?:Căn cứ|Nơi nhận|Kính gửi|Trên đây|SOURCE:|ALT_SOURCE|NOTE:|\[pháp điển)")
-_DATELINE = re.compile(r",\s*ng\w{0,3}\s+\d{1,2}\s+th\w{0,4}\s+\d{1,2}\s+n\w{0,3}\s+\d{4}\s*$")
+_DATELINE = re.compile(r",\s*" + OCR_WORDED_DATE + r"\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$")
 _ARTEFACTS = re.compile(r"\[(?:bookmark|anchor|footnote ref|comment ref)[^\]]{0,200}\]", re.IGNORECASE)
 _TERMINAL = set(".;:!?…")
@@ -619,6 +620,26 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
 _MD_EMPH = re.compile(r"\*\*|__|\*|(?<![\w])_(?=\S)|(?<=\S)_(?![\w])")
 _QUOC_HIEU = re.compile(r"cong hoa xa hoi chu nghia viet nam|dang cong san viet nam")
 
+# ---- a legal portal's page around the văn bản (crawled .md), on folded lines
+#: where the văn bản's own text ends: the "Nơi nhận" list or the signature block (NĐ 30/2020/NĐ-CP,
+#: Phụ lục I, Phần I mục II.8-9: "TM.", "KT.", "TL.", "TUQ." before the chức vụ of the signer)
+_END_OF_BODY = re.compile(r"^(?:noi\s+nhan\b|(?:tm|kt|tl|tuq)\.\s)")
+#: a portal's own line, never one of a văn bản: its sections ("Văn bản liên quan", "Nội dung sửa
+#: đổi, hướng dẫn"), its attached-file box, its note on a missing English version and its list of
+#: related văn bản ("Văn bản liên quan Ban hành: …"; the crawl may glue these to the line before)
+_PORTAL_LINE = re.compile(
+    r"^(?:van\s+ban\s+lien\s+quan|noi\s+dung\s+sua\s+doi,\s+huong\s+dan|file\s+duoc\s+dinh\s+kem\s+theo\s+van\s+ban)\s*:?$"
+    r"|van\s+ban\s+nay\s+chua\s+cap\s+nhat\s+noi\s+dung\s+tieng\s+anh|van\s+ban\s+lien\s+quan\s+ban\s+hanh\s*:")
+#: the words of a portal's tab menu ("Tóm tắt · Nội dung · VB gốc · Tiếng Anh · Hiệu lực · VB liên
+#: quan · Lược đồ · Tải về · Lưu trữ · Ghi chú · …); one of them alone may be a table header ("Ghi chú")
+_MENU_WORD = re.compile(
+    r"^(?:tom tat|noi dung|(?:vb|van ban) goc|tieng anh|hieu luc|(?:vb|van ban) lien quan|luoc do|noi dung mix"
+    r"|tai ve|luu tru|theo doi (?:vb|van ban|hieu luc)|ghi chu|hoi dap|dang nhap|dang ky|in|chia se)\s*:?$")
+_MENU_RUN = 3
+#: the portal's page title restating the văn bản: loại + số hiệu without "số" ("Quyết định
+#: 84/2025/QĐ-UBND bãi bỏ …"), which a văn bản never writes (it writes "Quyết định số …")
+_PORTAL_TITLE = re.compile(r"(?:^|(?<=\s))(?:" + DOC_TYPE_RE + r")\s+(?=\d)")
+
 
 def _emphasis_open(line: str, state: tuple[bool, bool]) -> tuple[bool, bool]:
     """(bold open, italic open) after ``line`` given the state before it."""
@@ -754,7 +775,57 @@ def markdown_to_text(md: str) -> str:
             start = i - 1 if i > 0 and len(" ".join(joined[i - 1])) <= 200 else i
             joined = joined[start:]
             break
+    joined = _cut_portal_tail(joined)
     return "\n\n\n".join("\n".join(b) for b in joined)
+
+
+def _portal_title_at(line: str, fline: str, end: int | None = None) -> int | None:
+    """Offset of the first portal page title (:data:`_PORTAL_TITLE` + a số hiệu) in
+    ``line`` before ``end``, or None; ``fline`` is ``fold(line)`` (same length)."""
+    for m in _PORTAL_TITLE.finditer(fline, 0, len(fline) if end is None else end):
+        if NUMBER_RE.match(line, m.end()):
+            return m.start()
+    return None
+
+
+def _cut_portal_tail(blocks: list[list[str]]) -> list[list[str]]:
+    """Drop a legal portal's page after the văn bản (crawled Markdown blocks of lines).
+
+    After the end of the body (the last "Nơi nhận" or signature block,
+    :data:`_END_OF_BODY`; the top when there is none), the portal's page starts
+    at the first of: a portal line (:data:`_PORTAL_LINE`), or a run of
+    :data:`_MENU_RUN` lines of its tab menu (:data:`_MENU_WORD`). The portal's
+    restated page title right before it ("Quyết định 84/2025/QĐ-UBND bãi bỏ …",
+    :data:`_PORTAL_TITLE`: up to 3 lines before, or inside the line when the
+    crawl glued it to a footnote) goes with it. Everything from there on is
+    dropped; what comes between the signature and it (a Phụ lục, its tables,
+    footnotes) stays. Structure only: no file or site name is looked at.
+    """
+    lines = [(bi, li, nfc(ln)) for bi, b in enumerate(blocks) for li, ln in enumerate(b)]
+    folded = [fold(ln) for _, _, ln in lines]
+    start = max((k for k, f in enumerate(folded) if _END_OF_BODY.match(f)), default=0)
+    cut = at = None
+    for k in range(start + 1, len(lines)):
+        m = _PORTAL_LINE.search(folded[k])
+        if m:
+            cut, at = k, m.start()
+            break
+        if k + _MENU_RUN <= len(lines) and all(_MENU_WORD.match(" ".join(f.split())) for f in folded[k : k + _MENU_RUN]):
+            cut, at = k, 0
+            break
+    if cut is None:
+        return blocks
+    if at:  # the portal's note glued to the line: cut at the page title before it, else at the note
+        t = _portal_title_at(lines[cut][2], folded[cut], at)
+        at = at if t is None else t
+    for _ in range(3):
+        if at or not (cut - 1 > start and _portal_title_at(lines[cut - 1][2], folded[cut - 1]) == 0):
+            break
+        cut -= 1
+    bi, li, ln = lines[cut]
+    head = ln[:at].rstrip() if at else ""
+    kept = blocks[:bi] + [blocks[bi][:li] + ([head] if head else [])]
+    return [b for b in kept if b]
 
 
 # ------------------------------------------------------------------ HTML

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date as _date
 
 from corpus.legal_refs import (
     DOC_TYPE_RE,
@@ -34,12 +33,21 @@ from corpus.legal_refs import (
     fold,
     parse_number,
 )
+from corpus.dates import (
+    DATE,
+    EFFECTIVE_FROM,
+    EFFECTIVE_PAREN,
+    NUMERIC_DATE,
+    OCR_DATE,
+    WORDED_DATE,
+    date_from_groups,
+    parse_vn_date,
+)
 from corpus.models import DocumentMeta
 from corpus.textnorm import is_ocr_damaged, is_upper_line
 
 __all__ = [
     "extract_metadata",
-    "parse_vn_date",
     "short_title",
     "LEGAL_DOC_TYPES",
 ]
@@ -47,11 +55,8 @@ __all__ = [
 # ---------------------------------------------------------------- patterns (on folded text)
 # the "Số:" label of the số hiệu line; OCR reads "Số" as "S6", "$6", "Sb" …
 _NUMBER_LABEL = re.compile(r"(?:^|\s)(?:so|s[o0-9b]|\$[o0-9b])\s*[:;.]\s*")
-_EFFECTIVE_PAREN = re.compile(r"\(\s*hieu luc\s+(?:tu\s+(?:ngay\s+)?)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)")
-_EFFECTIVE_TEXT = re.compile(
-    r"co hieu luc(?: thi hanh)?\s+(?:ke\s+)?tu\s+ngay\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|"
-    r"(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4}))"
-)
+_EFFECTIVE_PAREN = re.compile(EFFECTIVE_PAREN + NUMERIC_DATE + r"\s*\)")
+_EFFECTIVE_TEXT = re.compile(EFFECTIVE_FROM + DATE)
 _SCHOOL = re.compile(
     r"\btr\w{0,2}\w?ng\s+(mam non|mau giao|tieu hoc|trung hoc co so|thcs|trung hoc pho thong|thpt|"
     r"nha tre|tieu hoc va trung hoc co so)\s+"
@@ -72,12 +77,6 @@ _YEAR_IN = re.compile(r"\bn\w{0,2}m\s+(\d{4})\b")
 _STOP_WORDS = {"cong", "doc", "so", "ngay", "ve", "va", "tren", "nam", "xay", "trong", "de"}
 
 
-def parse_vn_date(day: str | int, month: str | int, year: str | int) -> str | None:
-    """ISO date ``YYYY-MM-DD`` from day/month/year parts, or ``None`` if invalid."""
-    try:
-        return _date(int(year), int(month), int(day)).isoformat()
-    except (TypeError, ValueError):
-        return None
 
 
 def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
@@ -163,8 +162,7 @@ def _first_effective(ftext: str) -> str | None:
         return parse_vn_date(*m.groups())
     m = _EFFECTIVE_TEXT.search(ftext)
     if m:
-        g = m.groups()
-        return parse_vn_date(*(g[:3] if g[0] else g[3:]))
+        return date_from_groups(m.groups())
     return None
 
 
@@ -178,7 +176,7 @@ def _capitalise_first(s: str) -> str:
 #: the title line of the corpus's legal texts and of the guidance letters: "<LOẠI> số <số hiệu>
 #: [ngày d/m/y | năm YYYY] [của <cơ quan>] <trích yếu> [(hiệu lực …)]"
 _TITLE_LINE = re.compile(r"^(" + DOC_TYPE_RE + r")\s+so\s+(?=\d)")
-_TITLE_DATE = re.compile(r"^\s*ngay\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+_TITLE_DATE = re.compile(r"^\s*ngay\s+" + NUMERIC_DATE)
 _TITLE_YEAR = re.compile(r"^\s*nam\s+(\d{4})")
 # "của <cơ quan>" ends where the trích yếu starts (its usual first words) or at punctuation
 _ISSUER_AFTER_CUA = re.compile(
@@ -190,9 +188,7 @@ _TIEU_NGU = re.compile(r"d\w{0,2}c\s+l\w{0,2}p\s*[-–]\s*t")
 # where the body starts (the header block is above)
 _BODY_START = re.compile(r"^(?:can cu|kinh gui|thuc hien|dieu\s+\d|chuong\s+[ivx\d]|phan\s+[ivx\d]|[ivx]+\.\s|\d+\.\s)")
 #: a place-and-date line "Hà Nội, ngày 05 tháng 3 năm 2020" / "…, ngày 19/11/2025" (folded)
-_DATELINE_ANY = re.compile(
-    r"(?:^|,|\s)\s*ng\w{0,3}\s+(\d{1,2})\s*(?:th\w{0,4}\s+|/|-|\.)\s*(\d{1,2})\s*(?:\s+n\w{0,3}\s+|/|-|\.)\s*(\d{4})"
-)
+_DATELINE_ANY = re.compile(r"(?:^|,|\s)\s*" + OCR_DATE)
 # an authority line right under the trích yếu ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "BỘ TRƯỞNG BỘ …")
 _AUTHORITY = re.compile(
     r"^(?:chu tich|bo truong|thu tuong|chinh phu|uy ban|hoi dong|giam doc|tong cuc truong|cuc truong|"
@@ -205,9 +201,7 @@ _APPENDIX = re.compile(r"^phu luc(?:\s+(?:so\s+)?([ivxlc]+|\d+[a-z]?))?\s*$|^phu
 _ATTACHED_TO = re.compile(
     r"\(?\s*(?:ban hanh\s+)?kem theo\s+(" + DOC_TYPE_RE + r")\s+(?:so\s+)?(?=\d)"
 )
-_NQ_PASSED = re.compile(
-    r"\bthong qua\s+(?:[^.;\n]{0,80}?\s)?ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})"
-)
+_NQ_PASSED = re.compile(r"\bthong qua\s+(?:[^.;\n]{0,80}?\s)?ngay\s+" + WORDED_DATE)
 _VV = re.compile(r"^(?:v\s*/\s*v|ve viec)\s*[:.]?\s*")
 _ORG_HEADS = ("bo", "so", "cuc", "vu", "ban", "phong", "truong", "vien", "hoc vien", "tong cuc", "chi cuc",
               "van phong", "trung tam", "ngan hang", "thanh tra", "toa an", "dai hoc", "cong ty", "bao hiem")
@@ -358,8 +352,7 @@ def _own_date(ftext: str, number: str | None, doc_type: str | None) -> str | Non
     ``Nghị quyết này … thông qua ngày …`` of a Nghị quyết."""
     if number:
         key = fold(number)
-        for m in re.finditer(re.escape(key) + r"\s*,?\s*ng\w{0,3}\s+(\d{1,2})\s*(?:thang\s+|/)\s*(\d{1,2})\s*(?:\s+nam\s+|/)\s*(\d{4})",
-                             ftext):
+        for m in re.finditer(re.escape(key) + r"\s*,?\s*" + OCR_DATE, ftext):
             before = ftext[max(0, m.start() - 60) : m.start()]
             if "kem theo" in before:
                 return parse_vn_date(*m.groups())

@@ -90,7 +90,7 @@ def bundled_ingest_paths() -> list[Path]:
 # Bump when parsing, chunking or OCR repair change what gets indexed: documents indexed by an
 # older pipeline then no longer match their hash and are re-indexed on the next ingest (only
 # chunks whose text changed are re-embedded, thanks to the embedding cache).
-PIPELINE_VERSION = "4"  # 4: instruction_spans on chunks (corpus.injection)
+PIPELINE_VERSION = "5"  # 4: instruction_spans on chunks (corpus.injection); 5: crawled .md portal tail cut, English pages not OCR-damaged
 
 
 def bundled_vector_pack() -> Path:

@@ -59,13 +59,14 @@ import csv
 import datetime as _dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from corpus.citations import Mention, canonical_id, extract_citations, resolve_reference
+from corpus.dates import DATE as _DATE
+from corpus.dates import EFFECTIVE_FROM, EFFECTIVE_PAREN, FROM_DATE, date_from_groups
 from corpus.legal_refs import doc_type_of_number, find_numbers, fold
-from corpus.metadata import parse_vn_date
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 
 __all__ = [
@@ -269,17 +270,11 @@ def table_facts(doc: ParsedDocument) -> list[ValidityFact]:
 
 # --------------------------------------------------------------------------- effective dates
 
-_DATE = r"(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4}))"
 _EFFECTIVE = [
-    re.compile(r"co\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+(?:ke\s+)?tu\s+ngay\s+" + _DATE),
-    re.compile(r"\(\s*hieu\s+luc\s+(?:tu\s+(?:ngay\s+)?)?" + _DATE + r"\s*[);]"),
+    re.compile(EFFECTIVE_FROM + _DATE),
+    re.compile(EFFECTIVE_PAREN + _DATE + r"\s*[);]"),
 ]
-
-
-def _date_from(g: Sequence[str | None]) -> str | None:
-    if g[0]:
-        return parse_vn_date(g[0], g[1], g[2])
-    return parse_vn_date(g[3], g[4], g[5])
+_date_from = date_from_groups
 
 
 def effective_from_text(text: str) -> str | None:
@@ -304,9 +299,8 @@ def effective_from_text(text: str) -> str | None:
     return best[1] if best else None
 
 
-_OWN_EFFECTIVE = re.compile(r"(?:nghi\s+dinh|thong\s+tu|quyet\s+dinh|nghi\s+quyet|luat)\s+nay\s+co\s+hieu\s+luc"
-                            r"(?:\s+thi\s+hanh)?\s+(?:ke\s+)?tu\s+ngay\s+" + _DATE)
-_SELF_DATED = re.compile(r"co\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+(?:ke\s+)?tu\s+ngay\s+ky\b")
+_OWN_EFFECTIVE = re.compile(r"(?:nghi\s+dinh|thong\s+tu|quyet\s+dinh|nghi\s+quyet|luat)\s+nay\s+" + EFFECTIVE_FROM + _DATE)
+_SELF_DATED = re.compile(EFFECTIVE_FROM + r"ky\b")
 
 
 def effective_statement(text: str) -> tuple[str | None, int, int, bool] | None:
@@ -408,7 +402,7 @@ _SELF_EFFECTIVE = re.compile(_SELF_TYPES + r"\s+nay\s+co\s+hieu\s+luc")
 _SELF_REPLACES = re.compile(_SELF_TYPES + r"\s+nay\s+thay\s+the\b")
 _PASSIVE_REPLACED = re.compile(r"\b(?:duoc|bi)\s+thay\s+the\s+boi\b")
 _EXPIRES = re.compile(r"\bhet\s+hieu\s+luc\b")
-_EXPIRY_DATE = re.compile(r"het\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+(?:ke\s+)?tu\s+ngay\s+" + _DATE)
+_EXPIRY_DATE = re.compile(r"het\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+" + FROM_DATE + _DATE)
 _AMEND_LEAD = re.compile(r"^\s*(?:\d+\.\s*)?(?P<verb>(?:sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)(?:\s*,\s*(?:sua\s+doi|bo\s+sung|bai\s+bo))*)\b")
 _ITEM_VERB = re.compile(r"^\s*[a-z]\)\s*(?P<verb>sua\s+doi|bo\s+sung|bai\s+bo|bo\s+cum\s+tu|thay\s+the|bo)\b")
 _TITLE_AMENDS = re.compile(
@@ -422,7 +416,7 @@ _CODIFICATION = re.compile(
     r"(?P<what>(?:co\s+noi\s+dung\s+)?(?:duoc|bi)\s+(?:sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|het\s+hieu\s+luc)"
     r"(?:\s*,\s*(?:co\s+noi\s+dung\s+)?(?:duoc|bi)\s+(?:sua\s+doi|bo\s+sung|bai\s+bo))*)\s+boi\s+"
     r"(?P<byart>dieu\s+\d+\s+)?(?:nghi\s+dinh|thong\s+tu|quyet\s+dinh|luat)\s+so\s+(?P<y>\S+?)"
-    r"(?:\s+[^()]*?co\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+(?:ke\s+)?tu\s+ngay\s+" + _DATE + r")?\s*\)"
+    r"(?:\s+[^()]*?" + EFFECTIVE_FROM + _DATE + r")?\s*\)"
 )
 
 

@@ -23,9 +23,10 @@ from evals.report_file import write_section
 #: (label, settings changed from the defaults)
 TRIALS: list[tuple[str, dict]] = [
     ("defaults", {}),
-    ("sentence re-scoring weight 1", {"rerank_weight": 1.0}),
-    ("sentence re-scoring weight 2", {"rerank_weight": 2.0}),
-    ("sentence re-scoring weight 3", {"rerank_weight": 3.0}),
+    ("no second stage", {"rerank_weight": 0.0}),
+    ("reading-unit re-scoring weight 1", {"rerank_weight": 1.0}),
+    ("reading-unit re-scoring weight 2", {"rerank_weight": 2.0}),
+    ("reading-unit re-scoring weight 3", {"rerank_weight": 3.0}),
     ("question-form words stripped", {"strip_question_forms": True}),
     ("dense weight 0.3", {"dense_weight": 0.3}),
     ("dense weight 1.0", {"dense_weight": 1.0}),

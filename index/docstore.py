@@ -195,7 +195,18 @@ class DocStore:
             row = self._db.execute("SELECT meta_json FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return DocumentMeta(**json.loads(row[0])) if row else None
 
-    def parsed_documents(self) -> list[ParsedDocument]:
+    def parsed_documents(self, doc_ids: list[str] | None = None) -> list[ParsedDocument]:
+        """The stored documents with their chunks, by doc_id; only those of ``doc_ids`` when given."""
+        if doc_ids is not None:
+            with self._lock:
+                docs = []
+                for i in range(0, len(doc_ids), 500):
+                    part = doc_ids[i : i + 500]
+                    docs += self._db.execute(f"SELECT doc_id, meta_json, text FROM documents WHERE doc_id IN "
+                                             f"({','.join('?' * len(part))})", part).fetchall()
+            docs.sort()
+            by_doc = self.chunks_of([d for d, _m, _t in docs])
+            return [ParsedDocument(DocumentMeta(**json.loads(m)), t, by_doc.get(d, [])) for d, m, t in docs]
         with self._lock:
             docs = self._db.execute("SELECT doc_id, meta_json, text FROM documents ORDER BY doc_id").fetchall()
             chunks = self._db.execute("SELECT doc_id, chunk_json FROM chunks ORDER BY doc_id, ord").fetchall()

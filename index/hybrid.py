@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Collection
 
 from langchain_core.embeddings import Embeddings
 
-from corpus.diacritics import DiacriticModel, get_model, is_unaccented, restore_diacritics
+from corpus.diacritics import DiacriticModel, is_unaccented, restore_unaccented, use_model
 from corpus.legal_refs import find_references, number_key, parse_number
 from corpus.models import ParsedDocument
 from corpus.validity import TABLE_KIND
@@ -39,7 +38,7 @@ from index.fusion import rrf, weighted
 from index.knowledge import KnowledgeStore, StoreDiacritics
 from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
 from index.question_forms import definition_term, expand_shorthand, is_document_question, strip_question_form
-from index.rerank import SentenceVectors, rescore
+from index.rerank import UnitVectors, rescore
 from index.transactions import CheckReport, Transactions
 from index.types import Hit
 from index.vectorstore import VectorIndex
@@ -79,10 +78,10 @@ def _valid_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if unicode_problem(text) else text
 
 
-@lru_cache(maxsize=256)
-def _restore_with(query: str, model_version: int, model: DiacriticModel) -> str:
+def _restore_with(query: str, model: DiacriticModel | None = None) -> str:
+    """``corpus.diacritics.restore_unaccented`` (cached per model), never raising."""
     try:
-        return restore_diacritics(query, model=model) if is_unaccented(query, model) else query
+        return restore_unaccented(query, model)
     except Exception:  # restoration must never break search
         log.exception("diacritic restoration failed")
         return query
@@ -100,11 +99,9 @@ class QueryView:
     dense: str
 
 
-@lru_cache(maxsize=256)
 def _restore_default(query: str) -> str:
-    """Diacritic restoration with the process's model (``corpus.diacritics.get_model``)."""
-    model = get_model()
-    return _restore_with(query, model.version, model)
+    """Diacritic restoration with the model in use (``corpus.diacritics.get_model``)."""
+    return _restore_with(query)
 
 
 def query_view(query: str, strip: bool = False, restore: Callable[[str], str] | None = None) -> QueryView:
@@ -145,8 +142,10 @@ class HybridIndex:
         self.fusion, self.rrf_k, self.candidates = fusion, rrf_k, candidates
         self.dense_weight = dense_weight
         self.rerank_weight, self.document_weight, self.strip_forms = rerank_weight, document_weight, strip_forms
-        # sentence vectors share the embedding cache file but not its counters (those count passages)
-        self.sentences = SentenceVectors(CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3"))
+        # reading-unit vectors share the embedding cache file and the packs, not its counters (those count passages)
+        self.unit_vectors = UnitVectors(CachedEmbeddings(embeddings, store_path.parent / "embedding_cache.sqlite3",
+                                                         packs=vector_packs), self.parsed_document,
+                                        context=lambda: use_model(self.diacritics.model))
         self._metas: dict = {}
         self._metas_gen = -1
         self._derived: dict[str, tuple[int, object]] = {}
@@ -191,11 +190,6 @@ class HybridIndex:
         self.stats.segment_s += time.perf_counter() - t0
         n = self.tx.add(doc, tokens, on_batch=on_batch, batch_size=batch_size)
         self.stats.chunks += n
-        if self.rerank_weight > 0:
-            t0 = time.perf_counter()
-            self.stats.extra["sentences_embedded"] = self.stats.extra.get("sentences_embedded", 0) + \
-                self.sentences.ensure(doc.chunks)
-            self.stats.embed_s += time.perf_counter() - t0
         return n
 
     def delete(self, doc_id: str) -> bool:
@@ -243,20 +237,19 @@ class HybridIndex:
         missing-entity check and for search)."""
         if not is_unaccented(query):
             return query
-        model = self.diacritics.model()
-        return _restore_with(query, model.version, model)
+        return _restore_with(query, self.diacritics.model())
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                doc_ids: Collection[str] | None = None) -> list[Hit]:
         """Top-``k`` hits for ``query``.
 
         ``mode``: ``"hybrid"`` (BM25 + dense, fused, then re-scored at
-        sentence level when ``rerank_weight`` > 0), ``"bm25"`` or ``"dense"``. Raises ``ValueError`` for
+        unit level when ``rerank_weight`` > 0), ``"bm25"`` or ``"dense"``. Raises ``ValueError`` for
         another mode. The query is read as :func:`query_view` says (diacritics
         restored, shorthand written out). In hybrid mode, after fusion:
         document questions also rank the document-level index
         (``index.doclevel``, when ``document_weight`` > 0); the candidates
-        are re-scored by their best sentence (``index.rerank``); for a definitional question ("X là gì")
+        are re-scored by their best reading unit (``index.rerank``); for a definitional question ("X là gì")
         the passages that define X come first (``index.definitions``); and the
         documents the question names by số hiệu come before all others.
 
@@ -312,7 +305,7 @@ class HybridIndex:
                 fused = rrf({name: [c for c, _ in lst] for name, lst in lists.items()}, k=self.rrf_k, weights=weights)
             fused = fused[:n]
             if self.rerank_weight > 0 and vec is not None:
-                fused = [(c, sc) for c, sc, _ in rescore(fused, chunks, vec, self.sentences, self.rerank_weight)]
+                fused = [(c, sc) for c, sc, _ in rescore(fused, chunks, vec, self.unit_vectors, self.rerank_weight)]
             term = definition_term(view.dense)
             if term:
                 fused = self._definitions_first(term, fused)
@@ -356,6 +349,15 @@ class HybridIndex:
 
         self.bm25.ensure()
         return self._derived_value("definitions", build)
+
+    def parsed_documents(self) -> list[ParsedDocument]:
+        """All indexed documents with their chunks, read from the store once per store generation."""
+        return self._derived_value("documents", self.store.parsed_documents)
+
+    def parsed_document(self, doc_id: str) -> ParsedDocument | None:
+        """The indexed ``ParsedDocument`` of ``doc_id``, or None."""
+        return self._derived_value("documents_by_id", lambda: {d.meta.doc_id: d for d in self.parsed_documents()}
+                                   ).get(doc_id)
 
     def document_index(self) -> DocumentLevelIndex:
         """The document-level index (``index.doclevel``) of the current store generation."""

@@ -42,7 +42,9 @@ def test_ask_on_empty_data_dir_ingests_the_bundled_corpus_first(cli_env):
     r = cli_env.invoke(app, ["search", "Yoyoschool", "--json"])
     assert r.exit_code == 0, r.output
     assert "nạp bộ tài liệu kèm theo" in r.stderr
-    assert json.loads(r.stdout)["hits"][0]["doc_id"] == "2024-mn-ben-thanh-q1-cchc"
+    # the bundled corpus is searched: the one plan naming the school is among the first hits (its rank
+    # under the second stage follows the fake embedder's hash collisions for a one-word query, not meaning)
+    assert "2024-mn-ben-thanh-q1-cchc" in [h["doc_id"] for h in json.loads(r.stdout)["hits"][:3]]
 
 
 def test_the_program_has_every_layers_commands(cli_env):

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from index.doclevel import DocumentLevelIndex
-from index.rerank import SentenceVectors, passage_sentences, passage_text, rescore
+from corpus.units import DocumentUnits
+from index.rerank import UnitVectors, rescore
 
 
 def test_document_index_finds_the_citing_sentence_and_the_trich_yeu(small_service):
@@ -35,29 +36,36 @@ def test_definition_question_ranks_the_definition_first(small_service):
     assert "Bộ phận Một cửa là" in top.chunk.text
 
 
-def test_passage_sentences_cut_khoan_and_keep_short_pieces_joined(small_service):
-    c = next(c for c in small_service.index.bm25.chunks.values()
+def test_rerank_reads_the_reading_units_of_the_passage(small_service):
+    idx = small_service.index
+    c = next(c for c in idx.bm25.chunks.values()
              if c.doc_id == "nd-61-2018-nd-cp" and c.section.startswith("Điều 3"))
-    sents = passage_sentences(passage_text(c))
-    assert len(sents) >= 2
-    assert all(len(s) >= 20 for s in sents)
-    assert all(s in c.text for s in sents)  # sentences of the passage as shown, not of its header lines
-    assert passage_sentences("1. a) Có.\nb) Không được làm điều đó trong mọi trường hợp.") == [
-        "1. a) Có. b) Không được làm điều đó trong mọi trường hợp."]
-    assert passage_sentences("") == []
+    doc = idx.parsed_document(c.doc_id)
+    texts = idx.unit_vectors.texts(c)
+    # the reader's units of the same span, with the same embedded text (so one vector serves both)
+    assert texts == list(dict.fromkeys(u.embed_text for u in DocumentUnits(doc).units_in(c.start, c.end)))
+    assert texts[0] == "Điều 3. Giải thích từ ngữ"
+    assert any(t.startswith("1. Cơ chế một cửa trong giải quyết thủ tục hành chính là") for t in texts)
+    # a điểm is read with its khoản lead-in, as the reader reads it
+    diem = next((c, u) for c in idx.bm25.chunks.values() if c.doc_id == "nd-61-2018-nd-cp"
+                for u in DocumentUnits(doc).units_in(c.start, c.end) if u.node.kind == "diem")
+    assert diem[1].lead_in and diem[1].embed_text == f"{diem[1].lead_in} {diem[1].text}"
+    assert diem[1].embed_text in idx.unit_vectors.texts(diem[0])
+    assert idx.parsed_document("no-such-document") is None
 
 
-def test_rescore_brings_up_the_passage_whose_sentence_matches(small_service):
+def test_rescore_brings_up_the_passage_whose_unit_matches(small_service):
     idx = small_service.index
     chunks = idx.bm25.chunks
     nd61 = [c for c in chunks.values() if c.doc_id == "nd-61-2018-nd-cp"][:6]
     target = nd61[4]
-    sentence = passage_sentences(passage_text(target))[0]
-    vectors = idx.sentences  # the index's: the fake embedder behind its embedding cache
-    assert isinstance(vectors, SentenceVectors)
-    q = idx.embeddings.embed_query(sentence)
+    vectors = idx.unit_vectors  # the index's: the fake embedder behind its embedding cache
+    assert isinstance(vectors, UnitVectors)
+    unit = vectors.texts(target)[-1]
+    q = idx.embeddings.embed_query(unit)
     cands = [(c.chunk_id, 1.0 - i * 0.1) for i, c in enumerate(nd61)]  # target 5th in the first stage
-    out = rescore(cands, chunks, q, vectors, alpha=2.0)
+    out = rescore(cands, chunks, q, vectors, alpha=1.5)
     assert out[0][0] == target.chunk_id and out[0][2] > 0.99
+    assert vectors.matrix(target).shape == (len(vectors.texts(target)), len(q))
     assert [c for c, _, _ in rescore(cands, chunks, q, vectors, alpha=0.0)] == [c for c, _ in cands]
-    assert rescore([], chunks, q, vectors, alpha=2.0) == []
+    assert rescore([], chunks, q, vectors, alpha=1.5) == []

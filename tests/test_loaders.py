@@ -495,3 +495,154 @@ def test_scanned_pdf_without_ocr_gets_one_line_reason(tmp_path, monkeypatch):
         load_text(scan)
     assert "no text layer" in str(e.value) and "tesseract not installed" in str(e.value)
     assert "\n" not in str(e.value)
+
+
+# The end of a real crawled 2025 document (library file 020bddd030400bd2.md, Quyết định
+# 84/2025/QĐ-UBND of UBND tỉnh Hà Tĩnh), copied verbatim in four pieces: its header, Điều 1 to
+# the signature, then the portal's page: its restated title, the note on the English version, the
+# "Văn bản liên quan" list, the comparison help, the attached-file box, and its data-protection
+# notice (which states "hiệu lực từ ngày 01/07/2023" of another decree).
+CRAWLED_MD_END = """|
+**ỦY BAN NHÂN
+DÂN **
+TỈNH HÀ TĨNH
+--------
+|
+**CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số:
+84/2025/QĐ-UBND
+|
+*Hà Tĩnh, ngày
+02 tháng 12 năm 2025*
+|
+**QUYẾT ĐỊNH**
+BÃI BỎ TOÀN BỘ
+QUYẾT ĐỊNH SỐ 10/2016/QĐ-UBND NGÀY 21/3/2016 CỦA ỦY BAN NHÂN DÂN TỈNH BAN HÀNH
+QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC CỦA SỞ NGOẠI VỤ VÀ
+QUYẾT ĐỊNH SỐ 14/2022/QĐ-UBND NGÀY 15/6/2022 CỦA ỦY BAN NHÂN DÂN TỈNH VỀ SỬA
+ĐỔI, BỔ SUNG QUYẾT ĐỊNH SỐ 10/2016/QĐ-UBND NGÀY 21/3/2016 CỦA ỦY BAN NHÂN DÂN
+TỈNH
+*Căn cứ Luật Tổ chức chính quyền địa phương
+Bãi bỏ toàn bộ Quyết định số 10/2016/QĐ-UBND
+ngày 21/3/2016 của Ủy ban nhân dân tỉnh ban hành Quy định chức năng, nhiệm vụ,
+quyền hạn và cơ cấu tổ chức của Sở Ngoại vụ và Quyết định số 14/2022/QĐ-UBND
+ngày 15/6/2022 của Ủy ban nhân dân tỉnh về sửa đổi, bổ sung Quyết định số
+10/2016/QĐ-UBND ngày 21/3/2016 của Ủy ban nhân dân tỉnh.
+**Điều 2. Điều khoản thi hành**
+1. Quyết định này có hiệu lực kể từ ngày ban
+hành.
+2. Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám
+đốc Sở Ngoại vụ; Giám đốc các sở, Thủ trưởng các ban, ngành cấp tỉnh; Chủ tịch
+Ủy ban nhân dân các xã, phường và các tổ chức, cá nhân có liên quan chịu trách
+nhiệm thi hành Quyết định này./.
+|
+* *
+*Nơi nhận:*
+- Như Điều 2;
+- Bộ Ngoại giao;
+- Cổng TTĐT Chính phủ;
+- Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính - Bộ Tư pháp;
+- Chủ tịch, các PCT UBND tỉnh;
+- Đoàn ĐBQH tỉnh;
+- Ban Tổ chức Tỉnh ủy;
+- Các Ban HĐND tỉnh;
+- Các PCVP UBND tỉnh;
+- Trung tâm CB-TH tỉnh;
+- Cổng TTĐT tỉnh;
+- Lưu: VT, NC2.
+|
+**TM. ỦY BAN
+NHÂN DÂN **
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+**Trần Báu Hà**
+|
+Quyết định 84/2025/QĐ-UBND bãi bỏ toàn bộ Quyết định 10/2016/QĐ-UBND Quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Sở Ngoại vụ tỉnh Hà Tĩnh và Quyết định 14/2022/QĐ-UBND sửa đổi Quyết định 10/2016/QĐ-UBND
+Văn bản này chưa cập nhật nội dung Tiếng Anh
+Quyết định 84/2025/QĐ-UBND ngày 02/12/2025 bãi bỏ toàn bộ Quyết định 10/2016/QĐ-UBND Quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Sở Ngoại vụ tỉnh Hà Tĩnh và Quyết định 14/2022/QĐ-UBND sửa đổi Quyết định 10/2016/QĐ-UBND
+## Văn bản liên quan
+Ban hành:
+18/11/2025
+Hiệu lực: Đã biết
+Tình trạng: Đã biết
+Cập nhật:
+27/11/2025
+**Click trái** để xem cụ thể từng nội dung cần so sánh
+và cố định bảng so sánh.
+**Click phải** để xem những nội dung sửa đổi, bổ sung.
+**Double click **để xem tất cả nội dung không có thay
+thế tương ứng.
+**Tắt so sánh [X] **để
+trở về trạng thái rà chuột ban đầu.
+**FILE ĐƯỢC ĐÍNH KÈM THEO VĂN BẢN**
+Chúng tôi cam kết dịch vụ sẽ được cung ứng bình thường trong mọi tình huống.
+**THÔNG BÁO **
+**về Lưu trữ, Sử dụng Thông tin Khách hàng**
+**Kính gửi:** Quý Thành viên,
+Nghị định 13/2023/NĐ-CP về Bảo vệ dữ liệu cá nhân (hiệu lực từ ngày 01/07/2023) yêu cầu xác nhận sự đồng ý của thành viên khi thu thập, lưu trữ, sử dụng thông tin mà quý khách đã cung cấp trong quá trình đăng ký, sử dụng sản phẩm, dịch vụ của **THƯ VIỆN PHÁP LUẬT**.
+Quý Thành viên xác nhận giúp **THƯ VIỆN PHÁP LUẬT** được tiếp tục lưu trữ, sử dụng những thông tin mà Quý Thành viên đã, đang và sẽ cung cấp khi tiếp tục sử dụng dịch vụ.
+"""
+
+
+def test_markdown_portal_tail_cut(tmp_path):
+    from corpus.metadata import extract_metadata
+    from corpus.pipeline import parse_file
+
+    p = tmp_path / "quyet-dinh.md"
+    p.write_text(CRAWLED_MD_END, encoding="utf-8")
+    text, _ = load_text(p)
+    # the văn bản ends with its signer; nothing of the portal's page is left
+    assert text.rstrip().endswith("Trần Báu Hà")
+    for portal in ("Văn bản này chưa cập nhật", "Văn bản liên quan", "Click trái", "FILE ĐƯỢC ĐÍNH KÈM",
+                   "THƯ VIỆN PHÁP LUẬT", "Quyết định 84/2025/QĐ-UBND bãi bỏ"):
+        assert portal not in text
+    assert "Lưu: VT, NC2." in text and "Điều 2. Điều khoản thi hành" in text
+    # the portal's notice no longer gives the văn bản a hiệu lực of another decree
+    m = extract_metadata(text, "x")
+    assert (m.number, m.date, m.effective) == ("84/2025/QĐ-UBND", "2025-12-02", None)
+    last = parse_file(p).chunks[-1]
+    assert "Đã biết" not in last.text and "Quý Thành viên" not in last.text
+
+
+def test_markdown_portal_tail_rules(tmp_path):
+    """What comes after the signature stays unless it is the portal's: a Phụ lục table with
+    a "Ghi chú" column, a footnote the crawl glued to the portal's title, then a tab menu."""
+    md = "\n".join([
+        "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**", "|", "**KẾ HOẠCH**", "Triển khai công tác văn thư năm 2026",
+        "1. Các phòng thực hiện đúng quy định.", "|", "*Nơi nhận:*", "- Như trên;", "- Lưu: VT.", "|",
+        "**KT. CHỦ TỊCH**", "PHÓ CHỦ TỊCH", "**Nguyễn Văn An**", "|", "**PHỤ LỤC**", "|",
+        "| STT | Nhiệm vụ | Ghi chú |", "|---|---|---|", "| 1 | Lưu trữ hồ sơ | Hằng quý |", "",
+        "[1] Theo Nghị định số 30/2020/NĐ-CP. Kế hoạch 12/KH-UBND năm 2026 về công tác văn thư "
+        "Văn bản này chưa cập nhật nội dung Tiếng Anh",
+        "Tóm tắt", "Tiếng Anh", "Tải về", "Lưu trữ", "Ghi chú",
+    ])
+    p = tmp_path / "ke-hoach.md"
+    p.write_text(md, encoding="utf-8")
+    text, _ = load_text(p)
+    paras = text.split("\n\n")
+    assert "Ghi chú" in paras and "Lưu trữ hồ sơ" in paras and "Nguyễn Văn An" in paras
+    assert paras[-1] == "[1] Theo Nghị định số 30/2020/NĐ-CP."
+    assert "Tải về" not in text and "Kế hoạch 12/KH-UBND năm 2026" not in text
+    # without the portal's note or menu, the same tail is the văn bản's and stays
+    p.write_text(md.split("[1]")[0] + "[1] Theo Nghị định số 30/2020/NĐ-CP.", encoding="utf-8")
+    assert load_text(p)[0].split("\n\n")[-1] == "[1] Theo Nghị định số 30/2020/NĐ-CP."
+
+
+def test_english_translation_is_not_ocr_damaged():
+    """A portal page of an English translation (few diacritics) under its Vietnamese header is
+    not OCR output: only words that can be Vietnamese syllables count."""
+    from corpus.legal_refs import fold
+    from corpus.textnorm import is_ocr_damaged
+
+    english = ("Article 6. Entry into force. This Circular enters into force from January 05, 2026 and replaces "
+               "the Circular No. 01/2021/TT-BTC dated January 07, 2021 of the Minister of Finance. ") * 4
+    header = "BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 110/2025/TT-BTC Hà Nội, ngày 19 tháng 11 năm 2025 "
+    assert not is_ocr_damaged(header + english)
+    ocr = fold(header + "Thực hiện Kế hoạch số 1905/KH-UBND ngày 10 tháng 5 năm 2023 của Ủy ban nhân dân "
+                        "về cải cách hành chính, các phòng ban thực hiện đúng quy định. " * 4, keep_case=True)
+    assert is_ocr_damaged(ocr)

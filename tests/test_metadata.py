@@ -6,7 +6,8 @@ import pytest
 
 from corpus.loaders import load_text
 from corpus.legal_refs import canonical_number
-from corpus.metadata import extract_metadata, parse_vn_date, short_title
+from corpus.dates import parse_vn_date
+from corpus.metadata import extract_metadata, short_title
 from corpus.pipeline import bundled_dir, parse_file
 from corpus.textnorm import fold
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import Answerer
-from assistant.extractive import ReadingParams, decide
+from assistant.extractive import LIST_ITEMS_SHOWN, ReadingParams, decide
 from assistant.question import COUNT, DOCUMENT, LIST, MONEY, PERSON, RATIO, TIME, YESNO, analyze
 from assistant.reading import DocumentUnits
 from assistant.settings import Settings
@@ -117,7 +117,7 @@ def test_list_question_returns_every_point_of_the_provision_with_its_lead_in():
     points = [ln for ln in text[start:text.index("\n2. ", start)].splitlines() if ln[:2] in {f"{c})" for c in "abcdđeghi"}]
     assert len(points) >= 8
     shown = [ln for ln in lines[1:] if ln.strip()[:2] in {f"{c})" for c in "abcdđeghi"}]
-    assert len(shown) == min(len(points), 8)  # every point (or the first ones and "…")
+    assert len(shown) == min(len(points), LIST_ITEMS_SHOWN)  # every point (or the first ones and "…")
     assert all(ln.rstrip().endswith("[1]") for ln in lines)
     assert ans.citations[0].text.count("\n") >= len(points)  # the cited passage is the whole provision
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 
-from tests.conftest import BEN_THANH, HUONG_SEN, ND61, make_service
+from tests.conftest import BEN_THANH, HOA_BINH, HUONG_SEN, ND61, make_service
 
 
 def test_search_finds_the_yoyoschool_target_in_ben_thanh(small_service):
@@ -143,3 +143,27 @@ def test_question_naming_a_decree_is_answered_from_that_decree(full_service):
         ans = full_service.ask(q)
         assert ans.citations[0].doc_id == "nd-61-2018-nd-cp", q
         assert "21/6/2018" in ans.answer and "15/8/2021" not in ans.answer
+
+
+def test_ingest_prepares_reading_units_of_added_documents_only(tmp_path, monkeypatch):
+    """An ingest reads the units of the documents it added (and of the OCR-damaged ones, read
+    through the store's diacritic model that the new clean text changed), not of every document;
+    a store whose marks are missing (indexed before them) catches up once."""
+    svc = make_service(tmp_path / "d", reading_prepare=True)
+    assert not svc.ingest([BEN_THANH, HOA_BINH]).failed
+    seen: list[list[str]] = []
+    real = svc.answerer.reader.prepare
+    monkeypatch.setattr(svc.answerer.reader, "prepare", lambda docs: seen.append([d.meta.doc_id for d in docs]) or real(docs))
+    rep = svc.ingest([HUONG_SEN])
+    assert rep.added == ["2024-mn-huong-sen-go-vap-cai-cach-tthc"] and rep.sentences_embedded > 0
+    assert seen[-1] == ["2024-mn-huong-sen-go-vap-cai-cach-tthc", "2024-th-hoa-binh-q1-papi"]
+    # nothing new: nothing read
+    rep = svc.ingest([BEN_THANH, HUONG_SEN, HOA_BINH])
+    assert rep.added == [] and len(seen) == 1 and rep.sentences_embedded == 0
+    # catch-up: a store without marks (e.g. after an upgrade) prepares every document once
+    svc.index.store.set_info("reading_prepared", "{}")
+    svc.ingest([BEN_THANH])
+    assert seen[-1] == sorted(["2024-mn-ben-thanh-q1-cchc", "2024-mn-huong-sen-go-vap-cai-cach-tthc",
+                               "2024-th-hoa-binh-q1-papi"])
+    svc.ingest([BEN_THANH])
+    assert len(seen) == 2

@@ -41,12 +41,9 @@ from dataclasses import dataclass, field
 
 from assistant.drafting.models import CONFIRM, Plan
 from assistant.drafting.sources import UNIT_RE, district_core, same_district
+from corpus.dates import NUMERIC_DATE_ACCENTED, WORDED_DATE_ACCENTED
 from corpus.legal_refs import find_numbers
-_DATE_RE = re.compile(
-    r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(\d{4})"
-    r"|(?:ngày\s+)?\b\d{1,2}/\d{1,2}/(\d{4})\b",
-    re.IGNORECASE,
-)
+_DATE_RE = re.compile(rf"{WORDED_DATE_ACCENTED}|(?:ngày\s+)?{NUMERIC_DATE_ACCENTED}", re.IGNORECASE)
 _PERIOD_RE = re.compile(
     r"\b\d{4}\s*[-–—]\s*\d{4}\b"
     r"|(?:đến|tới)\s+năm\s+\d{4}"
@@ -136,7 +133,7 @@ def roll_years(text: str, source_year: int, target_year: int) -> RollResult:
         date_spans.append((m.start(), m.end()))
         if _inside(m.start(), prot):
             continue
-        g = 1 if m.group(1) else 2
+        g = 3 if m.group(3) else 6
         y = int(m.group(g))
         if y in rolling:
             edits.append((m.start(g), m.end(g), str(y + delta)))

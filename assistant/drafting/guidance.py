@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.drafting.sections import PlanItem, cchc_area, reflow
+from corpus.dates import NUMERIC_DATE_ACCENTED, WORDED_DATE_ACCENTED
 from corpus.models import ParsedDocument
 from corpus.legal_refs import fold
 
@@ -59,7 +60,7 @@ _FOR_SCHOOLS = re.compile(r"co so giao duc|nha truong|cac truong|truong hoc")
 _OTHER_ACTOR = re.compile(
     r"^(?:so gd|so giao duc|bo gd|bo giao duc|bo truong|uy ban nhan dan|ubnd|phong gd|phong giao duc|de nghi|"
     r"tren day|tran trong|thu truong|chinh phu|thu tuong)")
-_DATE = re.compile(r"(?:\b(\d{1,2})/(\d{1,2})/(\d{4})\b|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(\d{4}))")
+_DATE = re.compile(f"(?:{NUMERIC_DATE_ACCENTED}|{WORDED_DATE_ACCENTED})")
 _SCHOOL_YEAR = re.compile(r"nam hoc (\d{4})\s*[-–—]\s*(\d{4})")
 
 
@@ -121,7 +122,7 @@ class _Head:
 
 def _dates_before(text: str, year: int) -> bool:
     """True when ``text`` states dates and all of them fall before 1 January of ``year``."""
-    years = [int(m.group(3) or m.group(4)) for m in _DATE.finditer(text)]
+    years = [int(m.group(3) or m.group(6)) for m in _DATE.finditer(text)]
     return bool(years) and max(years) < year
 
 

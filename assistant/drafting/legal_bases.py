@@ -38,6 +38,7 @@ from assistant.drafting.models import CONFIRM_GOVERNING, LegalBasis, Plan
 from assistant.drafting.sections import preamble_bases
 from assistant.drafting.sources import attested, district_core
 from corpus.citations import CitationGraph, build_graph, canonical_id
+from corpus.dates import NUMERIC_DATE_ACCENTED, WORDED_DATE_ACCENTED
 from corpus.legal_refs import doc_type_of_number, find_numbers, fold, number_key
 from corpus.models import DocumentMeta, ParsedDocument
 from corpus.validity import ValidityIndex
@@ -47,7 +48,7 @@ _TYPE_BEFORE = re.compile(
     r"(?P<type>Quyết định|Kế hoạch|Công văn|Nghị quyết|Chỉ thị|Chương trình hành động|Nghị định|Thông tư)\s+(?:số\s+)?$"
 )
 _AFTER_NUMBER = re.compile(
-    r"(?P<date>\s+ngày\s+(?:\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}))?"
+    rf"(?P<date>\s+(?:{WORDED_DATE_ACCENTED}|ngày\s+{NUMERIC_DATE_ACCENTED}))?"
     r"(?P<issuer>\s+của\s+.+?)?(?=\s+(?:về|v/v)\s|$)"
     r"(?P<rest>.*)$"
 )
