@@ -88,8 +88,10 @@ def trim_passage(hit: Hit, anchor: str, lead_in: str, chars: int) -> Hit:
     line a điểm depends on) put first when the cut left it out; the
     ``instruction_spans`` inside the window are kept (shifted), the others
     dropped. ``chars`` ≤ 0 or a short passage: ``hit`` itself."""
+    if chars <= 0:
+        return hit
     chunk = hit.chunk
-    if chars <= 0 or (len(chunk.text) <= chars and len(chunk.index_text) <= chars):
+    if len(chunk.text) <= chars and len(chunk.index_text) <= chars:
         return hit
 
     def cut(text: str) -> tuple[str, int, int, int]:

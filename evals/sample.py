@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from evals.dataset import EvalItem
+from evals.dataset import EvalItem, load_dataset
 from evals.split import SPLITS, hash_fraction, select
 
 SAMPLE_SEED = "cchc-llm-sample-2026"
@@ -44,15 +44,13 @@ def draw(items: Sequence[EvalItem], n: int, seed: str = SAMPLE_SEED) -> list[Eva
 
 
 def main(argv: list[str] | None = None) -> int:
-    from evals.harness import load_items
-
     ap = argparse.ArgumentParser(prog="python -m evals.sample", description="Print the ids of a fixed-seed sample.")
     ap.add_argument("dataset", nargs="+")
     ap.add_argument("--split", default="test", choices=SPLITS)
     ap.add_argument("-n", type=int, default=30)
     ap.add_argument("--seed", default=SAMPLE_SEED)
     args = ap.parse_args(argv)
-    got = draw(select(load_items(args.dataset), args.split), args.n, args.seed)
+    got = draw(select([it for p in args.dataset for it in load_dataset(p)], args.split), args.n, args.seed)
     print(f"{len(got)} questions ({sum(it.abstain for it in got)} unanswerable), seed {args.seed!r}, "
           f"split {args.split}")
     for it in got:
