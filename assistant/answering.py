@@ -17,7 +17,8 @@ from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
 from assistant.intents import IntentRouter
-from assistant.llm_answer import CITE_RE, build_messages, generate, is_not_found, verify_answer
+from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found,
+                                  prompt_passages, verify_answer)
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever
 from assistant.question import QuestionAnalysis, analyze
 from assistant.reading import Reader, Scored
@@ -232,24 +233,30 @@ class Answerer:
                              mode="extractive")
             if not self.settings.llm_base_url:
                 return partial
-            return self._llm(question, query, hits, history, partial)
+            return self._llm(question, query, self._prompt_passages(hits, scored), history,
+                             partial)
         extractive = Answer(question=question, answer=text, citations=citations, mode="extractive")
         if not self.settings.llm_base_url:
             return extractive
-        return self._llm(question, query, hits, history, extractive)
+        return self._llm(question, query, self._prompt_passages(hits, scored), history,
+                         extractive)
+
+    def _prompt_passages(self, hits: list[Hit], scored: list[Scored]) -> list[Hit]:
+        return prompt_passages(hits, scored, self.settings.llm_passages, self.settings.llm_passage_chars)
 
     def _llm(self, question, query, hits, history, fallback: Answer) -> Answer:
+        # an explicit "không có trong tài liệu" reply (llm_answer.NOT_FOUND_REPLY) becomes the standard abstention
         try:
             reply = generate(self.settings, build_messages(query, hits, history))
         except Exception as e:
             log.warning("LLM call failed: %s", e)
-            fallback.notes.append(f"Không gọi được mô hình ngôn ngữ ({type(e).__name__}); trả lời trích xuất.")
+            fallback.notes.append(f"{FAILED_NOTE} ({type(e).__name__}); trả lời trích xuất.")
             return fallback
         if is_not_found(reply):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="llm")
         problems = verify_answer(reply, hits)
         if problems:
-            fallback.notes.append("Câu trả lời của mô hình bị loại vì: " + "; ".join(problems))
+            fallback.notes.append(REJECTED_NOTE + "; ".join(problems))
             return fallback
         used = sorted({int(n) for n in CITE_RE.findall(reply)})
         citations = [Citation.from_hit(n, hits[n - 1]) for n in used]

@@ -75,7 +75,9 @@ class Settings(BaseSettings):
     llm_model: str = "qwen2.5-1.5b-instruct"
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 120.0
-    llm_max_tokens: int = 512
+    llm_max_tokens: int = 320  # answer length cap (drafting smoothing uses at least 1024)
+    llm_passages: int = 3  # passages in the answer prompt, best reading score first (llm_answer.prompt_passages)
+    llm_passage_chars: int = 450  # each cut to about this many characters around its best unit; 0 = whole
 
     # Channels
     api_key: str | None = None

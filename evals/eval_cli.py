@@ -3,6 +3,11 @@
     cchc eval --dataset evals/dev.jsonl [--dataset evals/dev_unaccented.jsonl]
               [--mode retrieval|answer|all] [--split all|test|calibration]
               [--baselines] [--json] [-k 10] [--report evals/REPORT.md]
+              [--sample 30 [--sample-seed S]]
+
+``--sample N`` takes a fixed-seed sample of N questions of the split
+(``evals.sample``: unanswerable ones in their natural proportion), for runs
+too slow for a whole half (the LLM answer path).
 
 ``--split`` evaluates one half of the questions (``evals.split``); the
 default ``all`` reports both halves, the test half first as the headline.
@@ -80,6 +85,30 @@ def _misses(result: dict, limit: int = 40) -> list[str]:
     return lines
 
 
+def llm_outcomes(result: dict) -> dict[str, int] | None:
+    """How the answers of an LLM run came about: ``{"llm answer", "llm: không có trong tài liệu",
+    "reply rejected by the check", "llm call failed", "no llm call"}`` (counts), or None when no row
+    has a mode (a run without answers)."""
+    from assistant.llm_answer import FAILED_NOTE, REJECTED_NOTE
+
+    rows = (result.get("per_question") or {}).get("answer") or []
+    if not rows or not any(r.get("mode") for r in rows):
+        return None
+    out = {"llm answer": 0, "llm: không có trong tài liệu": 0, "reply rejected by the check": 0,
+           "llm call failed": 0, "no llm call": 0}
+    for r in rows:
+        notes = r.get("notes") or []
+        if r.get("mode") == "llm":
+            out["llm: không có trong tài liệu" if r["abstained"] else "llm answer"] += 1
+        elif any(n.startswith(REJECTED_NOTE) for n in notes):
+            out["reply rejected by the check"] += 1
+        elif any(n.startswith(FAILED_NOTE) for n in notes):
+            out["llm call failed"] += 1
+        else:
+            out["no llm call"] += 1
+    return out
+
+
 def render_report(result: dict, baselines: dict | None, command: str, settings_info: dict, elapsed_s: float) -> str:
     """The Markdown report of one run (see module docstring)."""
     from evals.baselines import baselines_markdown
@@ -103,6 +132,14 @@ def render_report(result: dict, baselines: dict | None, command: str, settings_i
         "",
         to_markdown(result),
     ]
+    if result.get("sample"):
+        smp = result["sample"]
+        lines += ["", f"Sample: {len(smp['ids'])} questions drawn with seed `{smp['seed']}` (`evals/sample.py`): "
+                  + ", ".join(f"`{i}`" for i in smp["ids"])]
+    outcomes = llm_outcomes(result) if str(settings_info.get("llm", "")).startswith("on") else None
+    if outcomes:
+        lines += ["", "### LLM replies", "", "| outcome | n |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in outcomes.items()]
     if baselines:
         lines += ["", "## Baselines (retrieval)", "", baselines_markdown(baselines)]
     miss = _misses(result)
@@ -121,7 +158,8 @@ def _settings_info(service) -> dict:
             "top_k": s.top_k, "abstain_threshold": s.abstain_threshold, "answer_threshold": s.answer_threshold,
             "typed_threshold": s.typed_threshold, "reading_w_dense": s.reading_w_dense,
             "reading_candidates": s.reading_candidates,
-            "llm": "on" if s.llm_base_url else "off (extractive)", "chunks": service.index.count_chunks()}
+            "llm": f"on ({s.llm_model}, {s.llm_passages} passages, max_tokens {s.llm_max_tokens})" if s.llm_base_url
+            else "off (extractive)", "chunks": service.index.count_chunks()}
 
 
 def register(app: typer.Typer) -> None:
@@ -143,6 +181,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
         k: int = typer.Option(10, "-k", help="Retrieval depth for Recall/MRR/nDCG."),
         report: Optional[Path] = typer.Option(None, "--report", help="Write the Markdown report here (e.g. evals/REPORT.md)."),
+        sample: int = typer.Option(0, "--sample", help="Only N questions of the split, drawn by a fixed seed "
+                                   "(evals/sample.py); 0 = all."),
+        sample_seed: Optional[str] = typer.Option(None, "--sample-seed", help="With --sample: the seed "
+                                                  "(default evals.sample.SAMPLE_SEED)."),
     ) -> None:
         """Evaluate retrieval and/or answers on an eval set; optionally compare baselines."""
         from assistant.service import CCHCService
@@ -173,7 +215,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("Indexed the bundled corpus.", err=True)
         try:
             result = run_eval(dataset if len(dataset) > 1 else dataset[0], mode=mode, service=service, k=k,
-                              split=split)
+                              split=split, sample=sample, sample_seed=sample_seed)
         except ValueError as e:
             raise typer.BadParameter(str(e)) from None
         base = None
@@ -193,6 +235,10 @@ def register(app: typer.Typer) -> None:
         if report is not None:
             command = "cchc " + " ".join(shlex.quote(a) for a in sys.argv[1:])
             key = "eval " + ",".join(p.name for p in dataset) + f" {mode}"
+            if sample:
+                key += f" {split} sample {sample} seed {result['sample']['seed']}"
+            if service.settings.llm_base_url:
+                key += " llm"
             write_section(report, key, render_report(result, base, command, _settings_info(service), elapsed))
             typer.echo(f"Report section '{key}' written to {report}", err=True)
 

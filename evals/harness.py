@@ -145,7 +145,8 @@ def evaluate_answers(items: Sequence[EvalItem], ask: Callable[[EvalItem], Any]) 
         passages = {c.n: c.text for c in ans.citations}
         row: dict[str, Any] = {"id": it.id, "kind": it.kind, "should_abstain": it.abstain,
                                "abstained": bool(ans.abstained), "answer": ans.answer,
-                               "cited_docs": [c.doc_id for c in ans.citations]}
+                               "cited_docs": [c.doc_id for c in ans.citations], "mode": getattr(ans, "mode", None),
+                               "notes": list(getattr(ans, "notes", None) or [])}
         if it.abstain:
             row["answer_accuracy"] = None
         else:
@@ -193,7 +194,8 @@ def _halves(result: dict, halves: dict[str, str]) -> dict:
 
 def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retrieval",
              service: CCHCService | None = None, k: int = 10,
-             answer_k: int | None = None, split: str = "all") -> dict:
+             answer_k: int | None = None, split: str = "all", sample: int = 0,
+             sample_seed: str | None = None) -> dict:
     """Evaluate the service on a dataset.
 
     ``mode``: ``"retrieval"`` (``service.search(q, k)``), ``"answer"``
@@ -201,8 +203,10 @@ def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retri
     ``settings.top_k``) or ``"all"``. ``service``: a ``CCHCService``; when
     None one is built from settings and the bundled corpus is ingested if the
     store is empty. ``split``: ``"calibration"``, ``"test"`` or ``"all"``
-    (``evals.split``). Raises ``ValueError`` for an unknown mode or split or a
-    malformed dataset.
+    (``evals.split``). ``sample``: when > 0, only that many questions of the
+    split, drawn by ``evals.sample.draw`` with ``sample_seed`` (default
+    ``evals.sample.SAMPLE_SEED``). Raises ``ValueError`` for an unknown mode
+    or split, a sample size below 0, or a malformed dataset.
 
     Returns a JSON-serialisable dict: ``{"dataset", "mode", "k", "n",
     "counts", "embedder", "retrieval": {"overall", "by_kind"} | None,
@@ -216,6 +220,11 @@ def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retri
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     items = select(load_items(dataset_path), split)
+    if sample:
+        from evals.sample import SAMPLE_SEED, draw
+
+        sample_seed = sample_seed or SAMPLE_SEED
+        items = draw(items, sample, sample_seed)
     if service is None:
         service = _service_from_settings()
     if answer_k is None:
@@ -228,6 +237,8 @@ def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retri
         "counts": dict(Counter(it.kind for it in items)), "embedder": embedder_name(service), "split": split,
         "retrieval": None, "answer": None, "latency": {}, "per_question": {},
     }
+    if sample:
+        result["sample"] = {"n": sample, "seed": sample_seed, "ids": [it.id for it in items]}
     halves = {it.id: split_of(it.id) for it in items}
     if mode in ("retrieval", "all"):
         rows, lat = evaluate_retrieval(items, lambda q, kk: hit_pairs(service.search(q, k=kk)), k=k)

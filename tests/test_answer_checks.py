@@ -95,10 +95,29 @@ def test_verify_rejects_figures_absent_from_the_cited_passage_and_empty_replies(
 def test_an_explicit_not_in_the_documents_reply_is_an_abstention():
     from assistant.llm_answer import SYSTEM_PROMPT, is_not_found
 
-    assert "Không tìm thấy trong tài liệu" in SYSTEM_PROMPT
+    assert "Không có trong tài liệu" in SYSTEM_PROMPT
     assert is_not_found("Không có trong tài liệu.")
     assert is_not_found("Không tìm thấy trong tài liệu [1].")
     assert is_not_found("không có thông tin trong các đoạn trích về số tiền này.")
     # a reply that answers is not an abstention, even if it says a detail is missing
     assert not is_not_found("Tỷ lệ thanh toán học phí qua Yoyoschool đạt 100% [2]; không có trong tài liệu số tiền.")
     assert not is_not_found("Mức lương cơ sở là 2.530.000 đồng/tháng [1].")
+
+
+def test_trim_passage_keeps_the_best_unit_its_lead_in_and_the_flagged_spans():
+    from assistant.llm_answer import trim_passage
+
+    khoan = "2. Quyết định số 09/2015/QĐ-TTg ngày 25 tháng 3 năm 2015"
+    hit = _hit("nd-61-2018-nd-cp", "61/2018/NĐ-CP", DIEU_40, "Điều 40")
+    hit.chunk.instruction_spans = [[DIEU_40.index("1."), DIEU_40.index("1.") + 10]]
+    cut = trim_passage(hit, "hết hiệu lực kể từ ngày Nghị định này", khoan, 120)
+    assert "hết hiệu lực kể từ ngày" in cut.chunk.text and cut.chunk.text.endswith(" …") is False
+    assert cut.chunk.text.startswith(khoan + "\n… ") and len(cut.chunk.text) < 120 + len(khoan) + 10
+    assert cut.chunk.instruction_spans == []  # the flagged line "1. …" fell outside the window
+    whole = trim_passage(hit, "Nghị định này có hiệu lực thi hành", "", 400)
+    assert whole is hit
+    first = trim_passage(hit, "Hiệu lực thi hành", "", 150)
+    assert first.chunk.text.startswith("Điều 40.") and first.chunk.text.endswith(" …")
+    a, b = first.chunk.instruction_spans[0]
+    assert first.chunk.text[a:b] == DIEU_40[hit.chunk.instruction_spans[0][0]:hit.chunk.instruction_spans[0][1]]
+    assert hit.chunk.text == DIEU_40  # the retrieved hit itself is not changed

@@ -21,12 +21,10 @@ def smooth_with_llm(draft: Draft, settings: Settings) -> None:
     ``draft.mode = "llm"`` when at least one section was rewritten. Client and
     server errors are caught and noted (never raised); ``settings.llm_*``
     name the server and model."""
-    from langchain_openai import ChatOpenAI  # imported here: slow to import, only needed with an LLM
+    from assistant.llm_answer import chat_model
 
     try:
-        llm = ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
-                         temperature=0.0, timeout=settings.llm_timeout_s, max_tokens=max(settings.llm_max_tokens, 1024),
-                         max_retries=1)
+        llm = chat_model(settings, max(settings.llm_max_tokens, 1024))
     except Exception as e:  # noqa: BLE001 - any client error keeps the deterministic text
         draft.notes.append(f"không gọi được LLM ({type(e).__name__}): giữ văn bản soạn tự động")
         return
