@@ -17,7 +17,7 @@ from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
 from assistant.intents import IntentRouter
-from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found,
+from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found, shown_text,
                                   prompt_passages, verify_answer)
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever
 from assistant.question import QuestionAnalysis, analyze
@@ -259,5 +259,5 @@ class Answerer:
             fallback.notes.append(REJECTED_NOTE + "; ".join(problems))
             return fallback
         used = sorted({int(n) for n in CITE_RE.findall(reply)})
-        citations = [Citation.from_hit(n, hits[n - 1]) for n in used]
+        citations = [Citation.from_hit(n, hits[n - 1], text=shown_text(hits[n - 1])) for n in used]
         return Answer(question=question, answer=reply, citations=citations, mode="llm")

@@ -129,6 +129,14 @@ def prompt_passages(hits: list[Hit], scored, n: int, chars: int = 0) -> list[Hit
     return out
 
 
+def shown_text(hit: Hit) -> str:
+    """The passage text of ``hit`` that the prompt shows, the reply check reads
+    and the LLM answer's citation quotes (one text for all three, so a number
+    the check accepts is one the clerk can see in the excerpt): the repaired
+    indexed text for an OCR-damaged scan, else the passage as stored."""
+    return hit.chunk.index_text if hit.meta.ocr_damaged else hit.chunk.text
+
+
 def build_messages(question: str, hits: list[Hit], history: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """Chat messages ``[(role, content)]``: system rules, recent history, and
     the numbered passages with the question. Lines of a passage addressed to
@@ -138,9 +146,9 @@ def build_messages(question: str, hits: list[Hit], history: list[tuple[str, str]
     for i, h in enumerate(hits, 1):
         # lines addressed to an assistant (corpus.injection) go in as quoted document text
         if h.meta.ocr_damaged:
-            text = quote_instructions(h.chunk.index_text)
+            text = quote_instructions(shown_text(h))
         else:
-            text = quote_instructions(h.chunk.text, h.chunk.instruction_spans)
+            text = quote_instructions(shown_text(h), h.chunk.instruction_spans)
         passages.append(f"[{i}] {document_label(h)} — {h.chunk.section}\n{text.strip()}")
     msgs: list[tuple[str, str]] = [("system", SYSTEM_PROMPT)]
     for q, a in (history or [])[-3:]:
@@ -154,9 +162,10 @@ def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
     """Problems found in an LLM reply (empty list = accepted).
 
     Checks: at least one ``[n]``; every ``n`` in 1..len(hits); every document
-    number in the reply occurs (accent- and case-insensitively) in a passage
-    the reply cites or is the số hiệu of that passage's document; every other
-    figure (%, counts, the parts of a date) occurs in a cited passage; the
+    number in the reply occurs (accent- and case-insensitively) in what a
+    cited passage shows (:func:`shown_text`, its document label and section)
+    or is the số hiệu of that passage's document; every other figure (%,
+    counts, the parts of a date) occurs there too; the
     reply says something besides its markers.
     """
     problems: list[str] = []
@@ -167,7 +176,7 @@ def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
     if bad:
         problems.append(f"trích dẫn ngoài danh sách đoạn trích: {bad}")
     cited_text = fold(" ".join(
-        f"{hits[n - 1].meta.number or ''} {hits[n - 1].chunk.index_text} {hits[n - 1].chunk.text}"
+        f"{hits[n - 1].meta.number or ''} {document_label(hits[n - 1])} {hits[n - 1].chunk.section} {shown_text(hits[n - 1])}"
         for n in set(cited) if 1 <= n <= len(hits)
     ))
     numbers = find_numbers(answer, any_case=True)

@@ -107,3 +107,22 @@ def test_the_reply_cap_is_sent_as_max_tokens():
     payload = llm._get_request_payload([("human", "Xin chào")])
     assert payload["extra_body"] == {"max_tokens": 123}
     assert "max_completion_tokens" not in payload and "max_tokens" not in payload
+
+
+def test_the_check_reads_the_text_the_citation_shows(small_service):
+    # A number the check accepts must be one the clerk can read in the cited excerpt: the check reads
+    # shown_text (the passage the prompt showed and the citation quotes), not text hidden in the index.
+    from dataclasses import replace
+
+    from assistant.llm_answer import shown_text, verify_answer
+
+    hit = next(h for h in small_service.search(QUESTION, k=5) if "Yoyoschool" in h.chunk.text)
+    assert "1478" not in hit.chunk.text
+    hidden = replace(hit, chunk=replace(hit.chunk, index_text=hit.chunk.index_text + "\nQuyết định số 1478/QĐ-UBND"))
+    reply = "Trường thực hiện theo Quyết định số 1478/QĐ-UBND về thanh toán học phí qua Yoyoschool [1]."
+    assert shown_text(hidden) == hit.chunk.text
+    assert any("1478" in p for p in verify_answer(reply, [hidden]))
+    # an OCR-damaged scan is shown (and quoted) as its repaired indexed text, so the number is visible there
+    scan = replace(hidden, meta=replace(hidden.meta, ocr_damaged=True))
+    assert "1478/QĐ-UBND" in shown_text(scan)
+    assert verify_answer(reply, [scan]) == []
