@@ -164,7 +164,9 @@ class ReadingParams:
     definition). A question is answered when its best unit scores ≥
     ``answer_threshold``; a question whose type needs a typed span (numbers,
     dates, số hiệu, names) is answered only from units holding one, scoring ≥
-    ``typed_threshold``; otherwise it gets a partial answer (abstained).
+    ``typed_threshold``, or from units scoring ≥ ``tied_threshold`` whose span
+    is tied to the question's focus (span tie ≥ ``tie_threshold``,
+    :mod:`assistant.span_ties`); otherwise it gets a partial answer (abstained).
     ``chunk_threshold``: the retrieval-confidence gate before reading.
     Units scoring ≥ ``keep_ratio`` × the best are quoted too (at most ``max_units``).
     ``dense_center``: the typical question–sentence cosine of the embedding
@@ -175,6 +177,8 @@ class ReadingParams:
     w_span: float = 0.1
     answer_threshold: float = 0.3
     typed_threshold: float = 0.3
+    tied_threshold: float = 0.3
+    tie_threshold: float = 0.8
     chunk_threshold: float = 0.0
     keep_ratio: float = 0.6
     max_units: int = 3
@@ -307,6 +311,18 @@ def _signer(qa, ranked: list, typed: list):
     return None
 
 
+def _tied(qa, typed: list, params: ReadingParams) -> list:
+    """The typed units (best first) that answer below ``typed_threshold``
+    because their span is tied to the question's focus: a span tie
+    (:func:`assistant.span_ties.unit_tie`: the focus terms around the span, the
+    qualifier asked, "mỗi đợt", "định kỳ", "tối đa") of at least
+    ``tie_threshold`` and a score of at least ``tied_threshold``. ``[]`` when
+    none (the question then gets a partial answer)."""
+    from assistant.span_ties import unit_tie
+
+    return [s for s in typed if s.score >= params.tied_threshold and unit_tie(s.unit, s.spans, qa) >= params.tie_threshold]
+
+
 def _pick(ranked: list, params: ReadingParams) -> list:
     best = ranked[0].score
     chosen, seen = [], set()
@@ -367,6 +383,9 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
             return Decision("answer", _pick(_of_asked_kind(qa, typed), params), best=typed[0].score)
+        tied = _tied(qa, typed, params)
+        if tied:
+            return Decision("answer", _pick(_of_asked_kind(qa, tied), params), best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:
             return Decision("answer", [signer], best=best)

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     reading_w_span: float = 0.2  # bonus for a span of a soft type (organisation, title, definition)
     answer_threshold: float = 0.3  # best unit score below which the assistant abstains
     typed_threshold: float = 0.7  # ... for questions that need a typed span (number, date, số hiệu, name)
+    # ... for such a question whose span is tied to its focus (assistant.span_ties: span tie ≥ span_tie_threshold)
+    tied_threshold: float = 0.5
+    span_tie_threshold: float = 0.8
     reading_keep_ratio: float = 0.8  # further units quoted when scoring ≥ this share of the best
     reading_max_units: int = 3
     reading_candidates: int = 8  # retrieved passages read for an answer
@@ -129,6 +132,7 @@ class Settings(BaseSettings):
 
         return ReadingParams(w_dense=self.reading_w_dense, w_rank=self.reading_w_rank, w_span=self.reading_w_span,
                              answer_threshold=self.answer_threshold, typed_threshold=self.typed_threshold,
+                             tied_threshold=self.tied_threshold, tie_threshold=self.span_tie_threshold,
                              chunk_threshold=self.abstain_threshold, keep_ratio=self.reading_keep_ratio,
                              max_units=self.reading_max_units, candidates=self.reading_candidates)
 

@@ -105,6 +105,10 @@ def _spans(rx: re.Pattern[str], kind: str, sentence: str, folded: str) -> list[S
     return [Span(kind, sentence[m.start():m.end()], m.start(), m.end()) for m in rx.finditer(folded)]
 
 
+#: the words before a year: "năm 2023", "năm học 2023-2024", "giai đoạn 2021-", "đến 2030"
+_YEAR_BEFORE = re.compile(r"\b(?:nam|nam hoc|giai doan|den|tu|truoc|sau)\s+(?:\d{4}\s*-\s*)?$")
+
+
 def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
     taken = [(m.start(), m.end()) for rx in (PERCENT_RE, MONEY_RE, DATE_RE) for m in rx.finditer(folded)]
     taken += [(n.start, n.end) for n in find_numbers(sentence)]
@@ -118,8 +122,11 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
         out += [Span(COUNT, sentence[m.start():m.end()], m.start(), m.end())
                 for m in re.finditer(r"\b\d{1,2}/\d{1,2}\b(?!/)", folded) if int(m.group(0).split("/")[1]) <= 10]
     if not unit:
-        # any figure, a unit written on it included ("200dpi")
+        # any figure, a unit written on it included ("200dpi"); not a year ("năm 2023", "giai đoạn 2021-2025",
+        # the way NĐ 30/2020/NĐ-CP Phụ lục I writes a time), which tells when, not how many
         for m in re.finditer(rf"\b{_NUM}(?:[a-z]{{1,4}})?\b", folded):
+            if _YEAR_BEFORE.search(folded, 0, m.start()) and re.fullmatch(r"(?:19|20)\d\d", m.group(0)):
+                continue
             if free(m.start(), m.end()):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
         return out

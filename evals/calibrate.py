@@ -40,7 +40,9 @@ GRID: dict[str, list[float]] = {
     "w_rank": [0.0, 0.04, 0.08, 0.15, 0.25],
     "w_span": [0.0, 0.05, 0.1, 0.2, 0.3],
     "answer_threshold": [round(0.05 * i, 2) for i in range(0, 17)],
-    "typed_threshold": [round(0.05 * i, 2) for i in range(0, 17)],
+    "typed_threshold": [round(0.05 * i, 2) for i in range(0, 17)] + [1.0, 1.5],
+    "tied_threshold": [round(0.05 * i, 2) for i in range(0, 17)],
+    "tie_threshold": [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0, 1.01],
     "keep_ratio": [0.5, 0.6, 0.7, 0.8, 0.9, 1.01],
     "candidates": [5, 3, 4, 6, 8, 10],
 }
@@ -50,7 +52,8 @@ PENALTY = 2.0
 #: ReadingParams field → Settings field (what to write into assistant/settings.py)
 SETTING_NAMES = {"chunk_threshold": "abstain_threshold", "w_dense": "reading_w_dense", "w_rank": "reading_w_rank",
                  "w_span": "reading_w_span", "answer_threshold": "answer_threshold",
-                 "typed_threshold": "typed_threshold", "keep_ratio": "reading_keep_ratio",
+                 "typed_threshold": "typed_threshold", "tied_threshold": "tied_threshold",
+                 "tie_threshold": "span_tie_threshold", "keep_ratio": "reading_keep_ratio",
                  "candidates": "reading_candidates"}
 
 
