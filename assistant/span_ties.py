@@ -9,19 +9,22 @@ about what the question asks. The tie reads that off the sentence:
   the words that only name the type asked: "ngày", "tháng", "tỷ lệ", the
   counted noun the span already holds) that the unit writes, how close each is
   to the span: full weight within :data:`NEAR` words, decaying as ``NEAR / d``
-  beyond; a term written only in another clause (past a ";", the clause mark
-  of the điểm and khoản of a legal text, NĐ 30/2020/NĐ-CP Phụ lục I) or only
-  in the unit's lead-in counts as written but far (:data:`OTHER_CLAUSE`);
+  beyond; a term written only in another clause (past a ";", which parts the
+  clauses of one khoản or điểm: "… không nhiều hơn 36 tháng mỗi đợt; trừ
+  trường hợp quy định tại khoản 8 Điều 12 …", NĐ 118/2025/NĐ-CP Điều 11
+  khoản 4) or only in the unit's lead-in counts as written but far
+  (:data:`OTHER_CLAUSE`);
   the tie is the mean over the written terms, so it measures where the span
   sits among what the unit matches, not how much it matches (the lexical score
   does that);
 * **qualifier** – the question's qualifier of the quantity, matched next to
   the span (within :data:`QUALIFIER_WORDS` words): a period asked ("bao lâu …
   một lần", "định kỳ", "hằng tháng") is answered by a periodic span
-  ("Định kỳ 03 tháng", "hằng tháng", "03 tháng một lần"; NĐ 118/2025/NĐ-CP
-  Điều 13 khoản 2); a bound asked ("tối thiểu", "tối đa", "ít nhất", "không
-  quá") by a bounded span ("không ít hơn 12 tháng và không nhiều hơn 36 tháng
-  mỗi đợt", NĐ 118/2025/NĐ-CP Điều 11 khoản 4; "không quá 03 Phó Giám đốc");
+  ("Định kỳ 03 tháng", NĐ 118/2025/NĐ-CP Điều 9 khoản 2; "chậm nhất vào ngày
+  20 hằng tháng", TT 09/2026/TT-BTP Điều 11; "03 tháng một lần"); a bound
+  asked ("tối thiểu", "tối đa", "ít nhất", "không quá") by a bounded span
+  ("không ít hơn 12 tháng và không nhiều hơn 36 tháng mỗi đợt", NĐ
+  118/2025/NĐ-CP Điều 11 khoản 4; "không quá 03 Phó Giám đốc", Điều 10);
   a "mỗi <noun>" of the question ("mỗi đợt", "mỗi hồ sơ") by the same words.
   A matched qualifier raises the tie by :data:`QUALIFIER_BONUS` (at most 1).
 

@@ -1,0 +1,109 @@
+"""How a typed span is tied to the question's focus (assistant.span_ties), and
+the reader's use of it (assistant.extractive.decide), on real sentences of the
+bundled corpus (no index, no model: the documents are parsed from files)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.extractive import ReadingParams, decide
+from assistant.question import COUNT, analyze
+from assistant.reading import DocumentUnits, Scored
+from assistant.span_ties import qualifier_match, span_tie, unit_tie
+from assistant.spans import find_spans
+from corpus.legal_refs import fold
+from corpus.pipeline import parse_file
+from tests.conftest import BEN_THANH, DECREES, bundled_dir
+
+ND118 = DECREES / "nd-118-2025-nd-cp.txt"
+CV5208 = bundled_dir() / "guidance" / "cv-5208-bgddt-gdpt-2026.txt"
+
+
+@pytest.fixture(scope="module")
+def units():
+    cache: dict = {}
+
+    def find(path, needle: str):
+        if path not in cache:
+            cache[path] = list(DocumentUnits(parse_file(path)).all_units())
+        got = [u for u in cache[path] if needle in u.text]
+        assert got, needle
+        return got[0]
+    return find
+
+
+def _tie(unit, question: str) -> float:
+    qa = analyze(question)
+    spans = find_spans(unit.text, qa)
+    assert spans, (question, unit.text)
+    return unit_tie(unit, spans, qa)
+
+
+def test_a_percentage_written_before_the_asked_noun_is_tied_and_one_of_another_target_is_not(units):
+    q = "Bến Thành đặt mục tiêu bao nhiêu % cán bộ dùng thư điện tử công vụ"
+    mail = units(BEN_THANH, "thư điện tử công vụ trong trao đổi")  # 9.4. 100% cán bộ, công chức sử dụng …
+    reports = units(BEN_THANH, "100% hệ thống báo cáo")  # 9.3. 100% hệ thống báo cáo … kết nối liên thông
+    assert _tie(mail, q) >= 0.8
+    assert _tie(reports, q) < 0.5
+
+
+def test_a_bound_and_mỗi_đợt_asked_are_read_next_to_the_span(units):
+    u = units(ND118, "không ít hơn 12 tháng và không nhiều hơn 36 tháng mỗi đợt")
+    qa = analyze("cử cán bộ ra bộ phận một cửa thì mỗi đợt tối thiểu bao lâu")
+    f = fold(u.text)
+    a = f.index("12 thang")
+    assert qualifier_match(f, a, a + len("12 thang"), qa)
+    assert span_tie(u.text, a, a + len("12 thang"), qa) == pytest.approx(1.0)
+    # no qualifier in the question: none is matched, the tie is proximity alone
+    assert not qualifier_match(f, a, a + len("12 thang"), analyze("cán bộ làm ở bộ phận một cửa bao lâu"))
+
+
+def test_a_period_asked_is_answered_by_định_kỳ_not_by_a_term_of_office(units):
+    qa = analyze("bao lâu thì người đứng đầu bộ phận một cửa làm việc với các cơ quan có thủ tục một lần")
+    periodic = units(ND118, "Định kỳ 03 tháng hoặc đột xuất")
+    term = units(ND118, "không ít hơn 12 tháng và không nhiều hơn 36 tháng mỗi đợt")
+    fp, ft = fold(periodic.text), fold(term.text)
+    assert qualifier_match(fp, fp.index("03 thang"), fp.index("03 thang") + 8, qa)
+    assert not qualifier_match(ft, ft.index("12 thang"), ft.index("12 thang") + 8, qa)
+    assert unit_tie(periodic, find_spans(periodic.text, qa), qa) > unit_tie(term, find_spans(term.text, qa), qa)
+
+
+def test_a_date_far_from_what_the_question_names_is_not_tied(units):
+    # "Công văn số 4112/BGDĐT-GDPT ngày 02/7/2026 về việc … từ năm học 2026-2027": the date is the công văn's
+    u = units(CV5208, "Công văn số 4112/BGDĐT-GDPT ngày 02/7/2026")
+    assert _tie(u, "Năm học 2026-2027 khai giảng vào ngày nào?") < 0.5
+
+
+def test_a_span_not_written_in_the_unit_has_no_tie(units):
+    u = units(ND118, "Định kỳ 03 tháng hoặc đột xuất")
+    qa = analyze("văn bản nào quy định việc họp định kỳ của bộ phận một cửa")
+    from assistant.spans import Span
+
+    assert unit_tie(u, [Span(qa.answer_type, "118/2025/NĐ-CP", 0, 0)], qa) == 0.0
+    assert unit_tie(u, [], qa) == 0.0
+
+
+def _scored(unit, qa, lex: float) -> Scored:
+    return Scored(unit, 0, lex=lex, dense=0.0, spans=find_spans(unit.text, qa))
+
+
+def test_decide_answers_a_tied_span_below_the_typed_threshold_and_not_an_untied_one(units):
+    params = ReadingParams(answer_threshold=0.3, typed_threshold=0.7, tied_threshold=0.5, tie_threshold=0.8)
+    qa = analyze("cử cán bộ ra bộ phận một cửa thì mỗi đợt tối thiểu bao lâu, tối đa bao lâu")
+    term = units(ND118, "không ít hơn 12 tháng và không nhiều hơn 36 tháng mỗi đợt")
+    d = decide(qa, [_scored(term, qa, 0.5)], 1, params)  # score 0.58: under typed_threshold
+    assert d.kind == "answer" and "36 tháng" in d.units[0].unit.text
+    # the same score without the tie (tie_threshold out of reach) is the partial answer it was
+    assert decide(qa, [_scored(term, qa, 0.5)], 1, ReadingParams(
+        answer_threshold=0.3, typed_threshold=0.7, tied_threshold=0.5, tie_threshold=1.01)).kind == "partial"
+    qa2 = analyze("Năm học 2026-2027 khai giảng vào ngày nào?")
+    dated = units(CV5208, "Công văn số 4112/BGDĐT-GDPT ngày 02/7/2026")
+    assert decide(qa2, [_scored(dated, qa2, 0.5)], 1, params).kind == "partial"
+
+
+def test_a_year_is_not_a_count(units):
+    qa = analyze("kết quả cải cách hành chính của trường đạt bao nhiêu")
+    assert qa.answer_type == COUNT and qa.unit is None
+    u = units(BEN_THANH, "năm 2023, trường Mầm non Bến Thành")
+    assert "2023" not in [s.text for s in find_spans(u.text, qa)]
+    assert [s.text for s in find_spans("Trường có 45 cán bộ, công chức năm 2024.", qa)] == ["45"]
