@@ -105,6 +105,9 @@ def _spans(rx: re.Pattern[str], kind: str, sentence: str, folded: str) -> list[S
     return [Span(kind, sentence[m.start():m.end()], m.start(), m.end()) for m in rx.finditer(folded)]
 
 
+#: "một số" ("một số thủ tục hành chính thuộc thẩm quyền …", NĐ 61/2018/NĐ-CP Điều 14 khoản 3) and "một vài" are
+#: the indefinite quantifier "some", not the number one
+_SOME = re.compile(r"ñ+\s+(?:so|vai)\b(?!\s*\d)")
 #: the words before a year: "năm 2023", "năm học 2023-2024", "giai đoạn 2021-", "đến 2030"
 _YEAR_BEFORE = re.compile(r"\b(?:nam|nam hoc|giai doan|den|tu|truoc|sau)\s+(?:\d{4}\s*-\s*)?$")
 
@@ -140,6 +143,8 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
     # "10 phường", "01 (một) Mã số", "200dpi" (a unit written without a space), "nhóm 3"
     for rx in (re.compile(rf"\b{num}(?:{gap}|(?<=\d)){u}\b"), re.compile(rf"\b{u}(?:\s+[^\W\d]+){{0,2}}?\s+(?:so\s+)?{num}\b")):
         for m in rx.finditer(folded):
+            if words[0] != "so" and _SOME.match(folded, m.start()) and sentence[m.start():].lower().startswith("một"):
+                continue
             if free(m.start(), m.end()) or "ñ" in m.group(0):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
     return out

@@ -107,3 +107,14 @@ def test_a_year_is_not_a_count(units):
     u = units(BEN_THANH, "năm 2023, trường Mầm non Bến Thành")
     assert "2023" not in [s.text for s in find_spans(u.text, qa)]
     assert [s.text for s in find_spans("Trường có 45 cán bộ, công chức năm 2024.", qa)] == ["45"]
+
+
+def test_một_số_is_some_not_one(units):
+    # NĐ 61/2018/NĐ-CP Điều 14 khoản 3: "… một số thủ tục hành chính thuộc thẩm quyền giải quyết …"
+    u = units(DECREES / "nd-61-2018-nd-cp.txt", "một số thủ tục hành chính thuộc thẩm quyền giải quyết")
+    qa = analyze("Cấp xã hiện có bao nhiêu thủ tục hành chính lĩnh vực giáo dục?")
+    assert qa.answer_type == COUNT and qa.unit == "thu tuc"
+    assert not [s for s in find_spans(u.text, qa) if fold(s.text).startswith("mot so")]
+    # a written number that counts is still read ("01 (một) Mã số hồ sơ", NĐ 118/2025/NĐ-CP Điều 17 khoản 3)
+    m = units(ND118, "01 (một) Mã số hồ sơ")
+    assert [s.text for s in find_spans(m.text, analyze("mỗi hồ sơ được cấp mấy mã số"))] == ["01 (một) Mã số"]
