@@ -302,12 +302,12 @@ class CorpusKnowledge:
         """The số hiệu of the passage the ``answer`` to ``question`` came
         from: ``question`` is retrieved again (top 5) and the passage of a
         numbered văn bản (of ``doc_type`` when given) holding most of the
-        answer's numbers — or, for an answer without numbers, at least 60 %
-        of its words — wins; None when no passage holds them (an abstention,
+        answer's numbers of two digits or more — or, for an answer without
+        them, at least 60 % of its words — wins; None when no passage holds them (an abstention,
         an answer from elsewhere)."""
         answer = _CITE_MARK_RE.sub(" ", answer or "")
-        nums = set(_ANSWER_NUMBER_RE.findall(answer))
-        words = set(re.findall(r"\w{2,}", fold(answer))) - set(nums)
+        nums = {x for x in _ANSWER_NUMBER_RE.findall(answer) if sum(c.isdigit() for c in x) >= 2}
+        words = {w for w in re.findall(r"\w{2,}", fold(answer)) if not w.isdigit()}
         if not question.strip() or not (nums or words):
             return None
         try:
@@ -364,10 +364,10 @@ _GUIDE_BEFORE_RE = re.compile(
     rf"(?<![a-z])(?P<type>{DOC_TYPE_RE}|van\s+ban)\s+(?:huong\s+dan|quy\s+dinh\s+chi\s+tiet)(?:\s+thi\s+hanh)?"
     r"(?:\s+(?:mot\s+so\s+)?(?:dieu|quy\s+dinh|noi\s+dung))?(?:\s+cua)?\s+$")
 # the words after a generic noun that end its noun phrase: verbs, modals, copulas, question words
-# ("cán bộ bp một cửa | phải có …"), folded
+# ("cán bộ bp một cửa | phải có …"), lower case with diacritics (folded, "cần" would be "cán")
 _PHRASE_END = frozenset(
-    "phai co duoc la bi can nen thi may bao nao gi da se dang khong chua lam do ai khi sao theo nhan "
-    "thuoc gom duoc la ra".split())
+    "phải có được là bị cần nên thì mấy bao nào gì đã sẽ đang không chưa làm do ai khi sao theo nhận "
+    "thuộc gồm ra".split())
 _LEAD_PARTICLE_RE = re.compile(r"^\s*(?:thế|vậy)(?:\s+thì)?\s+(?!(?:nào|thì|còn)(?!\w))", re.IGNORECASE)
 
 
@@ -396,10 +396,10 @@ def _antecedent(prev_q: str, prev_a: str, kb: FollowupKnowledge | None = None, q
                 ents.spans[i] = Span("doc", doc_name(n), s.start, s.end, s.doc_type)
     if "doc" not in ents.kinds() and prev_a:
         # "nghị định đó" after a turn that named no văn bản: the văn bản the answer was read from
+        # (only after a noun of văn bản: "nó" is the previous question's subject, not its source)
         m = _DOC_DEMO_RE.search(question) or _NEW_DOC_RE.search(question)
-        if m is not None or _PRONOUN_RE.search(question):
-            dtype = _noun_type(m.group("noun")) if m is not None else None
-            n = kb.answer_source(prev_q, prev_a, dtype)
+        if m is not None:
+            n = kb.answer_source(prev_q, prev_a, _noun_type(m.group("noun")))
             if n:
                 ents.spans.append(Span("doc", doc_name(n), -1, -1, doc_type_of_number(n)))
     return ents
@@ -461,12 +461,12 @@ def _generic_phrase(question: str, prev_q: str) -> str | None:
             if pf[j : j + n] != noun:
                 continue
             k = j + n
-            while (k < len(pf) and k - j < 8 and pf[k] not in _PHRASE_END
+            while (k < len(pf) and k - j < 12 and pw[k].group().lower() not in _PHRASE_END
                    and not any(s <= pw[k].start() < e for s, e in docs)):
                 k += 1
             if k > j + n:
-                phrase = prev_q[pw[j].start() : pw[k - 1].end()]
-                return question[: before[-n].start()] + phrase + question[m.end() :]
+                # the noun as the question writes it, then the rest of the previous question's phrase
+                return question[: before[-1].end()] + prev_q[pw[j + n - 1].end() : pw[k - 1].end()] + question[m.end() :]
     return None
 
 
@@ -579,12 +579,13 @@ def _rewrite_one(question: str, prev_q: str, prev_a: str, kb: FollowupKnowledge 
         if main is not None:
             out = _PRONOUN_RE.sub(lambda _m: main.text, out, count=1)
             used.add(main.kind)
+    # generic demonstrative ("cán bộ đó", "thời hạn đó"): the previous question's noun phrase
+    # when it is longer than the noun
+    generic = _GENERIC_DEMO_RE.search(out)
+    if generic and kb is not None:
+        out = _generic_phrase(out, prev_q) or out
     if out == question or not used:
-        # generic demonstrative ("các nhiệm vụ đó", "cán bộ đó"): the previous question's noun
-        # phrase when it is longer, and the previous entities
-        generic = _GENERIC_DEMO_RE.search(out)
-        if generic and kb is not None:
-            out = _generic_phrase(out, prev_q) or out
+        # and the previous entities ("các nhiệm vụ đó" → "… (Trường Mầm non Bến Thành năm 2024)")
         if generic or out == question:
             carried = _carry(ants, exclude=own | used)
             if carried and carried.lower() not in out.lower():
