@@ -13,7 +13,12 @@ Only questions that refer back are rewritten. A question refers back when it
   topic replaces the one of the same kind in the previous question),
 * uses a demonstrative after a noun: "văn bản đó", "nghị định này", "kế hoạch
   trên", "trường đó", "năm đó", "các nhiệm vụ nói trên" …,
-* has a pronoun as subject or object: "nó", "họ".
+* has a pronoun as subject or object: "nó", "họ",
+* names "the new" văn bản: "nghị định mới", "quy định mới".
+
+A generic noun with a demonstrative ("cán bộ đó", "thời hạn đó") takes, with
+the corpus's knowledge, the previous question's noun phrase that starts with
+the same noun, up to its predicate ("cán bộ bp một cửa").
 
 Entities carried over: trường / đơn vị (school names), số hiệu văn bản (with
 their loại văn bản: "Nghị định 61/2018/NĐ-CP"), năm, quận. They come from the
@@ -22,7 +27,7 @@ for a document reference, from the previous answer when the question had
 none. No model, no randomness: the same input always gives the same output.
 
 With the corpus's knowledge (:class:`CorpusKnowledge`, passed by the
-answerer) three more references are resolved, all from data, never from a
+answerer) four more references are resolved, all from data, never from a
 list of names:
 
 * a short mention ("nđ 118", "Nghị định 61/2018") becomes the full số hiệu
