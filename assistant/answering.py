@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from assistant.coverage import FocusCheck, question_focus, unit_name
 from assistant.extractive import DENSE_CENTERS, decide, render
-from assistant.followup import rewrite_followup
+from assistant.followup import CorpusKnowledge, FollowupKnowledge, rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
 from assistant.intents import IntentRouter
 from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found, shown_text,
@@ -52,11 +52,12 @@ def restored(query: str) -> str:
         return query
 
 
-def _rewrite(question: str, history: list[tuple[str, str]] | None) -> str:
+def _rewrite(question: str, history: list[tuple[str, str]] | None,
+             knowledge: FollowupKnowledge | None = None) -> str:
     if not history:
         return question
     try:
-        return rewrite_followup(question, history) or question
+        return rewrite_followup(question, history, knowledge) or question
     except Exception:
         log.exception("follow-up rewrite failed")
         return question
@@ -97,6 +98,8 @@ class Answerer:
         self.inforce = InForce(retriever, graph, settings)
         self.documents, self.graph = documents, graph
         self.focus_check = FocusCheck(self._validity)
+        # what follow-up rewriting looks up: full số hiệu, successors, guiding văn bản, an answer's source
+        self.followup_knowledge = CorpusKnowledge(retriever, graph, settings.as_of_date)
         self._names: tuple[object, frozenset[str]] = (None, frozenset())
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
@@ -119,7 +122,7 @@ class Answerer:
         question = (question or "").strip()
         if not question:
             return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
-        query = _rewrite(question, history)
+        query = _rewrite(question, history, self.followup_knowledge)
         routed = self._route(question, query) or self.inforce.answer_question(question, query)
         if routed is not None:
             if query != question and routed.mode == "validity":
