@@ -409,7 +409,11 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
     if qa.wants_list and provision_of is not None:
         named = _named_item(qa, ranked, params)
         if named is not None:
-            return Decision("answer", [named], best=best)
+            if named.unit.node.children:  # the item's content is a list of its own ("b) …, như sau:" + "- …")
+                return Decision("list", [named], provision=named.unit.node, best=best)
+            # the item whole: its sentences in document order (``scored`` is in reading order)
+            own = [s for s in scored if s.unit.node is named.unit.node and s.hit_index == named.hit_index]
+            return Decision("answer", own[:LIST_ITEMS_SHOWN] or [named], best=best)
         lead, node = _list_provision(ranked, provision_of)
         if node is not None:
             return Decision("list", [lead], provision=node, best=best)

@@ -93,6 +93,9 @@ def test_named_item_needs_the_items_name_in_the_question():
 
     named = decision("quỹ khen thưởng được chi vào những việc gì")
     assert named.kind == "answer" and named.units[0].unit.text.startswith("c) Quỹ khen thưởng:")
+    # the item whole, in its order: "c) Quỹ khen thưởng: Để thưởng …" then "Mức thưởng do Thủ trưởng …"
+    assert len(named.units) == 2 and named.units[1].unit.text.startswith("Mức thưởng")
+    assert all(s.unit.node is named.units[0].unit.node for s in named.units)
     # no item named ("các quỹ"): the whole list of the provision
     whole = decision("các quỹ của đơn vị được sử dụng vào những việc gì")
     assert whole.kind == "list" and whole.provision is uses
