@@ -366,6 +366,34 @@ def _list_provision(ranked: list, provision_of) -> tuple:
     return groups[key][0], nodes[key]
 
 
+#: a list item that names what it is about before a colon: "d) Quỹ phúc lợi: Để xây dựng, …" (the form of the
+#: điểm that give one rule per named subject, NĐ 60/2021/NĐ-CP Điều 14 khoản 2 "Sử dụng các Quỹ")
+_NAMED_ITEM = re.compile(r"^\s*(?:[a-zđ]\)|\d+(?:\.\d+)*\.|[-+•])\s*([^:;.()“”\"]{3,80}?)\s*:\s*\S")
+
+
+def _named_item(qa, ranked: list, params: ReadingParams):
+    """For a list question about one subject that a list names item by item
+    ("Quỹ phúc lợi … được chi vào những việc gì" against "2. Sử dụng các Quỹ:
+    … d) Quỹ phúc lợi: Để xây dựng, …"): the best of the :data:`LIST_POOL`
+    best units, scoring ≥ ``answer_threshold``, that is such an item
+    (:data:`_NAMED_ITEM`) whose name, two words or more, is written in the
+    question (folded, as a phrase); its content is the list asked for, the
+    other items are about other subjects. ``None`` when no item is named."""
+    from corpus.legal_refs import fold
+
+    question = " " + " ".join(_WORDS.findall(qa.normalized)) + " "
+    for s in ranked[:LIST_POOL]:
+        if s.score < params.answer_threshold:
+            break
+        m = _NAMED_ITEM.match(s.unit.text)
+        if not m:
+            continue
+        name = _WORDS.findall(fold(m.group(1)))
+        if len(name) >= 2 and f" {' '.join(name)} " in question:
+            return s
+    return None
+
+
 def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=None) -> Decision:
     """Choose what to quote for question analysis ``qa`` from ``scored`` units
     of ``n_hits`` retrieved passages. ``provision_of(unit) -> node | None``
@@ -398,6 +426,13 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
     if definition is not None:
         return Decision("answer", [definition], best=best)
     if qa.wants_list and provision_of is not None:
+        named = _named_item(qa, ranked, params)
+        if named is not None:
+            if named.unit.node.children:  # the item's content is a list of its own ("b) …, như sau:" + "- …")
+                return Decision("list", [named], provision=named.unit.node, best=best)
+            # the item whole: its sentences in document order (``scored`` is in reading order)
+            own = [s for s in scored if s.unit.node is named.unit.node and s.hit_index == named.hit_index]
+            return Decision("answer", own[:LIST_ITEMS_SHOWN] or [named], best=best)
         lead, node = _list_provision(ranked, provision_of)
         if node is not None:
             return Decision("list", [lead], provision=node, best=best)

@@ -9,8 +9,8 @@ One job: ``(question, hits) → scored units``; the answer text is built by
   (:class:`corpus.units.DocumentUnits`: the one splitter of passages, which
   the second stage of hybrid search, ``index.rerank``, reads too).
 * Lexical score: the idf-weighted share of the question's focus terms in the
-  unit together with its lead-in and the chunk's heading
-  (``index.lexical_tokens.term_coverage``).
+  unit together with its lead-in, the chunk's heading and its Điều's title
+  (:func:`article_heading`; ``index.lexical_tokens.term_coverage``).
 * Dense score: cosine between the E5 query vector and the unit's passage
   vector (lead-in + unit text). Unit vectors live in the embedding cache
   (``index.embed_cache.CachedEmbeddings``, keyed by embedding space and text):
@@ -63,6 +63,22 @@ def unit_spans(u: Unit, hit: Hit, qa: QuestionAnalysis) -> list[Span]:
     if not spans and qa.doc_itself and hit.meta.kind == "legal" and hit.meta.number:
         spans = [Span(qa.answer_type, hit.meta.number, 0, 0)]  # the passage's own văn bản answers it
     return spans
+
+
+def article_heading(node: SectionNode, chunk_heading: str) -> str:
+    """The heading of the Điều holding ``node`` (``"Điều 16. Hướng dẫn chuẩn bị hồ sơ …"``) when
+    ``chunk_heading`` does not already carry it, else ``""``: a khoản or điểm is read under its
+    Điều's title whichever passage it was retrieved in (a passage that starts at the Điều is
+    headed by its Chương, one that starts inside it by the Điều). Source of the rule: NĐ
+    30/2020/NĐ-CP Phụ lục I, mục II, 6 "Nội dung văn bản", điểm d: every điều has a tiêu đề,
+    "cụm từ chỉ nội dung chính của … điều", so it belongs to the reading of each khoản and
+    điểm under it. The Điều's own heading unit gets ``""`` (its text is the heading)."""
+    n = node.parent
+    while n is not None and n.kind != "dieu":
+        n = n.parent
+    if n is None or not n.heading or n.heading in chunk_heading:
+        return ""
+    return n.heading
 
 
 class Reader:
@@ -174,7 +190,8 @@ class Reader:
         out: list[Scored] = []
         for (i, u), d in zip(cands, dense):
             h = hits[i]
-            ctx = f"{h.meta.unit or ''} {h.meta.number or ''} {h.chunk.heading} {u.lead_in}"
+            title = article_heading(u.node, h.chunk.heading)
+            ctx = f"{h.meta.unit or ''} {h.meta.number or ''} {h.chunk.heading} {title} {u.lead_in}"
             words = folded_words(ctx) + folded_words(u.text)
             lex = term_coverage(terms, u.text, idf, words=words)
             out.append(Scored(u, i, lex, float(d), unit_spans(u, h, qa)))
