@@ -166,7 +166,8 @@ class ReadingParams:
     dates, số hiệu, names) is answered only from units holding one, scoring ≥
     ``typed_threshold``; otherwise it gets a partial answer (abstained).
     ``chunk_threshold``: the retrieval-confidence gate before reading.
-    Units scoring ≥ ``keep_ratio`` × the best are quoted too (at most ``max_units``).
+    Units scoring ≥ ``keep_ratio`` × the best are quoted too when they add to the
+    best's answer (``_adds``; the law in force first: ``in_force_first``), at most ``max_units`` in all.
     ``dense_center``: the typical question–sentence cosine of the embedding
     space (:data:`DENSE_CENTERS`); ``None`` = a space without one, read lexically."""
 
