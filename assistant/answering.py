@@ -80,6 +80,9 @@ class Reading:
     #: per unit of ``scored``: does it concern the entities the question names (``assistant.coverage``);
     #: filled on first use by :meth:`Answerer.finish`
     on_focus: list[bool] | None = None
+    #: per hit: the hiệu lực of its văn bản for this question (``assistant.inforce.InForce.standing``);
+    #: filled on first use by :meth:`Answerer.finish`
+    standing: list | None = None
 
 
 class Answerer:
@@ -148,7 +151,7 @@ class Answerer:
 
         qa = analyze(reading.query, terms_text=restored(reading.query))
         scored = [replace(s, spans=unit_spans(s.unit, reading.hits[s.hit_index], qa)) for s in reading.scored]
-        return replace(reading, qa=qa, scored=scored, on_focus=None)
+        return replace(reading, qa=qa, scored=scored, on_focus=None, standing=None)
 
     def finish(self, reading: "Reading", params) -> Answer:
         """The answer of a prepared :class:`Reading` under ``params``
@@ -227,7 +230,9 @@ class Answerer:
             reading.on_focus = self.on_focus(reading)
         # only units that concern the school, số hiệu and year the question names are candidates
         scored = [copy(s) for s, ok in zip(reading.scored, reading.on_focus) if ok and s.hit_index < len(hits)]
-        decision = decide(qa, scored, len(hits), params, self.reader.provision_of)
+        if reading.standing is None:
+            reading.standing = self.inforce.standing(reading.query, reading.hits)
+        decision = decide(qa, scored, len(hits), params, self.reader.provision_of, reading.standing)
         if decision.kind == "abstain":
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")
         text, citations = render(decision, hits, qa, self.reader.doc_text)

@@ -168,7 +168,8 @@ class ReadingParams:
     is tied to the question's focus (span tie ≥ ``tie_threshold``,
     :mod:`assistant.span_ties`); otherwise it gets a partial answer (abstained).
     ``chunk_threshold``: the retrieval-confidence gate before reading.
-    Units scoring ≥ ``keep_ratio`` × the best are quoted too (at most ``max_units``).
+    Units scoring ≥ ``keep_ratio`` × the best are quoted too when they add to the
+    best's answer (``_adds``; the law in force first: ``in_force_first``), at most ``max_units`` in all.
     ``dense_center``: the typical question–sentence cosine of the embedding
     space (:data:`DENSE_CENTERS`); ``None`` = a space without one, read lexically."""
 
@@ -323,18 +324,99 @@ def _tied(qa, typed: list, params: ReadingParams) -> list:
     return [s for s in typed if s.score >= params.tied_threshold and unit_tie(s.unit, s.spans, qa) >= params.tie_threshold]
 
 
-def _pick(ranked: list, params: ReadingParams) -> list:
+def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed: bool = False,
+          terms=()) -> list:
+    """The units to quote, lead first, from ``ranked`` (best first).
+
+    The pool: units scoring ≥ ``keep_ratio`` × the best (each text once). With
+    ``standing`` (per hit index, ``assistant.inforce.Standing``), the law in
+    force first (:func:`in_force_first`). The lead is the pool's first unit;
+    a further unit is quoted (up to ``max_units`` in all) only when it adds
+    to the lead's answer (:func:`_adds`), not for scoring close to it."""
     best = ranked[0].score
-    chosen, seen = [], set()
+    pool, seen = [], set()
     for s in ranked:
+        if pool and s.score < params.keep_ratio * best:
+            break
         key = s.unit.text.lower()
-        if key in seen or (chosen and s.score < params.keep_ratio * best):
-            continue
-        seen.add(key)
-        chosen.append(s)
+        if key not in seen:
+            seen.add(key)
+            pool.append(s)
+    if standing:
+        pool = in_force_first(pool, standing)
+    lead = pool[0]
+    chosen = [lead]
+    for s in pool[1:]:
         if len(chosen) >= params.max_units:
             break
+        if _adds(s, chosen, typed, terms):
+            chosen.append(s)
     return chosen
+
+
+def in_force_first(units: list, standing: list) -> list:
+    """``units`` (scored, best first) with the law in force first: a unit of a
+    văn bản no longer in force (``Standing.current`` False) is dropped when a
+    unit of one of its in-force replacements (``Standing.stand_ins``) is among
+    ``units``; the current văn bản's units then come first, in their order,
+    the rest after (a superseded text whose replacement says nothing here is
+    still quoted: its citation carries the "đã hết hiệu lực" note,
+    ``assistant.inforce.InForce.finish``). ``standing[i]``: the standing of
+    hit ``i``'s văn bản."""
+    def st(s):
+        return standing[s.hit_index] if s.hit_index < len(standing) else None
+
+    quoted = {st(s).number for s in units if st(s) is not None and st(s).current and st(s).number}
+    kept = [s for s in units if st(s) is None or st(s).current or not (st(s).stand_ins & quoted)]
+    return [s for s in kept if st(s) is None or st(s).current] + [s for s in kept if st(s) is not None
+                                                                     and not st(s).current]
+
+
+def provision_key(unit) -> tuple:
+    """``(doc_id, start)`` of the provision a unit states: its khoản for a
+    điểm (a điểm is read with its khoản lead-in, NĐ 30/2020/NĐ-CP Phụ lục I
+    mục II: Điều > khoản > điểm), else its own section node."""
+    node = unit.node
+    if getattr(node, "kind", "") == "diem" and node.parent is not None:
+        node = node.parent
+    return unit.doc_id, getattr(node, "start", id(node))
+
+
+def covered_terms(unit, terms) -> frozenset:
+    """The question ``terms`` (folded focus terms, ``_`` joining the syllables
+    of one word: ``QuestionAnalysis.focus``) written in ``unit``'s text or its
+    lead-in, as contiguous words (the match of ``index.lexical_tokens.term_coverage``)."""
+    hay = folded_words(f"{unit.lead_in or ''} {unit.text}")
+    return frozenset(t for t in terms if f" {t.replace('_', ' ')} " in hay)
+
+
+#: share of the lead's lexical coverage a unit of another văn bản needs to be quoted beside it (the
+#: keep_ratio grid's 0.8: the same closeness asked of a unit's score)
+OTHER_DOC_LEX = 0.8
+
+
+def _adds(s, chosen: list, typed: bool, terms=()) -> bool:
+    """Does unit ``s`` add to the answer of the ``chosen`` units (lead first)?
+
+    Yes when it comes from the lead's retrieved passage or states the lead's
+    provision (:func:`provision_key`); when it is written with a question
+    term none of the chosen units has (it answers a part of the question they
+    leave open: "mỗi xã … mấy trường mầm non" beside a sentence on trường
+    tiểu học); when it comes from a văn bản none of them is from and covers
+    the question's terms nearly as well as the lead (``OTHER_DOC_LEX``; a
+    question comparing two plans is answered by one sentence of each); or,
+    for a question asking for a typed value, when it holds such a span. A
+    sentence of another provision that merely scores close to the lead, with
+    nothing the lead lacks, is not quoted."""
+    lead = chosen[0]
+    if s.hit_index == lead.hit_index or provision_key(s.unit) == provision_key(lead.unit):
+        return True
+    if typed and s.spans:
+        return True
+    if s.unit.doc_id not in {c.unit.doc_id for c in chosen} and s.lex >= OTHER_DOC_LEX * lead.lex:
+        return True
+    have = frozenset().union(*(covered_terms(c.unit, terms) for c in chosen))
+    return bool(covered_terms(s.unit, terms) - have)
 
 
 LIST_SECOND = 0.5  # weight of a provision's second-best unit when choosing the list to quote
@@ -394,10 +476,14 @@ def _named_item(qa, ranked: list, params: ReadingParams):
     return None
 
 
-def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=None) -> Decision:
+def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=None,
+           standing: list | None = None) -> Decision:
     """Choose what to quote for question analysis ``qa`` from ``scored`` units
     of ``n_hits`` retrieved passages. ``provision_of(unit) -> node | None``
-    gives the list-bearing provision of a unit (``DocumentUnits.provision``).
+    gives the list-bearing provision of a unit (``DocumentUnits.provision``);
+    ``standing``: per hit index, the hiệu lực of its văn bản for this question
+    (``assistant.inforce.Standing``; None: all in force), so the law in force
+    is quoted first (:func:`in_force_first`).
     Pure: the same inputs give the same decision (the calibration replays it)."""
     if not scored:
         return Decision("abstain", [])
@@ -410,10 +496,12 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(_of_asked_kind(qa, typed), params), best=typed[0].score)
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, True, qa.focus),
+                            best=typed[0].score)
         tied = _tied(qa, typed, params)
         if tied:
-            return Decision("answer", _pick(_of_asked_kind(qa, tied), params), best=tied[0].score)
+            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, True, qa.focus),
+                            best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:
             return Decision("answer", [signer], best=best)
@@ -445,7 +533,7 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if node is not None and node is top.unit.node:
             # a sentence announcing a list ("… có cấu trúc như sau:") is answered by the list it announces
             return Decision("list", [top], provision=node, best=best)
-    return Decision("answer", _pick(content, params), best=best)
+    return Decision("answer", _pick(content, params, standing, False, qa.focus), best=best)
 
 
 _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}

@@ -84,6 +84,43 @@ _ASKS_PREDECESSORS = re.compile(
     r"\bthay\s+(?:the\s+)?(?:cho\s+)?(?:nghi\s+dinh|thong\s+tu|quyet\s+dinh|van\s+ban)\s+(?:nao|gi)\b")
 
 
+#: words by which a question asks for the rule before the current one (Vietnamese legal usage: "quy định
+#: cũ", "nghị định cũ", "NĐ 61 cũ", "trước đây", "trước kia"): "cũ" counts only accented and after a word
+#: naming a văn bản or rule within three words (folded "cu" is also cụ thể, cử, căn cứ; "mức cũ" is not a rule)
+_OLD_RULE_ACCENTED = re.compile(r"\b(?:quy định|nghị định|thông tư|quyết định|văn bản|luật|nđ|tt|qđ)\b(?:\s+\S+){0,3}?"
+                                r"\s+cũ(?!\w)", re.IGNORECASE)
+_OLD_RULE = re.compile(r"\b(?:truoc day|truoc kia|hoi truoc|ngay truoc)\b")
+
+
+def asks_old_rule(query: str, meta: DocumentMeta | None = None) -> bool:
+    """Does ``query`` ask for the rule of ``meta``'s văn bản even when it is no
+    longer in force? True when it names that văn bản ("Nghị định 61/2018",
+    "nghi dinh 61", ``index.hybrid.referenced_docs``) or asks for the earlier
+    rule in words ("theo quy định cũ", "trước đây"). (A question about an
+    earlier date is answered at that date instead: :func:`question_as_of`.)"""
+    if meta is not None and referenced_docs(query, [meta]):
+        return True
+    return bool(_OLD_RULE_ACCENTED.search(query or "") or _OLD_RULE.search(fold(query or "")))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Hiệu lực of one retrieved passage's văn bản for one question, at the
+    question's as-of date (:meth:`InForce.standing`).
+
+    ``number``: canonical số hiệu of a legal text (None for a plan or a text
+    without one); ``current``: in force at the as-of date, not a legal text,
+    or asked about by the question (:func:`asks_old_rule`); ``stand_ins``:
+    canonical số hiệu of the in-force văn bản that take its place when it is
+    not current — its successors (Luật Ban hành văn bản QPPL 2015, Điều 154:
+    a văn bản replaced or ended by another) when it has ended, its in-force
+    predecessors when it is not yet in force; empty when current."""
+
+    number: str | None = None
+    current: bool = True
+    stand_ins: frozenset[str] = frozenset()
+
+
 def question_as_of(question: str, default: _dt.date) -> tuple[_dt.date, str | None]:
     """The date a question is answered at, and a Vietnamese note saying why
     when it is not ``default``.
@@ -305,6 +342,49 @@ class InForce:
         return " ".join(p.strip() for p in parts)
 
     # ---- passages from the law in force -------------------------------------------
+    #: successors followed from a replaced văn bản (a replacement itself replaced later …)
+    CHAIN = 4
+
+    def standing(self, query: str, hits: list[Hit]) -> list[Standing]:
+        """One :class:`Standing` per hit of ``hits`` for ``query`` at its as-of
+        date (:meth:`as_of`), for the reader to quote the law in force first
+        (``assistant.extractive.decide``). All current when the validity
+        knowledge is unavailable; never raises."""
+        try:
+            vx = self._validity()
+            if vx is None:
+                return [Standing() for _ in hits]
+            as_of = self.as_of(query)[0]
+            old_rule = asks_old_rule(query)
+            memo: dict[str, Standing] = {}
+            out = []
+            for h in hits:
+                m = h.meta
+                if m.kind != "legal" or not m.number:
+                    out.append(Standing())
+                    continue
+                if m.number not in memo:
+                    memo[m.number] = self._standing(vx, m, as_of, old_rule or asks_old_rule(query, m))
+                out.append(memo[m.number])
+            return out
+        except Exception:
+            log.exception("in-force standing failed")
+            return [Standing() for _ in hits]
+
+    def _standing(self, vx: ValidityIndex, meta: DocumentMeta, as_of, asked: bool) -> Standing:
+        st = vx.status(meta.number, as_of)
+        if st.in_force or asked:
+            return Standing(st.number, True)
+        ins: list[str] = []
+        if st.ended is not None:
+            cur = st
+            while cur.successor and cur.successor not in ins and len(ins) < self.CHAIN:
+                ins.append(cur.successor)
+                cur = vx.status(cur.successor, as_of)
+        else:  # not yet in force: the predecessors in force at the as-of date
+            ins = [x.target for x in vx.predecessors(st.number) if vx.status(x.target, as_of).in_force]
+        return Standing(st.number, False, frozenset(ins))
+
     def choose(self, query: str, hits: list[Hit], k: int) -> tuple[list[Hit], Context]:
         """The hits to answer from at the as-of date, and the :class:`Context`
         for :meth:`finish` (see module docstring). Hits of văn bản in force
@@ -328,7 +408,7 @@ class InForce:
         if top.meta.kind != "legal" or not top.meta.number:
             return self._in_force_first(vx, hits, ctx.as_of)
         st = vx.status(top.meta.number, ctx.as_of)
-        named = bool(referenced_docs(query, [top.meta]))  # "Nghị định 61/2018", "nghi dinh 61": asked about it
+        named = asks_old_rule(query, top.meta)  # "Nghị định 61/2018", "nghi dinh 61", "quy định cũ": asked about it
         docs = self._docs()
         where = top.chunk.section.split(" > ")
         article = next((p for p in where if p.startswith("Điều")), top.chunk.section)
