@@ -133,7 +133,10 @@ def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(
     cấm, cam, cảm) and is often a split word ("hạn chót"). ``unaccented``: the
     question was typed without diacritics and its words come from the
     restored text (``corpus.diacritics.restore_unaccented``); a word the corpus
-    never uses is then a restoration slip ("số nhác"), not kept. Số hiệu,
+    never uses is then a restoration slip ("số nhác"), not kept; so is an unused
+    "word" of three or more syllables, two words the segmenter glued ("quy
+    định kỳ" in "quy định kỳ báo cáo"): a từ ghép the corpus never uses has
+    two syllables ("khai giảng"). Số hiệu,
     digits, adverbs of time ("hiện nay"), segmenter slips holding a question
     word ("hợp phần nào") and the words of ``focus``'s unit names are left out
     (the names and years are :class:`FocusCheck`'s own rules).
@@ -156,7 +159,9 @@ def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(
         if any(set(words) & set(n.split()) for n in focus.names):
             continue  # a unit's name, or a segmenter slip joining it to the next word ("ben thanh nhac")
         w = idf(t)
-        if len(words) > 1 and w >= min_idf and not (unaccented and w >= unseen):
+        if w >= unseen and (unaccented or len(words) > 2):
+            continue  # a restoration slip, or two words glued by the segmenter ("quy định kỳ")
+        if len(words) > 1 and w >= min_idf:
             out.append(phrase)
     if out and passages:
         read = [folded_words(p) for p in passages]
