@@ -12,7 +12,7 @@ import logging
 from copy import copy
 from dataclasses import dataclass, replace
 
-from assistant.coverage import FocusCheck, question_focus, unit_name
+from assistant.coverage import Focus, FocusCheck, question_focus, subject_terms, unit_name
 from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import CorpusKnowledge, FollowupKnowledge, rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
@@ -100,7 +100,7 @@ class Answerer:
         self.reader = Reader(documents.parsed_documents, embeddings)
         self.inforce = InForce(retriever, graph, settings)
         self.documents, self.graph = documents, graph
-        self.focus_check = FocusCheck(self._validity)
+        self.focus_check = FocusCheck(self._validity, self._glossary, settings.subject_cosine)
         # what follow-up rewriting looks up: full số hiệu, successors, guiding văn bản, an answer's source
         self.followup_knowledge = CorpusKnowledge(retriever, graph, settings.as_of_date)
         self._names: tuple[object, frozenset[str]] = (None, frozenset())
@@ -193,6 +193,13 @@ class Answerer:
             log.exception("validity knowledge unavailable")
             return None
 
+    def _glossary(self):
+        try:
+            return self.graph.glossary()
+        except Exception:
+            log.exception("glossary unavailable")
+            return None
+
     def unit_names(self) -> frozenset[str]:
         """Folded names of the units whose documents are indexed (``assistant.coverage.unit_name``)."""
         try:
@@ -204,11 +211,26 @@ class Answerer:
             self._names = (docs, frozenset(n for n in (unit_name(d.meta.unit) for d in docs) if n))
         return self._names[1]
 
+    def focus_of(self, reading: "Reading") -> "Focus":
+        """The :class:`assistant.coverage.Focus` of ``reading``'s question: the
+        names, số hiệu and years it names (``question_focus``) and its subject
+        terms (``subject_terms`` of its focus terms, rarer than
+        ``Settings.subject_idf``, that none of the retrieved passages contains)."""
+        focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
+        # the passages read, as shown and as indexed (the repaired text of a scan)
+        passages = [f"{h.chunk.heading}\n{h.chunk.text}\n{h.chunk.index_text}\n{h.meta.title or ''}"
+                    for h in reading.hits]
+        terms = subject_terms(reading.qa.focus, self.retriever.term_idf, self.settings.subject_idf, focus, passages,
+                              self.focus_check.aliases(), unaccented=restored(reading.query) != reading.query)
+        return replace(focus, terms=terms) if terms else focus
+
     def on_focus(self, reading: "Reading") -> list[bool]:
         """For each scored unit of ``reading``: does it concern the entities its
-        question names (``assistant.coverage.FocusCheck.covered``)?"""
-        focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
-        return [self.focus_check.covered(focus, s.unit, reading.hits[s.hit_index]) for s in reading.scored]
+        question names and its subject terms (:meth:`focus_of`,
+        ``assistant.coverage.FocusCheck.covered`` with the unit's dense cosine)?"""
+        focus = self.focus_of(reading)
+        self.focus_check.paraphrase_cosine = self.settings.subject_cosine
+        return [self.focus_check.covered(focus, s.unit, reading.hits[s.hit_index], s.dense) for s in reading.scored]
 
     def params(self):
         """The reading parameters, with the dense centre of this embedding space (``DENSE_CENTERS``)."""

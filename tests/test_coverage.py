@@ -107,3 +107,71 @@ def test_how_many_thu_tuc_is_a_count_not_a_list_of_thu(full_service):
     assert analyze("Hồ sơ gồm mấy thứ giấy tờ?").answer_type == LIST  # "thứ" (kind) still counts a list
     # no indexed text counts the commune's education procedures: no list of other things is quoted instead
     assert full_service.ask("Hiện nay cấp xã có tất cả bao nhiêu thủ tục hành chính thuộc lĩnh vực giáo dục?").abstained
+
+
+# ---- subject terms: a rare word the question is about must be in the answering unit ----------
+
+def _doc(svc, doc_id: str):
+    return next(d for d in svc.answerer.documents.parsed_documents() if d.meta.doc_id == doc_id)
+
+
+def _unit_with(svc, doc_id: str, present: str, absent: str):
+    """A reading unit of ``doc_id`` whose text holds ``present`` and not ``absent``, with a hit-like view of it."""
+    from types import SimpleNamespace
+
+    du = svc.answerer.reader.doc_units(doc_id)
+    u = next(u for u in du.all_units() if present in u.text and absent.lower() not in u.text.lower())
+    return u, SimpleNamespace(meta=_doc(svc, doc_id).meta, chunk=SimpleNamespace(heading=""))
+
+
+def test_a_building_permit_deadline_is_not_answered_from_one_stop_shop_deadlines(full_service):
+    from assistant.coverage import Focus
+
+    q = "Cấp giấy phép xây dựng thì thời hạn giải quyết là bao nhiêu ngày?"
+    reading = full_service.answerer.prepare(q)
+    assert isinstance(reading, Reading)
+    focus = full_service.answerer.focus_of(reading)
+    # "giấy phép" is rare in the corpus and in none of the passages read; "thời hạn", "giải quyết" are everywhere
+    assert focus.terms == ("giay phep",)
+    check = full_service.answerer.focus_check
+    units = [(s.unit, reading.hits[s.hit_index]) for s in reading.scored]
+    assert any("thời hạn" in u.text for u, _ in units)
+    assert all(check.covered(Focus(), u, h) for u, h in units)  # no name, số hiệu or year: only the subject blocks
+    assert not any(check.covered(focus, u, h) for u, h in units)
+    # a unit the embedder reads as a paraphrase of the question (cosine ≥ Settings.subject_cosine) stands in for it
+    assert all(check.covered(focus, u, h, dense=0.95) for u, h in units)
+    assert full_service.ask(q).abstained
+
+
+def test_subject_terms_are_rare_words_of_several_syllables_no_passage_read_contains(full_service):
+    from assistant.coverage import Focus, subject_terms
+
+    idf = full_service.index.term_idf
+    full_service.index.search("bộ phận một cửa", k=1)  # BM25 statistics loaded
+    terms = ("giay_phep", "thoi_han", "papi", "hien_nay", "hop_phan_nao", "hoa_binh_khen", "quy_dinh_ky", "khai_giang")
+    # "thời hạn" is common; "PAPI" a single syllable; "hiện nay" says when; "hợp phần nào" holds a question word;
+    # "hòa bình khen" joins a school's name to the next word; "quy định kỳ" glues two words (an unused word of
+    # three syllables); "khai giảng" is a word the corpus never uses
+    assert subject_terms(terms, idf, 4.5, Focus(names=("hoa binh",))) == ("giay phep", "khai giang")
+    # typed without accents, a word the corpus never uses is a restoration slip: only corpus words are kept
+    assert subject_terms(terms, idf, 4.5, Focus(names=("hoa binh",)), unaccented=True) == ("giay phep",)
+    # a word a passage read contains is left out (NĐ 118/2025 Điều 25: "bố trí khu vực cung cấp thông tin …")
+    nd118 = _doc(full_service, "nd-118-2025-nd-cp").text
+    passage = next(line for line in nd118.splitlines() if "khu vực cung cấp thông tin" in line)
+    assert idf("khu_vuc") >= 4.5
+    assert subject_terms(("khu_vuc", "giay_phep"), idf, 4.5, passages=[passage]) == ("giay phep",)
+
+
+def test_a_subject_term_is_covered_by_its_abbreviation_or_the_other_i_y_spelling(full_service):
+    from assistant.coverage import Focus
+
+    check = full_service.answerer.focus_check
+    # Bến Thành's plan writes "TTHC" (corpus.glossary.ABBREVIATIONS: thủ tục hành chính)
+    u, h = _unit_with(full_service, "2024-mn-ben-thanh-q1-cchc", "TTHC", "thủ tục")
+    assert "thủ tục" not in f"{u.lead_in} {h.meta.title}".lower()
+    assert check.covered(Focus(terms=("thu tuc",)), u, h)
+    assert not check.covered(Focus(terms=("giay phep",)), u, h)
+    # NĐ 106/2020 writes "tỷ lệ"; staff write "tỉ lệ"
+    u, h = _unit_with(full_service, "nd-106-2020-nd-cp", "tỷ lệ", "tỉ lệ")
+    assert "tỉ lệ" not in f"{u.lead_in} {h.meta.title}".lower()
+    assert check.covered(Focus(terms=("ti le",)), u, h)
