@@ -150,13 +150,10 @@ def _writes_date(text: str, iso: str) -> int | None:
 
 def _cite(cites: list[Citation], doc: ParsedDocument, chunk: Chunk) -> int:
     for c in cites:
-        if c.doc_id == doc.meta.doc_id and c.section == chunk.section and c.text in (chunk.text, chunk.index_text):
+        if c.doc_id == doc.meta.doc_id and c.section == chunk.section and c.text == chunk.text:
             return c.n
-    from assistant.llm_answer import shown_text
-
-    hit = Hit(chunk=chunk, meta=doc.meta, score=1.0, confidence=1.0)
-    # an OCR scan's passage is quoted as repaired (what the index read), so the clerk can read the date
-    cites.append(Citation.from_hit(len(cites) + 1, hit, text=shown_text(hit)))
+    # the passage as stored, as the other structured-data answers (assistant.intents) and the extractive reader cite it
+    cites.append(Citation.from_hit(len(cites) + 1, Hit(chunk=chunk, meta=doc.meta, score=1.0, confidence=1.0)))
     return len(cites)
 
 
