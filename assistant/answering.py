@@ -97,7 +97,9 @@ class Answerer:
         self.router = IntentRouter(documents, graph, settings)
         # embeddings: the index's cached embedder (sentence vectors, query vector); None = lexical reading
         self.embeddings = embeddings
-        self.reader = Reader(documents.parsed_documents, embeddings)
+        # one DocumentUnits cache for the reader and the search's second stage (index.rerank)
+        shared = getattr(getattr(retriever, "unit_vectors", None), "units", None)
+        self.reader = Reader(documents.parsed_documents, embeddings, units=shared)
         self.inforce = InForce(retriever, graph, settings)
         self.documents, self.graph = documents, graph
         self.focus_check = FocusCheck(self._validity, self._glossary, settings.subject_cosine)

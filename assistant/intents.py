@@ -4,6 +4,8 @@
   "Những kế hoạch nào viện dẫn Nghị định 60/2021?"
 * glossary — "CCHC là gì?", "PAPI viết tắt của gì?"
 * drafting — "soạn mục cải cách TTHC cho kế hoạch năm 2025 của trường …"
+* particulars of a văn bản named by số hiệu — "qd 2820 ban hanh ngay nao",
+  "ai ký CV 5208" (:mod:`assistant.docfacts`)
 
 Each answer still cites the passages its facts come from (the chunk in which
 a document is cited, or in which an abbreviation is defined). Detection is
@@ -18,6 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from assistant.docfacts import answer_fact, asked_fact
 from assistant.drafting.drafter import draft_plan
 from assistant.drafting.models import DraftRequest
 from assistant.drafting.render_markdown import draft_to_markdown
@@ -283,6 +286,9 @@ class IntentRouter:
             ans = answer_draft(self.documents.parsed_documents(), query, self.settings, self.graph.validity())
             if ans is not None:
                 return ans
+        fact = self._fact(question, query)
+        if fact is not None:
+            return fact
         if _CITED_BY_RE.search(q):
             graph = self.graph.citation_graph()
             cid = resolve_reference(query, list(graph.documents))
@@ -304,3 +310,13 @@ class IntentRouter:
             glossary = self.graph.glossary() if hasattr(self.graph, "glossary") else None
             return answer_glossary(self.documents.parsed_documents(), question, original, glossary)
         return None
+
+    def _fact(self, question: str, query: str) -> Answer | None:
+        """The ngày ban hành / cơ quan ban hành / người ký of a văn bản named
+        by số hiệu (``assistant.docfacts.answer_fact``), else None."""
+        from assistant.question import analyze
+
+        normalized = analyze(query).normalized
+        if asked_fact(normalized) is None:
+            return None
+        return answer_fact(question, query, normalized, self.documents.parsed_documents(), self.graph.citation_graph())

@@ -33,7 +33,8 @@ type            asked as (folded forms)       span the quoted answer must contai
 The rules are read off the grammar of Vietnamese wh-questions (question word
 after the noun it asks about: "ngày nào", "nhóm mấy"; "bao nhiêu"/"mấy"
 before a counted noun); chat short forms (``ko``, ``k``, ``bn``, ``j``,
-``ng``, ``dc``) are expanded first.
+``ng``, ``dc``: the one table ``index.question_forms.SHORTHAND``, which
+retrieval writes out too) are expanded first.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 
 from corpus.diacritics import is_unaccented
 from corpus.legal_refs import fold
+from index.question_forms import shorthand
 
 COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, OTHER = (
     "so_luong", "ty_le", "so_tien", "thoi_gian", "van_ban", "co_quan", "nguoi", "danh_sach", "co_khong",
@@ -59,14 +61,6 @@ TYPE_LABELS = {
 
 #: types whose answer must contain a typed span (the others are judged on the sentence alone)
 SPAN_TYPES = frozenset({COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, DEFINITION})
-
-# Chat short forms → full words (folded). Applied word by word.
-_SHORT = {
-    "ko": "khong", "k": "khong", "hok": "khong", "hong": "khong", "kg": "khong", "khg": "khong", "hem": "khong",
-    "bn": "bao nhieu", "bnhieu": "bao nhieu", "bnh": "bao nhieu", "j": "gi", "ji": "gi", "ng": "nguoi",
-    "dc": "duoc", "đc": "duoc", "ntn": "nhu the nao", "sao": "sao", "mn": "mam non", "th": "tieu hoc",
-    "ti": "ty", "tỉ": "ty",
-}
 
 _Q = r"(?:bao nhieu|may)"  # the quantity question words ("may" only where it is "mấy", see _words)
 _MONEY_NOUNS = (r"(?:tien|muc luong|luong|luong co so|hoc phi|kinh phi|du toan|ngan sach|tien thuong|muc thu|"
@@ -178,7 +172,7 @@ class QuestionAnalysis:
 
 
 def _words(question: str) -> str:
-    """Folded, chat forms expanded, "mấy" told apart from "máy"/"mây" (folded
+    """Folded, chat forms expanded (``index.question_forms.shorthand``), "mấy" told apart from "máy"/"mây" (folded
     "may" is kept only where the question wrote "mấy", or wrote no accents at
     all); one space between tokens."""
     text = unicodedata.normalize("NFC", question).lower()
@@ -189,7 +183,8 @@ def _words(question: str) -> str:
         if f == "may" and not (w == "mấy" or unaccented):
             out.append("may_")  # máy (machine), mây … : not a question word
             continue
-        out.append(_SHORT.get(w, _SHORT.get(f, f)))
+        expanded = shorthand(w, " ".join(out) + " ")
+        out.append(fold(expanded) if expanded else f)
     return " ".join(out)
 
 

@@ -31,6 +31,7 @@ from corpus.models import ParsedDocument
 from corpus.structure import SectionNode
 from corpus.units import DocumentUnits, Unit
 from index.lexical_tokens import folded_words, term_coverage
+from index.unit_cache import DocumentUnitsCache
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,15 @@ def article_heading(node: SectionNode, chunk_heading: str) -> str:
 class Reader:
     """Scores units of retrieved passages. ``documents()`` returns the indexed
     ``ParsedDocument`` list (cached by the caller per store generation);
-    ``embeddings``: the index's cached embedder (``lookup``/``embed_documents``/``embed_query``)."""
+    ``embeddings``: the index's cached embedder (``lookup``/``embed_documents``/``embed_query``);
+    ``units``: the documents' units (``index.unit_cache.DocumentUnitsCache``), shared with the
+    second stage of hybrid search (``index.rerank.UnitVectors.units``); a new one by default.
+    Units are read under the store's diacritic model (the caller's ``use_model``)."""
 
-    def __init__(self, documents, embeddings):
+    def __init__(self, documents, embeddings, units: DocumentUnitsCache | None = None):
         self._documents = documents
         self.embeddings = embeddings
-        self._by_hash: dict[str, DocumentUnits] = {}
+        self.units = units if units is not None else DocumentUnitsCache()
         self._docs_ref: object = None
         self._docs: dict[str, ParsedDocument] = {}
 
@@ -112,12 +116,7 @@ class Reader:
         doc = self._docs.get(doc_id)
         if doc is None:
             return None
-        key = doc.meta.content_hash or doc_id
-        du = self._by_hash.get(key)
-        if du is None:
-            du = DocumentUnits(doc)
-            self._by_hash[key] = du
-        return du
+        return self.units.get(doc)
 
     def unit_texts(self, docs: list[ParsedDocument]) -> list[str]:
         """The texts embedded for the reading units of ``docs`` (``Unit.embed_text``,
@@ -125,8 +124,7 @@ class Reader:
         vectors for the bundled corpus beside the passages'."""
         texts: list[str] = []
         for d in docs:
-            du = DocumentUnits(d)
-            self._by_hash[d.meta.content_hash or d.meta.doc_id] = du
+            du = self.units.get(d)
             texts.extend(u.embed_text for u in du.all_units())
         return list(dict.fromkeys(texts))
 

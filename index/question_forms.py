@@ -77,20 +77,57 @@ def strip_question_form(text: str) -> str:
     return s if _WORD.search(fold(s)) else (text or "")
 
 
-#: Shorthand of staff messages (folded key → words written out). Only forms that are not
-#: words of the corpus's own vocabulary, so expanding never changes a real term.
+#: Shorthand of staff chat messages (the form as typed, lower case → the words written out): the one
+#: table of them, read by retrieval (:func:`expand_shorthand`) and by question analysis
+#: (``assistant.question``, through :func:`shorthand`). A form is matched only as typed (an accented
+#: word is never shorthand: "hồng" of Tuổi Hồng is no "hong" = "không"), on whole words; forms that
+#: are words of the corpus's own vocabulary stay out, so expanding never changes a real term.
 SHORTHAND = {
-    "bp": "bộ phận", "ko": "không", "k0": "không", "ng": "người", "dc": "được", "tp": "thành phố",
-    "cv": "công văn", "mtdt": "môi trường điện tử", "dvc": "dịch vụ công", "cb": "cán bộ",
-    "gv": "giáo viên", "hs": "học sinh", "1 cua": "một cửa",
+    # negation and question words
+    "ko": "không", "k": "không", "k0": "không", "hok": "không", "hong": "không", "kg": "không", "khg": "không",
+    "hem": "không", "bn": "bao nhiêu", "bnhieu": "bao nhiêu", "bnh": "bao nhiêu", "j": "gì", "ji": "gì",
+    "ntn": "như thế nào", "dc": "được", "đc": "được", "ng": "người",
+    # nouns of the field
+    "bp": "bộ phận", "tp": "thành phố", "cv": "công văn", "mtdt": "môi trường điện tử", "dvc": "dịch vụ công",
+    "cb": "cán bộ", "gv": "giáo viên", "hs": "học sinh", "1 cua": "một cửa", "mn": "mầm non", "th": "tiểu học",
+    "ti": "tỷ", "tỉ": "tỷ",
 }
-_SHORT_RE = _phrase_re(SHORTHAND)
+#: a single letter after "điểm" is the điểm's label (NĐ 30/2020/NĐ-CP, Phụ lục I: điểm a, b, c …), not shorthand
+_LABEL_BEFORE = re.compile(r"(?<![0-9a-z])diem\s+$")
+_FOLDED = {}
+for _k, _v in SHORTHAND.items():
+    _FOLDED.setdefault(fold(_k), _v)
+_SHORT_RE = _phrase_re(_FOLDED)
+
+
+def _marked(word: str) -> bool:
+    """True when ``word`` carries a Vietnamese tone or vowel mark (đ aside)."""
+    return fold(word.replace("đ", "d").replace("Đ", "D")) != word.replace("đ", "d").replace("Đ", "D")
+
+
+def shorthand(word: str, previous: str = "") -> str | None:
+    """The words :data:`SHORTHAND` writes out for one typed ``word`` or
+    phrase, or None when it is no shorthand. Case is ignored and a phrase
+    matches accent-insensitively ("1 cửa"); a single word with a tone or
+    vowel mark matches only as the table writes it ("tỉ" → "tỷ", but "hồng"
+    of Tuổi Hồng is no "hong" = "không"). ``previous``: the folded text before
+    it (a single letter after "điểm" is a label: "điểm k" stays)."""
+    w = " ".join(unicodedata.normalize("NFC", word or "").lower().split())
+    if len(w) == 1 and _LABEL_BEFORE.search(previous or ""):
+        return None
+    if w in SHORTHAND:
+        return SHORTHAND[w]
+    if " " not in w and _marked(w):
+        return None
+    return _FOLDED.get(fold(w))
 
 
 def expand_shorthand(text: str) -> str:
-    """``text`` with :data:`SHORTHAND` forms written out, case-insensitively:
+    """``text`` with :data:`SHORTHAND` forms written out (:func:`shorthand`):
     "bp 1 cửa là gì" → "bộ phận một cửa là gì"."""
-    return _cut(text, _SHORT_RE, lambda m, orig: SHORTHAND[" ".join(m.group(0).split())])
+    text = unicodedata.normalize("NFC", text or "")
+    folded = fold(text)
+    return _cut(text, _SHORT_RE, lambda m, orig: shorthand(orig, folded[:m.start()]) or orig)
 
 
 # ---------------------------------------------------------------- definitional questions

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from corpus.models import Chunk, ParsedDocument
-from corpus.units import DocumentUnits
+from index.unit_cache import DocumentUnitsCache
 
 
 #: least cosine range the unit scores are normalised over (the best unit cosines of 30 candidates span
@@ -56,7 +56,8 @@ def _minmax(values: Sequence[float], min_range: float = 0.0) -> list[float]:
 class UnitVectors:
     """Vectors of the reading units of passages through a caching embedder
     (``index.embed_cache.CachedEmbeddings``), with an in-memory LRU of
-    per-passage matrices (``max_chunks`` passages).
+    per-passage matrices (``max_chunks`` passages); the documents' units come
+    from ``units`` (:class:`index.unit_cache.DocumentUnitsCache`, a new one by default).
 
     ``document(doc_id)``: the stored ``ParsedDocument`` of an indexed
     document, or None (the passage then stands for itself). ``context()``: a
@@ -64,34 +65,21 @@ class UnitVectors:
     repairs OCR-damaged text as the reader does), default none."""
 
     def __init__(self, embeddings, document: Callable[[str], ParsedDocument | None], max_chunks: int = 20000,
-                 max_docs: int = 256, context: Callable[[], AbstractContextManager] = nullcontext):
+                 context: Callable[[], AbstractContextManager] = nullcontext, units: DocumentUnitsCache | None = None):
         self.embeddings = embeddings
         self.document, self.context = document, context
-        self.max_chunks, self.max_docs = max_chunks, max_docs
+        self.max_chunks = max_chunks
+        #: the documents' units, shared with the reader (``assistant.reading.Reader``)
+        self.units = units if units is not None else DocumentUnitsCache()
         self._mem: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
-        self._units: OrderedDict[str, DocumentUnits] = OrderedDict()
         self._lock = threading.Lock()
-
-    def _doc_units(self, doc: ParsedDocument) -> DocumentUnits:
-        key = doc.meta.content_hash or doc.meta.doc_id
-        with self._lock:
-            du = self._units.get(key)
-            if du is not None:
-                self._units.move_to_end(key)
-                return du
-        du = DocumentUnits(doc)
-        with self._lock:
-            self._units[key] = du
-            while len(self._units) > self.max_docs:
-                self._units.popitem(last=False)
-        return du
 
     def texts(self, chunk: Chunk, doc: ParsedDocument | None = None) -> list[str]:
         """What is embedded for ``chunk``: the ``embed_text`` of each reading
         unit in its span (each once, in document order), else its indexed text."""
         doc = doc if doc is not None else self.document(chunk.doc_id)
         with self.context():
-            units = self._doc_units(doc).units_in(chunk.start, chunk.end) if doc is not None else []
+            units = self.units.get(doc).units_in(chunk.start, chunk.end) if doc is not None else []
         return list(dict.fromkeys(u.embed_text for u in units)) or [chunk.index_text]
 
     def matrix(self, chunk: Chunk) -> np.ndarray:
