@@ -57,13 +57,22 @@ _ASKS = (
 )
 
 
+#: a question on the presentation of a thể thức component ("tên cơ quan ban hành văn bản cỡ chữ bao nhiêu", "ngày
+#: ban hành trình bày ở đâu"): the components "Tên cơ quan, tổ chức ban hành văn bản", "Địa danh và thời gian ban
+#: hành văn bản", "chữ ký" are named in NĐ 30/2020/NĐ-CP Điều 8 khoản 1 and their font, size and place in its Phụ
+#: lục I; such a question asks the form, not a văn bản's own particular
+_PRESENTATION = re.compile(r"\b(?:co chu|kieu chu|phong chu|font|in hoa|in dam|in nghieng|chu dung|trinh bay|canh le"
+                           r"|vi tri|o so \d)\b")
+
+
 def asked_fact(normalized: str) -> str | None:
     """Which particular a question asks for (:data:`DATE`, :data:`ISSUER`,
     :data:`SIGNER`), read from its folded text ``normalized``
     (``QuestionAnalysis.normalized``); ``None`` for any other question,
-    among them "hiệu lực" questions. "do ai ký ban hành" asks the người ký,
+    among them "hiệu lực" questions and questions on how a thể thức component is
+    presented (:data:`_PRESENTATION`). "do ai ký ban hành" asks the người ký,
     "ban hành ngày nào" the ngày ban hành, "cơ quan nào ban hành" the cơ quan."""
-    if re.search(r"\bhieu luc\b|\bthi hanh\b", normalized):
+    if re.search(r"\bhieu luc\b|\bthi hanh\b", normalized) or _PRESENTATION.search(normalized):
         return None
     for fact, rx in _ASKS:
         if rx.search(normalized):

@@ -88,6 +88,9 @@ def ask(corpus, question: str):
     ("Nghị định 118/2025/NĐ-CP có hiệu lực từ ngày nào", None),  # assistant.inforce answers hiệu lực
     ("Quyết định 2820/QĐ-UBND giao Sở Tài chính nhiệm vụ gì", None),
     ("Chủ tịch UBND cấp tỉnh ban hành danh mục TTHC trước ngày nào", None),
+    # the presentation of a thể thức component (NĐ 30/2020/NĐ-CP Phụ lục I), not a văn bản's own particular
+    ("theo nđ 30 tên cơ quan ban hành văn bản viết cỡ chữ mấy", None),
+    ("ngay thang ban hanh van ban trinh bay o vi tri nao", None),
 ])
 def test_asked_fact(question, fact):
     assert asked_fact(analyze(question).normalized) == fact
