@@ -25,6 +25,7 @@ from corpus.metadata import extract_metadata
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 from corpus.ocr import is_ocr_damaged, repair_text
 from corpus.structure import parse_structure
+from corpus.textnorm import unicode_problem
 from corpus.validity import parse_validity_table
 
 __all__ = [
@@ -157,8 +158,12 @@ def parse_text(
     (a benchmark's document title, ``"Luật Phòng, chống ma túy"``); it becomes
     the trích yếu when the text's header has none, and a text parsed into
     Điều is then of kind ``legal``. Raises :class:`DocumentError` when no text
-    remains.
+    remains, or when ``text`` is not valid Unicode (a lone surrogate, which
+    cannot be stored as UTF-8: :func:`corpus.textnorm.unicode_problem`).
     """
+    problem = unicode_problem(text)
+    if problem:
+        raise DocumentError(path or doc_id, f"invalid Unicode: {problem}")
     norm = normalize_document_text(text)
     if not norm:
         raise DocumentError(path or doc_id, "empty document: no text content")

@@ -243,3 +243,9 @@ def test_fuzz_load_text_and_upload_checks(tmp_path_factory, suffix, data):
 def test_fuzz_instruction_spans(text):
     spans = instruction_spans(text)
     assert all(0 <= a < b <= len(text) and "\n" not in text[a:b] for a, b in spans)
+
+
+def test_parse_text_rejects_a_lone_surrogate_clearly():
+    """Found by the fuzz test above: a lone surrogate (a JSON "\\ud800" escape) reached the UTF-8 content hash."""
+    with pytest.raises(DocumentError, match="invalid Unicode: lone surrogate U\\+D800"):
+        parse_text("Kế hoạch \ud800 cải cách hành chính", "bad")
