@@ -45,7 +45,7 @@ from functools import lru_cache
 
 from corpus.glossary import ABBREVIATIONS
 from corpus.legal_refs import fold
-from index.lexical_tokens import compound_tokens, folded_words
+from index.lexical_tokens import compound_tokens, folded_words, has_term
 from index.question_forms import SHORTHAND
 
 #: leading words of a unit's name that give its type, not its name ("Trường Mầm non Hoa Phượng" → "hoa phuong")
@@ -169,11 +169,6 @@ def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(
     return tuple(dict.fromkeys(out))
 
 
-def _has(hay: str, entity: str) -> bool:
-    # a partial số hiệu ("61/2018") matches the full one ("61/2018/nd-cp")
-    return f" {entity} " in hay or ("/" in entity and re.search(rf" {re.escape(entity)}[/-]", hay) is not None)
-
-
 def alias_pairs(glossary: dict | None = None) -> tuple[tuple[str, str], ...]:
     """``(short, long)`` folded word pairs a subject term may be written as:
     staff shorthand (``index.question_forms.SHORTHAND``: "bp" → "bo phan"),
@@ -265,15 +260,15 @@ class FocusCheck:
             if not all(_term_in(hay, t, aliases) for t in focus.terms):
                 return False
         own = folded_words(m.number or "")
-        named_doc = bool(m.number) and any(_has(own, n) for n in focus.numbers)
-        if focus.names and not named_doc and not any(_has(hay, n) for n in focus.names):
+        named_doc = bool(m.number) and any(has_term(own, n) for n in focus.numbers)
+        if focus.names and not named_doc and not any(has_term(hay, n) for n in focus.names):
             return False  # (a văn bản the question names by số hiệu is about itself, not about the school)
         if focus.numbers:
             extra = folded_words(self._replaced(m.number)) if m.kind == "legal" else ""
-            if not all(_has(hay, n) or (extra and _has(extra, n)) for n in focus.numbers):
+            if not all(has_term(hay, n) or (extra and has_term(extra, n)) for n in focus.numbers):
                 return False
         for y in focus.years:
-            if _has(hay, y) or y == str(m.year or "") or (m.date or "").startswith(y):
+            if has_term(hay, y) or y == str(m.year or "") or (m.date or "").startswith(y):
                 continue
             if m.kind == "legal" and self._in_force_in(m.number, y):
                 continue

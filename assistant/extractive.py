@@ -11,7 +11,7 @@ from assistant.types import Citation
 from corpus.dates import WORDED_DATE_ACCENTED
 from corpus.injection import overlaps_instruction
 from corpus.units import SENT_SPLIT, split_sentences
-from index.lexical_tokens import folded_words, query_terms, term_coverage
+from index.lexical_tokens import folded_words, has_term, query_terms, term_coverage
 from index.types import Hit
 
 _DATE_WORDS = re.compile(WORDED_DATE_ACCENTED, re.IGNORECASE)
@@ -232,6 +232,16 @@ _DEFINES = re.compile(r"^\s*(?:\d+\.\s*|[a-zđ]\)\s*)?[“\"]?([^“”\":;.]{2,
 _WORDS = re.compile(r"\w+")
 
 
+def _written_in(qa, phrase: str, min_words: int = 1) -> bool:
+    """Is ``phrase`` (a defined term, a list item's name), folded, written in
+    the question (``qa.normalized``) as a whole-word phrase of at least
+    ``min_words`` words?"""
+    from corpus.legal_refs import fold
+
+    words = _WORDS.findall(fold(phrase))
+    return len(words) >= min_words and f" {' '.join(words)} " in " " + " ".join(_WORDS.findall(qa.normalized)) + " "
+
+
 def _definition(qa, ranked: list, params: ReadingParams):
     """For a "X là gì" question: the best unit that defines X itself (its
     defined term, folded, is written in the question; the form of Điều 3 "Giải
@@ -239,16 +249,14 @@ def _definition(qa, ranked: list, params: ReadingParams):
     ``answer_threshold``; quoted alone, since the other sentences that merely
     use the term do not answer. ``None`` when no unit defines it."""
     from assistant.question import DEFINITION
-    from corpus.legal_refs import fold
 
     if qa.answer_type != DEFINITION:
         return None
-    question = " " + " ".join(_WORDS.findall(qa.normalized)) + " "
     for s in ranked:
         if s.score < params.answer_threshold:
             break
         m = _DEFINES.match(s.unit.text)
-        if m and " " + " ".join(_WORDS.findall(fold(m.group(1)))) + " " in question:
+        if m and _written_in(qa, m.group(1)):
             return s
     return None
 
@@ -387,7 +395,7 @@ def covered_terms(unit, terms) -> frozenset:
     of one word: ``QuestionAnalysis.focus``) written in ``unit``'s text or its
     lead-in, as contiguous words (the match of ``index.lexical_tokens.term_coverage``)."""
     hay = folded_words(f"{unit.lead_in or ''} {unit.text}")
-    return frozenset(t for t in terms if f" {t.replace('_', ' ')} " in hay)
+    return frozenset(t for t in terms if has_term(hay, t))
 
 
 #: share of the lead's lexical coverage a unit of another văn bản needs to be quoted beside it (the
@@ -461,17 +469,11 @@ def _named_item(qa, ranked: list, params: ReadingParams):
     (:data:`_NAMED_ITEM`) whose name, two words or more, is written in the
     question (folded, as a phrase); its content is the list asked for, the
     other items are about other subjects. ``None`` when no item is named."""
-    from corpus.legal_refs import fold
-
-    question = " " + " ".join(_WORDS.findall(qa.normalized)) + " "
     for s in ranked[:LIST_POOL]:
         if s.score < params.answer_threshold:
             break
         m = _NAMED_ITEM.match(s.unit.text)
-        if not m:
-            continue
-        name = _WORDS.findall(fold(m.group(1)))
-        if len(name) >= 2 and f" {' '.join(name)} " in question:
+        if m and _written_in(qa, m.group(1), min_words=2):
             return s
     return None
 

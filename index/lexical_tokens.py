@@ -141,9 +141,16 @@ def term_coverage(terms: list[str], text: str, idf, words: str | None = None) ->
     for t in terms:
         w = idf(t)
         total += w
-        if f" {t.replace('_', ' ')} " in hay or ("/" in t and re.search(rf" {re.escape(t)}[/-]", hay)):
-            got += w  # a partial số hiệu ("61/2018") matches the full one ("61/2018/nd-cp")
+        if has_term(hay, t):
+            got += w
     return got / total if total > 0 else 0.0
+
+
+def has_term(hay: str, term: str) -> bool:
+    """Does ``hay`` (a :func:`folded_words` string) hold ``term`` (folded; ``_``
+    or spaces between the syllables of one word) as contiguous words? A partial
+    số hiệu ("61/2018") also matches the full one ("61/2018/nd-cp")."""
+    return f" {term.replace('_', ' ')} " in hay or ("/" in term and re.search(rf" {re.escape(term)}[/-]", hay) is not None)
 
 
 # Leading words of a captured name that are part of the unit type, not the name.

@@ -50,3 +50,13 @@ def test_so_hieu_tokens_are_the_canonical_form_of_the_one_grammar():
     assert "2844/qd-ubnd" in lexical_tokens("Quyết định số 2844/QĐ-UBND", segment=False)
     toks = [t for _s, _e, t in compound_tokens("giai đoạn 2021-2025, trước ngày 21/3/2023, Nghị định 61/2018")]
     assert toks == ["2021-2025", "21/3/2023", "61/2018"]
+
+
+def test_has_term_contiguous_words_and_partial_so_hieu():
+    """One match serves term_coverage, the reader's covered terms and the focus check."""
+    from index.lexical_tokens import folded_words, has_term
+
+    hay = folded_words("Bãi bỏ Nghị định số 61/2018/NĐ-CP về thực hiện cơ chế một cửa, một cửa liên thông")
+    assert has_term(hay, "mot_cua") and has_term(hay, "mot cua lien thong")
+    assert has_term(hay, "61/2018") and has_term(hay, "61/2018/nd-cp")
+    assert not has_term(hay, "61/201") and not has_term(hay, "cua_lien_ket")
