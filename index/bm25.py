@@ -8,6 +8,7 @@ from what is indexed.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import bm25s
@@ -15,6 +16,10 @@ import numpy as np
 
 from index.docstore import DocStore
 from index.lexical_tokens import lexical_tokens
+
+# bm25s sets its own logger to DEBUG at import, so any handler on the root logger (added by a
+# library or an application) prints "Building index from tokens" on every rebuild: keep it at WARNING.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class BM25Index:
