@@ -27,9 +27,11 @@ calibration/test half as their base (``evals.split``).
 The shipped sets are :data:`EVAL_SETS`: ``dev.jsonl`` (the original dev set,
 mostly corpus wording), its generated ``dev_unaccented.jsonl``,
 ``dev_staff.jsonl`` (questions in staff's own words, answerable and
-unanswerable, over every bundled document) and ``dev_inforce.jsonl``
+unanswerable, over every bundled document), ``dev_inforce.jsonl``
 (questions on the documents in force in 2026: validity, "hiện nay" and
-"năm 2024" questions). ``dev_llm_sample.jsonl`` is a 31-question subset of
+"năm 2024" questions) and ``dev_staff2.jsonl`` (a second staff-worded set,
+ids ``s2-``/``su2-``, written from the corpus text alone, so that each half of
+the staff-worded questions is large enough to tune and to measure on). ``dev_llm_sample.jsonl`` is a 31-question subset of
 ``dev.jsonl`` (same ids) for the slow LLM run.
 
 Command line::
@@ -74,7 +76,8 @@ COPY_SUFFIXES = ("-unacc", "-alt")
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 EVALS_DIR = Path(__file__).resolve().parent
-EVAL_SETS = tuple(EVALS_DIR / n for n in ("dev.jsonl", "dev_unaccented.jsonl", "dev_staff.jsonl", "dev_inforce.jsonl"))
+EVAL_SETS = tuple(EVALS_DIR / n for n in ("dev.jsonl", "dev_unaccented.jsonl", "dev_staff.jsonl", "dev_inforce.jsonl",
+                                           "dev_staff2.jsonl"))
 
 
 def base_id(item_id: str) -> str:
