@@ -375,12 +375,8 @@ class InForce:
         st = vx.status(meta.number, as_of)
         if st.in_force or asked:
             return Standing(st.number, True)
-        ins: list[str] = []
         if st.ended is not None:
-            cur = st
-            while cur.successor and cur.successor not in ins and len(ins) < self.CHAIN:
-                ins.append(cur.successor)
-                cur = vx.status(cur.successor, as_of)
+            ins = vx.replacement_chain(st.number, as_of, limit=self.CHAIN)
         else:  # not yet in force: the predecessors in force at the as-of date
             ins = [x.target for x in vx.predecessors(st.number) if vx.status(x.target, as_of).in_force]
         return Standing(st.number, False, frozenset(ins))
