@@ -19,7 +19,7 @@ from assistant.inforce import Context as InForceContext, InForce
 from assistant.intents import IntentRouter
 from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found, shown_text,
                                   prompt_passages, verify_answer)
-from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever
+from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever, guarded_view
 from assistant.question import QuestionAnalysis, analyze
 from assistant.reading import Reader, Scored
 from assistant.settings import Settings
@@ -102,7 +102,9 @@ class Answerer:
         self.reader = Reader(documents.parsed_documents, embeddings, units=shared)
         self.inforce = InForce(retriever, graph, settings)
         self.documents, self.graph = documents, graph
-        self.focus_check = FocusCheck(self._validity, self._glossary, settings.subject_cosine)
+        # the focus check reads the validity index and the glossary; a failing view is logged and read as absent
+        self.focus_check = FocusCheck(guarded_view(graph, "validity", log), guarded_view(graph, "glossary", log),
+                                      settings.subject_cosine)
         # what follow-up rewriting looks up: full số hiệu, successors, guiding văn bản, an answer's source
         self.followup_knowledge = CorpusKnowledge(retriever, graph, settings.as_of_date)
         self._names: tuple[object, frozenset[str]] = (None, frozenset())
@@ -187,20 +189,6 @@ class Answerer:
             except Exception:
                 log.exception("query embedding failed; lexical reading only")
         return qa, self.reader.read(qa, list(qa.focus), qvec, hits, self.retriever.term_idf)
-
-    def _validity(self):
-        try:
-            return self.graph.validity()
-        except Exception:
-            log.exception("validity knowledge unavailable")
-            return None
-
-    def _glossary(self):
-        try:
-            return self.graph.glossary()
-        except Exception:
-            log.exception("glossary unavailable")
-            return None
 
     def unit_names(self) -> frozenset[str]:
         """Folded names of the units whose documents are indexed (``assistant.coverage.unit_name``)."""

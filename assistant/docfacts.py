@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.question import ISSUE_DATE, ISSUER, PARTICULAR_LABELS, SIGNER, asked_particular
 from assistant.types import Answer, Citation
 from corpus.citations import CitationGraph, resolve_reference
 from corpus.dates import NUMERIC_DATE, OCR_DATE, date_from_groups
@@ -40,44 +41,9 @@ from corpus.models import Chunk, ParsedDocument
 from corpus.validity import doc_name, vn_date
 from index.types import Hit
 
-DATE, ISSUER, SIGNER = "ngay_ban_hanh", "co_quan_ban_hanh", "nguoi_ky"
-
-#: Vietnamese name of each particular, for the answer and the "không nêu" line
-LABELS = {DATE: "ngày ban hành", ISSUER: "cơ quan ban hành", SIGNER: "người ký"}
-
-_WHEN = r"(?:ngay nao|ngay bao nhieu|ngay may|khi nao|luc nao|bao gio|hom nao|thoi gian nao|thang nao|nam nao)"
-#: questions, on folded text with chat short forms expanded (``QuestionAnalysis.normalized``)
-_ASKS = (
-    (SIGNER, re.compile(r"\b(?:ai|nguoi nao) (?:da |la nguoi )?ky\b|\bnguoi ky\b|\bky\b(?:\s+\S+){0,12}\s+(?:la ai|ten (?:la )?gi|ho ten)\b"
-                        r"|\bchu ky cua ai\b")),
-    (DATE, re.compile(rf"\b(?:ban hanh|ky|ky ban hanh|duoc ky|phat hanh|ra doi)\b(?:\s+(?:vao|tu|tai|o))?\s+{_WHEN}"
-                      r"|\bngay (?:ban hanh|ky)\b(?!\s+(?:van ban|quyet dinh|ke hoach))")),
-    (ISSUER, re.compile(r"\b(?:co quan|don vi|to chuc|cap|ai|noi) (?:nao )?(?:da )?ban hanh\b|\bco quan ban hanh\b"
-                        r"|\b(?:cua|thuoc) (?:co quan|don vi|to chuc) nao\b|\bban hanh boi (?:ai|co quan nao|don vi nao)\b")),
-)
-
-
-#: a question on the presentation of a thể thức component ("tên cơ quan ban hành văn bản cỡ chữ bao nhiêu", "ngày
-#: ban hành trình bày ở đâu"): the components "Tên cơ quan, tổ chức ban hành văn bản", "Địa danh và thời gian ban
-#: hành văn bản", "chữ ký" are named in NĐ 30/2020/NĐ-CP Điều 8 khoản 1 and their font, size and place in its Phụ
-#: lục I; such a question asks the form, not a văn bản's own particular
-_PRESENTATION = re.compile(r"\b(?:co chu|kieu chu|phong chu|font|in hoa|in dam|in nghieng|chu dung|trinh bay|canh le"
-                           r"|vi tri|o so \d)\b")
-
-
-def asked_fact(normalized: str) -> str | None:
-    """Which particular a question asks for (:data:`DATE`, :data:`ISSUER`,
-    :data:`SIGNER`), read from its folded text ``normalized``
-    (``QuestionAnalysis.normalized``); ``None`` for any other question,
-    among them "hiệu lực" questions and questions on how a thể thức component is
-    presented (:data:`_PRESENTATION`). "do ai ký ban hành" asks the người ký,
-    "ban hành ngày nào" the ngày ban hành, "cơ quan nào ban hành" the cơ quan."""
-    if re.search(r"\bhieu luc\b|\bthi hanh\b", normalized) or _PRESENTATION.search(normalized):
-        return None
-    for fact, rx in _ASKS:
-        if rx.search(normalized):
-            return fact
-    return None
+#: the particulars and the question table are question analysis (``assistant.question.PARTICULARS``); the names
+#: are kept here for the callers of this module
+DATE, LABELS = ISSUE_DATE, PARTICULAR_LABELS
 
 
 @dataclass(frozen=True)
@@ -233,13 +199,14 @@ def _citing(graph: CitationGraph, cid: str, by_id: dict[str, ParsedDocument], is
 def answer_fact(question: str, query: str, normalized: str, docs: list[ParsedDocument],
                 graph: CitationGraph | None) -> Answer | None:
     """Answer a question asking the ngày ban hành, cơ quan ban hành or người
-    ký (:func:`asked_fact` of ``normalized``) of the văn bản ``query`` names by
-    số hiệu (:func:`named_document`), from ``docs`` and the citation ``graph``;
+    ký (``assistant.question.asked_particular`` of ``normalized``) of the
+    văn bản ``query`` names by số hiệu (:func:`named_document`), from
+    ``docs`` and the citation ``graph``;
     every stated particular carries the ``[n]`` of a passage writing it.
     ``None`` when the question is no such question or names no known văn bản;
     an abstaining answer ("Tài liệu không nêu …") when the documents do not
     state the particular. Never raises on a question string."""
-    fact = asked_fact(normalized)
+    fact = asked_particular(normalized)
     if fact is None:
         return None
     doc, cid = named_document(query, docs, graph)

@@ -263,24 +263,18 @@ class CorpusKnowledge:
         return vx.resolve(mention) if vx is not None else None
 
     def successor(self, number: str) -> str | None:
-        """The văn bản in force at ``as_of()`` that replaced ``number``,
-        following a chain of replacements (validity facts "thay thế … " and
-        the validity table, ``corpus.validity.ValidityIndex.status``); None
-        when ``number`` is in force or nothing replaced it."""
+        """The văn bản in force at ``as_of()`` that replaced ``number``: the
+        last of its replacement chain (validity facts "thay thế …" and the
+        validity table, ``corpus.validity.ValidityIndex.replacement_chain``);
+        None when ``number`` is in force or nothing replaced it."""
         vx = self._validity()
         if vx is None or not number:
             return None
         try:
-            as_of = self.as_of()
-            seen, n = {canonical_id(number)}, number
-            while True:
-                st = vx.status(n, as_of)
-                if st.ended is None or not st.successor or canonical_id(st.successor) in seen:
-                    return None if n == number else n
-                n = st.successor
-                seen.add(canonical_id(n))
+            chain = vx.replacement_chain(number, self.as_of())
         except Exception:
             return None
+        return chain[-1] if chain else None
 
     def guide_of(self, number: str, doc_type: str | None) -> str | None:
         """Số hiệu of the indexed văn bản of ``doc_type`` (any when None)

@@ -34,6 +34,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from assistant.protocols import guarded_view
 from assistant.types import Answer, Citation
 from corpus.dates import YEAR_OF
 from corpus.legal_refs import find_numbers, find_references, fold
@@ -167,18 +168,13 @@ class InForce:
         self.retriever = retriever
         self.knowledge = knowledge
         self.settings = settings
+        #: ``() -> ValidityIndex | None``: the knowledge's validity index, None (logged) when it cannot be read
+        self._validity = guarded_view(knowledge, "validity", log)
 
     # ---- helpers ----------------------------------------------------------------
     def as_of(self, question: str) -> tuple[_dt.date, str | None]:
         """:func:`question_as_of` with the settings' date as default."""
         return question_as_of(question, self.settings.as_of_date())
-
-    def _validity(self) -> ValidityIndex | None:
-        try:
-            return self.knowledge.validity()
-        except Exception:
-            log.exception("validity knowledge unavailable")
-            return None
 
     def _docs(self) -> dict[str, ParsedDocument]:
         return {d.meta.doc_id: d for d in self.knowledge.parsed_documents()}
@@ -375,12 +371,8 @@ class InForce:
         st = vx.status(meta.number, as_of)
         if st.in_force or asked:
             return Standing(st.number, True)
-        ins: list[str] = []
         if st.ended is not None:
-            cur = st
-            while cur.successor and cur.successor not in ins and len(ins) < self.CHAIN:
-                ins.append(cur.successor)
-                cur = vx.status(cur.successor, as_of)
+            ins = vx.replacement_chain(st.number, as_of, limit=self.CHAIN)
         else:  # not yet in force: the predecessors in force at the as-of date
             ins = [x.target for x in vx.predecessors(st.number) if vx.status(x.target, as_of).in_force]
         return Standing(st.number, False, frozenset(ins))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from assistant.docfacts import answer_fact, asked_fact
+from assistant.docfacts import answer_fact
 from assistant.drafting.drafter import draft_plan
 from assistant.drafting.models import DraftRequest
 from assistant.drafting.render_markdown import draft_to_markdown
@@ -314,9 +314,9 @@ class IntentRouter:
     def _fact(self, question: str, query: str) -> Answer | None:
         """The ngày ban hành / cơ quan ban hành / người ký of a văn bản named
         by số hiệu (``assistant.docfacts.answer_fact``), else None."""
-        from assistant.question import analyze
+        from assistant.question import analyze, asked_particular
 
         normalized = analyze(query).normalized
-        if asked_fact(normalized) is None:
+        if asked_particular(normalized) is None:
             return None
         return answer_fact(question, query, normalized, self.documents.parsed_documents(), self.graph.citation_graph())

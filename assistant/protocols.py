@@ -9,8 +9,9 @@ anything with the same methods.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Protocol
+import logging
+from collections.abc import Callable, Collection
+from typing import Any, Protocol
 
 from assistant.types import Answer
 from corpus.citations import CitationGraph
@@ -63,6 +64,30 @@ class KnowledgeGraph(Protocol):
     def parsed_documents(self) -> list[ParsedDocument]:
         """Every indexed document (the passages validity facts are cited from)."""
         ...
+
+
+#: how a failing knowledge view is named in the log
+_VIEW_NAMES = {"validity": "validity knowledge", "glossary": "glossary", "citation_graph": "citation graph"}
+
+
+def guarded_view(graph: KnowledgeGraph, view: str, log: logging.Logger) -> Callable[[], Any]:
+    """A getter of one :class:`KnowledgeGraph` view that never raises:
+    ``guarded_view(graph, "validity", log)()`` is ``graph.validity()``, or
+    None when that raises (the exception is logged on ``log`` as "validity
+    knowledge unavailable", "glossary unavailable", "<view> unavailable"),
+    so a damaged store costs the validity notes or the glossary, not the answer.
+    ``view``: a method name of :class:`KnowledgeGraph`; it is looked up at
+    each call (a ``graph`` lacking it gives None)."""
+    what = _VIEW_NAMES.get(view, view)
+
+    def get():
+        try:
+            return getattr(graph, view)()
+        except Exception:
+            log.exception("%s unavailable", what)
+            return None
+
+    return get
 
 
 class Asker(Protocol):

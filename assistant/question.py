@@ -35,6 +35,10 @@ after the noun it asks about: "ngày nào", "nhóm mấy"; "bao nhiêu"/"mấy"
 before a counted noun); chat short forms (``ko``, ``k``, ``bn``, ``j``,
 ``ng``, ``dc``: the one table ``index.question_forms.SHORTHAND``, which
 retrieval writes out too) are expanded first.
+
+The questions about one văn bản's own particulars (ngày ban hành, cơ quan ban
+hành, người ký: :data:`PARTICULARS`, :func:`asked_particular`) are read here
+too; ``assistant.docfacts`` answers them.
 """
 
 from __future__ import annotations
@@ -301,3 +305,50 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
     return QuestionAnalysis(question=question or "", normalized=norm, answer_type=atype, focus=focus, unit=unit,
                             needs_name=needs_name, wants_list=wants_list, also=also, numbers=numbers,
                             doc_itself=doc_itself, doc_kind=doc_kind, issued=issued)
+
+
+# ---------------------------------------------------------------------------
+# the particulars of one văn bản a question may ask (answered by assistant.docfacts)
+# ---------------------------------------------------------------------------
+
+#: the thể thức parts every văn bản carries that a question may ask about one văn bản (NĐ 30/2020/NĐ-CP, Điều 8
+#: khoản 1: "b) Tên cơ quan, tổ chức ban hành văn bản", "d) Địa danh và thời gian ban hành văn bản", "g) Chức vụ,
+#: họ tên và chữ ký của người có thẩm quyền"); as answer types: a ``thoi_gian``, a ``co_quan``, a ``nguoi`` by name
+ISSUE_DATE, ISSUER, SIGNER = "ngay_ban_hanh", "co_quan_ban_hanh", "nguoi_ky"
+
+#: Vietnamese name of each particular, for the answer and the "không nêu" line
+PARTICULAR_LABELS = {ISSUE_DATE: "ngày ban hành", ISSUER: "cơ quan ban hành", SIGNER: "người ký"}
+
+_WHEN = r"(?:ngay nao|ngay bao nhieu|ngay may|khi nao|luc nao|bao gio|hom nao|thoi gian nao|thang nao|nam nao)"
+#: particular → how a question asks it, on folded text with chat short forms expanded (``QuestionAnalysis.normalized``);
+#: the first that matches wins ("do ai ký ban hành" asks the người ký)
+PARTICULARS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (SIGNER, re.compile(r"\b(?:ai|nguoi nao) (?:da |la nguoi )?ky\b|\bnguoi ky\b|\bky\b(?:\s+\S+){0,12}\s+(?:la ai|ten (?:la )?gi|ho ten)\b"
+                        r"|\bchu ky cua ai\b")),
+    (ISSUE_DATE, re.compile(rf"\b(?:ban hanh|ky|ky ban hanh|duoc ky|phat hanh|ra doi)\b(?:\s+(?:vao|tu|tai|o))?\s+{_WHEN}"
+                            r"|\bngay (?:ban hanh|ky)\b(?!\s+(?:van ban|quyet dinh|ke hoach))")),
+    (ISSUER, re.compile(r"\b(?:co quan|don vi|to chuc|cap|ai|noi) (?:nao )?(?:da )?ban hanh\b|\bco quan ban hanh\b"
+                        r"|\b(?:cua|thuoc) (?:co quan|don vi|to chuc) nao\b|\bban hanh boi (?:ai|co quan nao|don vi nao)\b")),
+)
+
+#: a question on the presentation of a thể thức component ("tên cơ quan ban hành văn bản cỡ chữ bao nhiêu", "ngày
+#: ban hành trình bày ở đâu"): the components are named in NĐ 30/2020/NĐ-CP Điều 8 khoản 1 and their font, size
+#: and place in its Phụ lục I; such a question asks the form, not a văn bản's own particular
+_PRESENTATION = re.compile(r"\b(?:co chu|kieu chu|phong chu|font|in hoa|in dam|in nghieng|chu dung|trinh bay|canh le"
+                           r"|vi tri|o so \d)\b")
+
+
+def asked_particular(normalized: str) -> str | None:
+    """Which particular of a văn bản a question asks for (:data:`ISSUE_DATE`,
+    :data:`ISSUER`, :data:`SIGNER`; the table :data:`PARTICULARS`), read from
+    its folded text ``normalized`` (``QuestionAnalysis.normalized``); ``None``
+    for any other question, among them "hiệu lực" questions and questions on
+    how a thể thức component is presented (:data:`_PRESENTATION`). "do ai ký
+    ban hành" asks the người ký, "ban hành ngày nào" the ngày ban hành, "cơ
+    quan nào ban hành" the cơ quan. Never raises on a str."""
+    if re.search(r"\bhieu luc\b|\bthi hanh\b", normalized) or _PRESENTATION.search(normalized):
+        return None
+    for particular, rx in PARTICULARS:
+        if rx.search(normalized):
+            return particular
+    return None

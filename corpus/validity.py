@@ -40,7 +40,8 @@ folder), and both named in every note the way a clerk checks them:
   ``mirror`` (where the project copied it from: repository URL, commit).
 
 :class:`ValidityIndex` evaluates the facts of all indexed documents at an
-as-of date (:meth:`ValidityIndex.status`), names successors and predecessors,
+as-of date (:meth:`ValidityIndex.status`), names successors and predecessors
+(the whole replacement chain: :meth:`ValidityIndex.replacement_chain`),
 and writes the Vietnamese notes (:meth:`ValidityIndex.note`). A change whose
 date is unknown is taken to have happened once its acting document exists
 (from 1 January of the year in its số hiệu, or its ngày ban hành).
@@ -818,6 +819,54 @@ class ValidityIndex:
             st.successor = succ[0] if succ else None
             st.replaced = any(x.kind == "replaced" and x.by == st.successor for _d, x in endings)
         return st
+
+    def replacement_chain(self, number: str, as_of: _dt.date | str, limit: int | None = None) -> list[str]:
+        """The văn bản that took the place of ``number`` at ``as_of``, one
+        after the other: ``[successor, its successor, …]`` as canonical số
+        hiệu, empty when ``number`` has not ended at ``as_of`` (or ended and no
+        source names a successor). The last item is the văn bản in force now
+        as far as the corpus knows; ``chain[-1]`` is what a question about
+        ``number`` should be read against.
+
+        ``number``: a số hiệu or a mention (:meth:`number_of`); ``as_of``: a
+        date or ISO string; ``limit``: at most this many items (None: all).
+
+        Each step is :meth:`status` of the current văn bản at the same
+        ``as_of`` and follows its :attr:`Status.successor`:
+
+        * only an *ending* fact is followed — ``replaced`` ("Nghị định này
+          thay thế …", NĐ 299/2026 Điều 31 khoản 2) or ``expired`` by the
+          entry into force of another ("… hết hiệu lực kể từ ngày Nghị định
+          này có hiệu lực", NĐ 118/2025 Điều 40 khoản 1), as Luật Ban hành văn
+          bản QPPL 2015, Điều 154 has a văn bản end; a ``replaced`` fact's
+          acting document is preferred over an ``expired`` one's
+          (:meth:`status`). ``amended`` / ``repealed`` facts (some provisions
+          changed, "partly amended" in a table: NĐ 45/2020 by NĐ 118/2025) and
+          facts limited to provisions leave the văn bản in force: no step;
+        * dates: a step is taken only when the ending has taken effect at
+          ``as_of`` (its stated date, else its acting văn bản's entry into
+          force, else 1 January of the year in that số hiệu; :meth:`status`).
+          A replacement that takes effect later is no step (it is in
+          :attr:`Status.later`): NĐ 61/2018/NĐ-CP → ``["118/2025/NĐ-CP"]``
+          from 2025-07-01, ``[]`` on 2025-06-30;
+        * cycles (a table contradicting the texts, "A replaced by B" and "B
+          replaced by A"): the walk stops before a số hiệu already met,
+          ``number`` itself included, so the chain never names ``number`` and
+          names each văn bản once.
+
+        The last item is not checked for entry into force (a successor
+        whose own date is after ``as_of`` while the ending fact's is not:
+        :attr:`Status.not_yet` of ``status(chain[-1], as_of)``)."""
+        st = self.status(number, as_of)
+        seen = {st.number}
+        chain: list[str] = []
+        while st.ended is not None and st.successor and st.successor not in seen:
+            if limit is not None and len(chain) >= limit:
+                break
+            chain.append(st.successor)
+            seen.add(st.successor)
+            st = self.status(st.successor, as_of)
+        return chain
 
     # ---- notes ----------------------------------------------------------------
     def source_text(self, facts: list[ValidityFact], limit: int = 2) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.docfacts import DATE, ISSUER, SIGNER, answer_fact, asked_fact, named_document, signature
-from assistant.question import analyze
+from assistant.docfacts import DATE, ISSUER, SIGNER, answer_fact, named_document, signature
+from assistant.question import analyze, asked_particular
 from corpus.citations import build_graph
 from corpus.pipeline import bundled_dir, parse_file, parse_text
 
@@ -92,8 +92,8 @@ def ask(corpus, question: str):
     ("theo nđ 30 tên cơ quan ban hành văn bản viết cỡ chữ mấy", None),
     ("ngay thang ban hanh van ban trinh bay o vi tri nao", None),
 ])
-def test_asked_fact(question, fact):
-    assert asked_fact(analyze(question).normalized) == fact
+def test_asked_particular(question, fact):
+    assert asked_particular(analyze(question).normalized) == fact
 
 
 def test_own_date_not_the_dates_it_cites(corpus):

@@ -128,3 +128,21 @@ def test_conversation_policy_passes_history_and_stores_the_turn(tmp_path):
     # no key: no memory read or written
     ask_in_conversation(asker, mem, None, "q4")
     assert asker.seen[-1] is None and mem.history(key)[-1] == ("q3", "đáp: q3")
+
+
+def test_guarded_view_reads_a_view_or_logs_and_gives_none(caplog):
+    import logging
+
+    from assistant.protocols import guarded_view
+    from corpus.validity import ValidityIndex
+
+    corpus = Corpus([ND61])  # a KnowledgeGraph with a citation graph but no validity view or glossary
+    log = logging.getLogger("tests.guarded_view")
+    assert guarded_view(corpus, "citation_graph", log)() is corpus.graph
+    with caplog.at_level(logging.ERROR, logger="tests.guarded_view"):
+        assert guarded_view(corpus, "validity", log)() is None
+        assert guarded_view(corpus, "glossary", log)() is None
+    assert [r.getMessage() for r in caplog.records] == ["validity knowledge unavailable", "glossary unavailable"]
+    corpus.validity = lambda: ValidityIndex.from_documents(corpus.docs)  # the view, once the graph has it
+    vx = guarded_view(corpus, "validity", log)()
+    assert vx.in_corpus("61/2018/NĐ-CP")

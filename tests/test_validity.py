@@ -147,3 +147,52 @@ def test_notes_are_vietnamese_and_name_the_legal_source(vx):
     assert vx.note("118/2025/NĐ-CP", "2026-12-02") is None  # in force, unchanged
     assert vx.note("26/KH-MNHgS", "2026-12-02") is None
     assert vx.note("", "2026-12-02") is None
+
+
+def _table_index(text: str) -> ValidityIndex:
+    """The validity index of one validity table (no legal texts indexed)."""
+    from corpus.validity import table_facts
+
+    doc = parse_validity_table(text, "validity-table")
+    return ValidityIndex(table_facts(doc), [doc.meta])
+
+
+BUNDLED_TABLE = (DOCS / "validity.tsv").read_text(encoding="utf-8")
+
+
+def test_replacement_chain_of_the_bundled_table():
+    t = _table_index(BUNDLED_TABLE)
+    # NĐ 61/2018 → NĐ 118/2025 from 2025-07-01 (row 1), NĐ 120/2020 → NĐ 299/2026 from 2026-07-28 (row 6)
+    assert t.replacement_chain("61/2018/NĐ-CP", "2025-07-01") == ["118/2025/NĐ-CP"]
+    assert t.replacement_chain("61/2018/NĐ-CP", "2025-06-30") == []  # the replacement is not yet in effect
+    assert t.replacement_chain("Nghị định 61/2018/NĐ-CP", "2026-12-02") == ["118/2025/NĐ-CP"]  # a mention
+    assert t.replacement_chain("120/2020/NĐ-CP", "2026-07-28") == ["299/2026/NĐ-CP"]
+    assert t.replacement_chain("120/2020/NĐ-CP", "2026-07-27") == []
+    # partly amended (NĐ 45/2020 by NĐ 118/2025, NĐ 60/2021 by NĐ 111/2025): still in force, no successor
+    assert t.replacement_chain("45/2020/NĐ-CP", "2026-12-02") == []
+    assert t.replacement_chain("60/2021/NĐ-CP", "2026-12-02") == []
+    # the successor itself, and a văn bản the table does not name
+    assert t.replacement_chain("118/2025/NĐ-CP", "2026-12-02") == []
+    assert t.replacement_chain("30/2020/NĐ-CP", "2026-12-02") == []
+
+
+def test_replacement_chain_on_the_bundled_corpus(vx):
+    # the decree texts and the table agree: NĐ 118/2025 Điều 40 khoản 1, NĐ 299/2026 Điều 31 khoản 2
+    assert vx.replacement_chain("61/2018/NĐ-CP", "2026-12-02") == ["118/2025/NĐ-CP"]
+    assert vx.replacement_chain("120/2020/NĐ-CP", "2026-12-02") == ["299/2026/NĐ-CP"]
+    assert vx.replacement_chain("120/2020/NĐ-CP", "2026-01-01") == []
+    assert vx.replacement_chain("61/2018/NĐ-CP", "2026-12-02", limit=0) == []
+
+
+def test_replacement_chain_follows_and_stops_at_cycles():
+    # a user's table that carries NĐ 118/2025 on to a later văn bản: the chain is followed …
+    longer = BUNDLED_TABLE + "118/2025/NĐ-CP\treplaced\t299/2026/NĐ-CP\t2026-07-28\tbảng của đơn vị\t\n"
+    t = _table_index(longer)
+    assert t.replacement_chain("61/2018/NĐ-CP", "2026-12-02") == ["118/2025/NĐ-CP", "299/2026/NĐ-CP"]
+    assert t.replacement_chain("61/2018/NĐ-CP", "2026-12-02", limit=1) == ["118/2025/NĐ-CP"]
+    assert t.replacement_chain("61/2018/NĐ-CP", "2026-01-01") == ["118/2025/NĐ-CP"]  # the second step is later
+    # … and a row contradicting row 1 (NĐ 118/2025 replaced by NĐ 61/2018) makes no loop
+    cycle = BUNDLED_TABLE + "118/2025/NĐ-CP\treplaced\t61/2018/NĐ-CP\t2025-07-01\tbảng của đơn vị\t\n"
+    t = _table_index(cycle)
+    assert t.replacement_chain("61/2018/NĐ-CP", "2026-12-02") == ["118/2025/NĐ-CP"]
+    assert t.replacement_chain("118/2025/NĐ-CP", "2026-12-02") == ["61/2018/NĐ-CP"]
