@@ -38,7 +38,7 @@ from index.fusion import rrf, weighted
 from index.knowledge import KnowledgeStore, StoreDiacritics
 from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
 from index.question_forms import (abbreviation_table, definition_term, expand_abbreviations, expand_shorthand,
-                                  is_document_question, quoted_phrases, strip_question_form)
+                                  asks_citing, is_document_question, quoted_phrases, strip_question_form)
 from index.rerank import UnitVectors, rescore
 from index.transactions import CheckReport, Transactions
 from index.types import Hit
@@ -326,9 +326,12 @@ class HybridIndex:
                 fused = self._quoted_first(phrases, fused)
             refs = referenced_docs(query, metas.values())
             if refs:
-                # The question names corpus documents: their chunks rank first (stable within each group).
-                fused = [x for x in fused if chunks[x[0]].doc_id in refs] + [
-                    x for x in fused if chunks[x[0]].doc_id not in refs]
+                # The question names corpus documents: their chunks rank first (stable within each group);
+                # asked which documents cite them, the passages of other documents naming them come first.
+                own = [x for x in fused if chunks[x[0]].doc_id in refs]
+                citing = [x for x in fused if chunks[x[0]].doc_id not in refs
+                          and referenced_docs(chunks[x[0]].text, metas.values()) & refs] if asks_citing(query) else []
+                fused = citing + own + [x for x in fused if chunks[x[0]].doc_id not in refs and x not in citing]
         if only is not None:  # the document-level list and the definitions may bring other documents
             fused = [x for x in fused if x[0] in chunks and chunks[x[0]].doc_id in only]
         qterms = query_terms(view.restored)

@@ -12,6 +12,8 @@
 * :func:`expand_abbreviations` — initialisms of the field written out
   ("giải quyết tthc" → "giải quyết thủ tục hành chính": a decree never
   writes "TTHC");
+* :func:`asks_citing` — questions about the documents that cite a named one
+  ("kế hoạch của trường nào nhắc đến Nghị định 106/2020/NĐ-CP");
 * :func:`quoted_phrases` — the words a question quotes ("phương châm “dân
   biết, dân bàn, dân làm…”"), which a passage that holds them verbatim answers.
 
@@ -266,3 +268,22 @@ def quoted_phrases(question: str, min_words: int = 2) -> list[str]:
         if len(words) >= min_words:
             out.append(" ".join(words))
     return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------- who cites a document
+
+_CITING = re.compile(r"(?<![0-9a-z])(?:nhac (?:den|toi)|de cap (?:den|toi)|vien dan|dan chieu|trich dan|can cu vao)"
+                     r"(?![0-9a-z])")
+_WHICH = re.compile(r"(?<![0-9a-z])(?:nao|nhung|cac|bao nhieu)(?![0-9a-z])")
+
+
+def asks_citing(question: str) -> bool:
+    """True when ``question`` asks which documents (or passages) cite,
+    mention or rest on a document it names: a verb of citing ("nhắc đến",
+    "đề cập đến", "viện dẫn", "dẫn chiếu", "trích dẫn", "căn cứ vào") before
+    the reference, and a "which" word ("nào", "những", "các", "bao nhiêu")
+    before the verb: "Kế hoạch của trường nào nhắc đến Nghị định 120/2020/NĐ-CP?".
+    "Nghị định 61/2018 nhắc đến những gì" (what the named document says) is not."""
+    f = " ".join(_WORD.findall(fold(expand_shorthand(question or "").replace("đ", "d"))))
+    m = _CITING.search(f)
+    return bool(m) and bool(_WHICH.search(f, 0, m.start()))

@@ -143,3 +143,26 @@ def test_search_reads_an_initialism_as_its_words(small_service):
     assert any(h.meta.doc_id == "nd-61-2018-nd-cp" and "Điều 31" in h.chunk.index_text for h in hits)
     # a definitional question keeps the initialism as typed ("CCHC là viết tắt của gì" asks about "cchc")
     assert query_view("CCHC là viết tắt của gì?").plain == "CCHC là viết tắt của gì?"
+
+
+def test_asks_citing():
+    from index.question_forms import asks_citing
+
+    assert asks_citing("Những kế hoạch của trường nào có nhắc đến Nghị định 106/2020/NĐ-CP về vị trí việc làm?")
+    assert asks_citing("Kế hoạch của trường nào trong kho tài liệu nhắc đến Nghị định 120/2020/NĐ-CP?")
+    assert asks_citing("van ban nao vien dan nd 61/2018")
+    # what the named document itself says
+    assert not asks_citing("Nghị định 61/2018 nhắc đến những gì")
+    assert not asks_citing("Nghị định 61/2018/NĐ-CP quy định Bộ phận Một cửa làm gì?")
+
+
+def test_which_plans_cite_a_decree_brings_the_citing_passages_first(small_service):
+    from corpus.legal_refs import find_references
+
+    # the Bến Thành plan cites NĐ 61/2018 by số hiệu; the decree itself is indexed too
+    hits = small_service.search("Kế hoạch của trường nào nhắc đến Nghị định 61/2018/NĐ-CP?", k=5)
+    assert hits[0].meta.doc_id != "nd-61-2018-nd-cp"
+    assert any(r.so_hieu and r.so_hieu.startswith("61/2018") for r in find_references(hits[0].chunk.text))
+    # asked what the decree says, its own passages stay first
+    own = small_service.search("Nghị định 61/2018/NĐ-CP quy định Bộ phận Một cửa làm gì?", k=5)
+    assert all(h.meta.doc_id == "nd-61-2018-nd-cp" for h in own)
