@@ -6,7 +6,13 @@ min–max score fusion with the dense list at weight 0.5 gave Recall@5 0.943 /
 MRR@10 0.815, against 0.905 / 0.774 for plain RRF (k = 60) and 0.929 / 0.797
 for BM25 alone; RRF stays available (``CCHC_FUSION=rrf``). When the question
 names a corpus document by số hiệu ("Nghị định 61/2018"), that document's
-chunks are ranked first, so an answer about one decree never quotes another.
+chunks are ranked first, so an answer about one decree never quotes another;
+asked which documents cite it ("kế hoạch của trường nào nhắc đến Nghị định
+106/2020/NĐ-CP"), the passages of other documents naming it come before those.
+A phrase the question quotes ("phương châm “dân biết, dân bàn, dân làm…”")
+brings the candidates holding it verbatim first. Initialisms of the field
+("tthc", "CCHC", "UBND") are searched as their words too: the decrees write
+"thủ tục hành chính", never "TTHC".
 
 Unaccented queries ("nghi dinh 60 quy dinh gi") are handled on both sides:
 BM25 works on accent-folded tokens, and the dense side embeds the query after
@@ -261,8 +267,12 @@ class HybridIndex:
         document questions also rank the document-level index
         (``index.doclevel``, when ``document_weight`` > 0); the candidates
         are re-scored by their best reading unit (``index.rerank``); for a definitional question ("X là gì")
-        the passages that define X come first (``index.definitions``); and the
-        documents the question names by số hiệu come before all others.
+        the passages that define X come first (``index.definitions``); the
+        candidates holding a phrase the question quotes come first
+        (``index.question_forms.quoted_phrases``); and the documents the question
+        names by số hiệu come before all others (after the passages of other
+        documents that name them, when it asks which cite them:
+        ``index.question_forms.asks_citing``).
 
         ``Hit.score`` is the final score of the mode (cosine for dense, BM25
         for lexical, fused — plus the sentence term when re-scored — for
