@@ -6,7 +6,13 @@ min–max score fusion with the dense list at weight 0.5 gave Recall@5 0.943 /
 MRR@10 0.815, against 0.905 / 0.774 for plain RRF (k = 60) and 0.929 / 0.797
 for BM25 alone; RRF stays available (``CCHC_FUSION=rrf``). When the question
 names a corpus document by số hiệu ("Nghị định 61/2018"), that document's
-chunks are ranked first, so an answer about one decree never quotes another.
+chunks are ranked first, so an answer about one decree never quotes another;
+asked which documents cite it ("kế hoạch của trường nào nhắc đến Nghị định
+106/2020/NĐ-CP"), the passages of other documents naming it come before those.
+A phrase the question quotes ("phương châm “dân biết, dân bàn, dân làm…”")
+brings the candidates holding it verbatim first. Initialisms of the field
+("tthc", "CCHC", "UBND") are searched as their words too: the decrees write
+"thủ tục hành chính", never "TTHC".
 
 Unaccented queries ("nghi dinh 60 quy dinh gi") are handled on both sides:
 BM25 works on accent-folded tokens, and the dense side embeds the query after
@@ -37,7 +43,8 @@ from index.embed_cache import CachedEmbeddings
 from index.fusion import rrf, weighted
 from index.knowledge import KnowledgeStore, StoreDiacritics
 from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
-from index.question_forms import definition_term, expand_shorthand, is_document_question, strip_question_form
+from index.question_forms import (abbreviation_table, definition_term, expand_abbreviations, expand_shorthand,
+                                  asks_citing, is_document_question, quoted_phrases, strip_question_form)
 from index.rerank import UnitVectors, rescore
 from index.transactions import CheckReport, Transactions
 from index.types import Hit
@@ -90,13 +97,16 @@ def _restore_with(query: str, model: DiacriticModel | None = None) -> str:
 @dataclass(frozen=True)
 class QueryView:
     """How one query is read: ``restored`` (diacritics restored when typed
-    without, shorthand written out), ``lexical`` (the BM25 query: the query
-    as typed plus ``restored`` when they differ, so both spellings count) and
-    ``dense`` (the text embedded: ``restored``)."""
+    without, shorthand and initialisms written out), ``lexical`` (the BM25
+    query: the query as typed plus ``restored`` when they differ, so both
+    spellings count), ``dense`` (the text embedded: ``restored``) and
+    ``plain`` (``restored`` with the initialisms as typed: the form a
+    definitional question's term is read from, "TTHC là gì" asks about "tthc")."""
 
     restored: str
     lexical: str
     dense: str
+    plain: str = ""
 
 
 def _restore_default(query: str) -> str:
@@ -104,16 +114,23 @@ def _restore_default(query: str) -> str:
     return _restore_with(query)
 
 
-def query_view(query: str, strip: bool = False, restore: Callable[[str], str] | None = None) -> QueryView:
+def query_view(query: str, strip: bool = False, restore: Callable[[str], str] | None = None,
+               abbreviations: dict[str, str] | None = None) -> QueryView:
     """:class:`QueryView` of ``query``; ``strip`` also removes question-form
     words (``index.question_forms.strip_question_form``) from the lexical and
     dense texts (a trial setting: off by default, it measured worse).
     ``restore``: diacritic restoration of an unaccented query (a store passes
-    its own model's, ``HybridIndex._restore``; default the process model's)."""
-    q = expand_shorthand((restore or _restore_default)(query))
+    its own model's, ``HybridIndex._restore``; default the process model's).
+    ``abbreviations``: initialism → words (``index.question_forms.abbreviation_table``;
+    default the curated table): "giải quyết tthc" is searched as "giải quyết
+    thủ tục hành chính" too, the words a decree writes (the typed form stays
+    in the lexical query, for the plans that write "TTHC")."""
+    plain = expand_shorthand((restore or _restore_default)(query))
+    q = expand_abbreviations(plain, abbreviations)
     typed = strip_question_form(query) if strip else query
     dense = strip_question_form(q) if strip else q
-    return QueryView(restored=q, lexical=typed if dense == typed else f"{typed} {dense}", dense=dense)
+    return QueryView(restored=q, lexical=typed if dense == typed else f"{typed} {dense}", dense=dense,
+                     plain=strip_question_form(plain) if strip else plain)
 
 
 @dataclass
@@ -250,8 +267,12 @@ class HybridIndex:
         document questions also rank the document-level index
         (``index.doclevel``, when ``document_weight`` > 0); the candidates
         are re-scored by their best reading unit (``index.rerank``); for a definitional question ("X là gì")
-        the passages that define X come first (``index.definitions``); and the
-        documents the question names by số hiệu come before all others.
+        the passages that define X come first (``index.definitions``); the
+        candidates holding a phrase the question quotes come first
+        (``index.question_forms.quoted_phrases``); and the documents the question
+        names by số hiệu come before all others (after the passages of other
+        documents that name them, when it asks which cite them:
+        ``index.question_forms.asks_citing``).
 
         ``Hit.score`` is the final score of the mode (cosine for dense, BM25
         for lexical, fused — plus the sentence term when re-scored — for
@@ -268,7 +289,7 @@ class HybridIndex:
         if not query:
             return []
         self.bm25.ensure()
-        view = query_view(query, strip=self.strip_forms, restore=self._restore)
+        view = query_view(query, strip=self.strip_forms, restore=self._restore, abbreviations=self.abbreviations())
         n = max(self.candidates, k)
         lex: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
@@ -306,14 +327,21 @@ class HybridIndex:
             fused = fused[:n]
             if self.rerank_weight > 0 and vec is not None:
                 fused = [(c, sc) for c, sc, _ in rescore(fused, chunks, vec, self.unit_vectors, self.rerank_weight)]
-            term = definition_term(view.dense)
+            term = definition_term(view.plain or view.dense)
             if term:
                 fused = self._definitions_first(term, fused)
+            phrases = quoted_phrases(query) + quoted_phrases(view.restored)
+            if phrases:
+                # The question quotes the text it asks about: candidates holding it verbatim rank first.
+                fused = self._quoted_first(phrases, fused)
             refs = referenced_docs(query, metas.values())
             if refs:
-                # The question names corpus documents: their chunks rank first (stable within each group).
-                fused = [x for x in fused if chunks[x[0]].doc_id in refs] + [
-                    x for x in fused if chunks[x[0]].doc_id not in refs]
+                # The question names corpus documents: their chunks rank first (stable within each group);
+                # asked which documents cite them, the passages of other documents naming them come first.
+                own = [x for x in fused if chunks[x[0]].doc_id in refs]
+                citing = [x for x in fused if chunks[x[0]].doc_id not in refs
+                          and referenced_docs(chunks[x[0]].text, metas.values()) & refs] if asks_citing(query) else []
+                fused = citing + own + [x for x in fused if chunks[x[0]].doc_id not in refs and x not in citing]
         if only is not None:  # the document-level list and the definitions may bring other documents
             fused = [x for x in fused if x[0] in chunks and chunks[x[0]].doc_id in only]
         qterms = query_terms(view.restored)
@@ -383,6 +411,36 @@ class HybridIndex:
         head_score = fused[0][1] if fused else 1.0
         head = [(c, dict(fused).get(c, head_score)) for c in chosen]
         return head + [x for x in fused if x[0] not in set(chosen)]
+
+    def abbreviations(self) -> dict[str, str]:
+        """Initialism → words for the query (``index.question_forms.abbreviation_table``):
+        the curated table plus the abbreviations the indexed văn bản define
+        (``KnowledgeStore.glossary``) whose words spell them, per store generation."""
+        def build():
+            try:
+                extra = {e.term: e.expansion for e in self.knowledge.glossary().values() if e.from_corpus}
+            except Exception:  # the glossary must never break search
+                log.exception("glossary unavailable; curated abbreviations only")
+                extra = {}
+            return abbreviation_table(extra)
+
+        return self._derived_value("abbreviations", build)
+
+    def _quoted_first(self, phrases: list[str], fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """``fused`` with the candidates whose shown or indexed text holds one
+        of ``phrases`` (folded words, :func:`index.question_forms.quoted_phrases`)
+        as contiguous words first, fused order kept within each group."""
+        chunks = self.bm25.chunks
+
+        def holds(cid: str) -> bool:
+            c = chunks.get(cid)
+            if c is None:
+                return False
+            words = folded_words(c.text if c.index_text == c.text else f"{c.text}\n{c.index_text}")
+            return any(f" {p} " in words for p in phrases)
+
+        first = [x for x in fused if holds(x[0])]
+        return first + [x for x in fused if x not in first] if first else fused
 
     def _current_vectors(self, pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """``(chunk_id, score)`` for the vector hits of the indexed version of

@@ -8,7 +8,14 @@
 * :func:`definition_term` — the term X of a definitional question ("X là
   gì", "X nghĩa là gì", "X là viết tắt của gì", "thế nào là X");
 * :func:`is_document_question` — questions whose answer is a document
-  ("văn bản nào quy định X", "theo quyết định nào", "luật số mấy").
+  ("văn bản nào quy định X", "theo quyết định nào", "luật số mấy");
+* :func:`expand_abbreviations` — initialisms of the field written out
+  ("giải quyết tthc" → "giải quyết thủ tục hành chính": a decree never
+  writes "TTHC");
+* :func:`asks_citing` — questions about the documents that cite a named one
+  ("kế hoạch của trường nào nhắc đến Nghị định 106/2020/NĐ-CP");
+* :func:`quoted_phrases` — the words a question quotes ("phương châm “dân
+  biết, dân bàn, dân làm…”"), which a passage that holds them verbatim answers.
 
 All matching is accent-insensitive on whole words (:func:`corpus.textnorm.fold`
 folds character by character, so spans found in the folded text are cut from
@@ -19,7 +26,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
+from corpus.glossary import ABBREVIATIONS
 from corpus.textnorm import fold
 
 _WORD = re.compile(r"[0-9a-z]+")
@@ -181,3 +190,100 @@ def is_document_question(question: str) -> bool:
     "do qđ nào phê duyệt"."""
     f = " ".join(_WORD.findall(fold(expand_shorthand(question or "").replace("đ", "d"))))
     return bool(_DOC_Q.search(f))
+
+
+# ---------------------------------------------------------------- abbreviations
+
+_ABBR_TOKEN = re.compile(r"(?<![\w-])[A-Za-zĐđ]{2,}(?:-[A-Za-zĐđ]+)*(?![\w-])")
+
+
+def abbreviation_key(term: str) -> str:
+    """Look-up form of an abbreviation: folded, upper case, spaces and hyphens
+    dropped ("CB-GV-CNV" → ``"CBGVCNV"``, "tthc" → ``"TTHC"``)."""
+    return re.sub(r"[\s\-]+", "", fold(term or "")).upper()
+
+
+def spelled_by(term: str, expansion: str) -> bool:
+    """True when the initials of the words of ``expansion`` spell the
+    initialism ``term`` (accent-insensitive): "TTHC" / "thủ tục hành chính",
+    "CBCCVC" / "cán bộ, công chức, viên chức"; False for "PAR Index" /
+    "Chỉ số cải cách hành chính" (an English acronym) or a mixed-case word."""
+    letters = re.sub(r"[^A-Za-z]", "", fold(term or ""))
+    if len(letters) < 2 or not re.fullmatch(r"[A-ZĐ]+(?:[ -][A-ZĐ]+)*", (term or "").strip()):
+        return False
+    initials = "".join(w[0] for w in _WORD.findall(fold(expansion or "")) if w[0].isalpha())
+    return initials == letters.lower()
+
+
+def abbreviation_table(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """:func:`abbreviation_key` → expansion: the curated initialisms of the
+    CCHC vocabulary (``corpus.glossary.ABBREVIATIONS``, what a parenthesised
+    gloss is cut off) plus ``extra`` (term → expansion, e.g. the abbreviations
+    the indexed văn bản define), of which only those :func:`spelled_by` their
+    expansion are kept. The curated entry wins over an ``extra`` one."""
+    out: dict[str, str] = {}
+    for term, exp in (extra or {}).items():
+        if spelled_by(term, exp):
+            out.setdefault(abbreviation_key(term), " ".join(exp.split()))
+    for term, exp in ABBREVIATIONS.items():
+        out[abbreviation_key(term)] = exp.split(" (")[0].strip()
+    return out
+
+
+_DEFAULT_ABBREVIATIONS = abbreviation_table()
+
+
+def expand_abbreviations(text: str, table: Mapping[str, str] | None = None) -> str:
+    """``text`` with each initialism of ``table`` (:func:`abbreviation_table`,
+    default the curated one) replaced by its written-out words, in any case
+    ("tthc", "TTHC"): "dân đánh giá việc giải quyết tthc" → "dân đánh giá việc
+    giải quyết thủ tục hành chính". Whole tokens only; a token with a
+    Vietnamese mark is never an initialism. Returns ``text`` when nothing matches."""
+    table = _DEFAULT_ABBREVIATIONS if table is None else table
+    if not text or not table:
+        return text or ""
+
+    def repl(m: re.Match) -> str:
+        tok = m.group(0)
+        if _marked(tok.lower()):
+            return tok
+        return table.get(abbreviation_key(tok), tok)
+
+    return _ABBR_TOKEN.sub(repl, unicodedata.normalize("NFC", text))
+
+
+# ---------------------------------------------------------------- quoted phrases
+
+_QUOTED = re.compile(r"\"([^\"\n]{3,200})\"|“([^”\n]{3,200})”|«([^»\n]{3,200})»")
+
+
+def quoted_phrases(question: str, min_words: int = 2) -> list[str]:
+    """The folded words of each phrase ``question`` quotes (straight, curly or
+    French quotes), each of at least ``min_words`` words, a trailing "..."/"…"
+    (the quote cut short) dropped: 'Phương châm "dân biết, dân bàn, dân
+    làm..." gồm những gì?' → ``["dan biet dan ban dan lam"]``."""
+    out = []
+    for m in _QUOTED.finditer(unicodedata.normalize("NFC", question or "")):
+        words = _WORD.findall(fold(next(g for g in m.groups() if g is not None)))
+        if len(words) >= min_words:
+            out.append(" ".join(words))
+    return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------- who cites a document
+
+_CITING = re.compile(r"(?<![0-9a-z])(?:nhac (?:den|toi)|de cap (?:den|toi)|vien dan|dan chieu|trich dan|can cu vao)"
+                     r"(?![0-9a-z])")
+_WHICH = re.compile(r"(?<![0-9a-z])(?:nao|nhung|cac|bao nhieu)(?![0-9a-z])")
+
+
+def asks_citing(question: str) -> bool:
+    """True when ``question`` asks which documents (or passages) cite,
+    mention or rest on a document it names: a verb of citing ("nhắc đến",
+    "đề cập đến", "viện dẫn", "dẫn chiếu", "trích dẫn", "căn cứ vào") before
+    the reference, and a "which" word ("nào", "những", "các", "bao nhiêu")
+    before the verb: "Kế hoạch của trường nào nhắc đến Nghị định 120/2020/NĐ-CP?".
+    "Nghị định 61/2018 nhắc đến những gì" (what the named document says) is not."""
+    f = " ".join(_WORD.findall(fold(expand_shorthand(question or "").replace("đ", "d"))))
+    m = _CITING.search(f)
+    return bool(m) and bool(_WHICH.search(f, 0, m.start()))

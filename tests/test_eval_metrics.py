@@ -178,3 +178,36 @@ def test_aggregate_overall_and_per_kind():
     assert o["invented_numbers_total"] == 1
     assert agg["by_kind"]["plain"]["n"] == 2
     assert "recall@1" not in agg["by_kind"]["unanswerable"]
+
+
+def test_retrieval_scores_agree_with_ir_measures_on_a_real_run(small_service):
+    """evals.metrics on a small real run (real questions of evals/dev.jsonl over the bundled
+    plans) equals ir-measures called directly on the chunk ids, and the hand definitions."""
+    import math
+
+    import ir_measures
+    from ir_measures import RR, Success, nDCG
+
+    from evals.dataset import EVALS_DIR
+    from evals.harness import load_items
+    from evals.metrics import relevance, retrieval_scores
+
+    items = [it for it in load_items(EVALS_DIR / "dev.jsonl") if it.id in ("hb-07", "bt-08", "hs-01", "hs-02")]
+    assert len(items) >= 3
+    for it in items:
+        hits = small_service.search(it.question, k=10)
+        rels = relevance([(h.meta.doc_id, f"{h.chunk.text}\n{h.chunk.index_text}") for h in hits], it.gold, it.gold_doc)
+        ours = retrieval_scores(rels)
+        ids = [h.chunk.chunk_id for h in hits]
+        qrels = {it.id: {c: 1 for c, r in zip(ids, rels) if r}}
+        run = {it.id: {c: float(len(ids) - i) for i, c in enumerate(ids)}}
+        if qrels[it.id]:
+            direct = ir_measures.calc_aggregate([Success @ 5, RR @ 10, nDCG @ 10], qrels, run)
+            assert ours["recall@5"] == pytest.approx(direct[Success @ 5])
+            assert ours["mrr@10"] == pytest.approx(direct[RR @ 10])
+            assert ours["ndcg@10"] == pytest.approx(direct[nDCG @ 10])
+        first = next((i for i, r in enumerate(rels[:10], 1) if r), None)
+        assert ours["mrr@10"] == pytest.approx(1 / first if first else 0.0)
+        dcg = sum(r / math.log2(i + 1) for i, r in enumerate(rels[:10], 1))
+        ideal = sum(1 / math.log2(i + 1) for i in range(1, sum(rels[:10]) + 1))
+        assert ours["ndcg@10"] == pytest.approx(dcg / ideal if ideal else 0.0)

@@ -79,3 +79,90 @@ def test_term_match_grades():
     assert term_match("mot", "mot cua") == 0  # one word is too short a prefix
     assert term_match("van thu", "bo phan mot cua") == 0
     assert term_match("", "x") == 0
+
+
+def test_expand_abbreviations_writes_out_the_words_a_decree_uses():
+    from index.question_forms import expand_abbreviations
+
+    # NĐ 118/2025 Điều 33 never writes "TTHC": the question's initialism must become its words
+    nd118 = (DECREES / "nd-118-2025-nd-cp.txt").read_text(encoding="utf-8")
+    art33 = nd118[nd118.index("Điều 33."):nd118.index("Điều 34.")]
+    assert "TTHC" not in art33 and "giải quyết thủ tục hành chính" in art33
+    q = "dân đánh giá việc giải quyết tthc theo những tiêu chí nào vậy ạ"
+    assert expand_abbreviations(q) == "dân đánh giá việc giải quyết thủ tục hành chính theo những tiêu chí nào vậy ạ"
+    assert expand_abbreviations("Kế hoạch CCHC của UBND quận") == "Kế hoạch cải cách hành chính của Ủy ban nhân dân quận"
+    # a hyphenated initialism, and a gloss in parentheses is not part of the words
+    assert expand_abbreviations("họp CB-GV-CNV") == "họp cán bộ, giáo viên, công nhân viên"
+    assert expand_abbreviations("khảo sát SIPAS") == "khảo sát Chỉ số hài lòng về sự phục vụ hành chính"
+    # a word with a Vietnamese mark or an unknown token is left alone
+    assert expand_abbreviations("Đảng ủy, PAPI, Tuổi Hồng") == "Đảng ủy, PAPI, Tuổi Hồng"
+
+
+def test_abbreviation_table_keeps_the_corpus_abbreviations_their_words_spell(small_service):
+    from index.question_forms import abbreviation_table, spelled_by
+
+    glossary = small_service.index.knowledge.glossary()
+    extra = {e.term: e.expansion for e in glossary.values() if e.from_corpus}
+    # the Hương Sen plan defines "thủ tục hành chính (TTHC)"; the Hòa Bình plan "… (PAPI)", an English acronym
+    assert spelled_by("TTHC", extra["TTHC"])
+    assert "PAPI" in extra and not spelled_by("PAPI", extra["PAPI"])
+    table = abbreviation_table(extra)
+    assert table["TTHC"] == "thủ tục hành chính" and "PAPI" not in table
+    assert small_service.index.abbreviations()["CCHC"] == "cải cách hành chính"
+
+
+def test_quoted_phrases():
+    from index.question_forms import quoted_phrases
+
+    q = 'Phương châm "dân biết, dân bàn, dân làm..." trong kế hoạch PAPI của Trường Hòa Bình gồm những gì?'
+    assert quoted_phrases(q) == ["dan biet dan ban dan lam"]
+    assert quoted_phrases("chỉ tiêu “Cải cách tổ chức bộ máy” giao cho ai") == ["cai cach to chuc bo may"]
+    # one quoted word is a name, not a passage's text
+    assert quoted_phrases('nội dung "PAPI" là gì') == [] and quoted_phrases("") == []
+
+
+def test_a_quoted_phrase_brings_the_passage_that_holds_it_first(small_service):
+    from index.lexical_tokens import folded_words
+
+    # the OCR-damaged Hòa Bình plan: "… theo phuong cham “dan biét, dan ban, dan lam, dan kiém tra …”"
+    q = 'Phương châm "dân biết, dân bàn, dân làm..." trong kế hoạch PAPI của Trường Hòa Bình gồm những gì?'
+    for query in (q, 'Phuong cham "dan biet, dan ban, dan lam..." trong ke hoach PAPI cua Truong Hoa Binh gom nhung gi?'):
+        hits = small_service.search(query, k=5)
+        top = hits[0].chunk
+        assert " dan biet dan ban dan lam " in folded_words(f"{top.text}\n{top.index_text}")
+
+
+def test_search_reads_an_initialism_as_its_words(small_service):
+    from index.hybrid import query_view
+
+    view = query_view("dân đánh giá việc giải quyết tthc theo những nội dung nào")
+    # both spellings are searched: "TTHC" of the plans and the words of the decree
+    assert "tthc" in view.lexical and "thủ tục hành chính" in view.lexical and "tthc" not in view.dense
+    # NĐ 61/2018 Điều 31 khoản 1: "được đánh giá thông qua ý kiến đánh giá của các tổ chức, cá nhân theo các nội dung sau đây"
+    hits = small_service.search("dân đánh giá việc giải quyết tthc theo những nội dung nào", k=5, mode="bm25")
+    assert any(h.meta.doc_id == "nd-61-2018-nd-cp" and "Điều 31" in h.chunk.index_text for h in hits)
+    # a definitional question keeps the initialism as typed ("CCHC là viết tắt của gì" asks about "cchc")
+    assert query_view("CCHC là viết tắt của gì?").plain == "CCHC là viết tắt của gì?"
+
+
+def test_asks_citing():
+    from index.question_forms import asks_citing
+
+    assert asks_citing("Những kế hoạch của trường nào có nhắc đến Nghị định 106/2020/NĐ-CP về vị trí việc làm?")
+    assert asks_citing("Kế hoạch của trường nào trong kho tài liệu nhắc đến Nghị định 120/2020/NĐ-CP?")
+    assert asks_citing("van ban nao vien dan nd 61/2018")
+    # what the named document itself says
+    assert not asks_citing("Nghị định 61/2018 nhắc đến những gì")
+    assert not asks_citing("Nghị định 61/2018/NĐ-CP quy định Bộ phận Một cửa làm gì?")
+
+
+def test_which_plans_cite_a_decree_brings_the_citing_passages_first(small_service):
+    from corpus.legal_refs import find_references
+
+    # the Bến Thành plan cites NĐ 61/2018 by số hiệu; the decree itself is indexed too
+    hits = small_service.search("Kế hoạch của trường nào nhắc đến Nghị định 61/2018/NĐ-CP?", k=5)
+    assert hits[0].meta.doc_id != "nd-61-2018-nd-cp"
+    assert any(r.so_hieu and r.so_hieu.startswith("61/2018") for r in find_references(hits[0].chunk.text))
+    # asked what the decree says, its own passages stay first
+    own = small_service.search("Nghị định 61/2018/NĐ-CP quy định Bộ phận Một cửa làm gì?", k=5)
+    assert all(h.meta.doc_id == "nd-61-2018-nd-cp" for h in own)
