@@ -333,14 +333,17 @@ def _tied(qa, typed: list, params: ReadingParams) -> list:
 
 
 def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed: bool = False,
-          terms=()) -> list:
+          terms=(), qa=None) -> list:
     """The units to quote, lead first, from ``ranked`` (best first).
 
     The pool: units scoring ≥ ``keep_ratio`` × the best (each text once). With
     ``standing`` (per hit index, ``assistant.inforce.Standing``), the law in
     force first (:func:`in_force_first`). The lead is the pool's first unit;
     a further unit is quoted (up to ``max_units`` in all) only when it adds
-    to the lead's answer (:func:`_adds`), not for scoring close to it."""
+    to the lead's answer (:func:`_adds`), not for scoring close to it.
+    With ``typed`` and the question analysis ``qa``, the quoted units are then
+    put in the order of how they answer (:func:`_answer_order`): the unit
+    whose span gives the measure asked, tied to the question's focus, leads."""
     best = ranked[0].score
     pool, seen = [], set()
     for s in ranked:
@@ -357,9 +360,29 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     for s in pool[1:]:
         if len(chosen) >= params.max_units:
             break
-        if _adds(s, chosen, typed, terms):
+        if _adds(s, chosen, typed, terms, qa, params):
             chosen.append(s)
+    if typed and qa is not None:
+        chosen = _answer_order(chosen, qa, params, standing)
     return chosen
+
+
+def _answer_order(chosen: list, qa, params: ReadingParams, standing: list | None = None) -> list:
+    """The typed units ``chosen`` (lead first), reordered so the one that
+    answers leads: first the units of văn bản in force (``standing``, as
+    :func:`in_force_first` put them), then those whose span is written with
+    the measure asked (:func:`assistant.span_ties.names_measure`: "Tỷ lệ PHHS
+    … đạt tỷ lệ 100%" before "Mức độ hài lòng của PHHS … đạt từ 99%" for
+    "tỷ lệ phụ huynh … là bao nhiêu"), then those whose span is tied to the
+    question's focus (span tie ≥ ``tie_threshold``); the order is otherwise
+    kept (stable)."""
+    from assistant.span_ties import names_measure, unit_tie
+
+    def key(s):
+        st = standing[s.hit_index] if standing and s.hit_index < len(standing) else None
+        return (st is not None and not st.current, not names_measure(s.unit, s.spans, qa),
+                unit_tie(s.unit, s.spans, qa) < params.tie_threshold)
+    return sorted(chosen, key=key)
 
 
 def in_force_first(units: list, standing: list) -> list:
@@ -403,7 +426,7 @@ def covered_terms(unit, terms) -> frozenset:
 OTHER_DOC_LEX = 0.8
 
 
-def _adds(s, chosen: list, typed: bool, terms=()) -> bool:
+def _adds(s, chosen: list, typed: bool, terms=(), qa=None, params: ReadingParams | None = None) -> bool:
     """Does unit ``s`` add to the answer of the ``chosen`` units (lead first)?
 
     Yes when it comes from the lead's retrieved passage or states the lead's
@@ -413,14 +436,24 @@ def _adds(s, chosen: list, typed: bool, terms=()) -> bool:
     tiểu học); when it comes from a văn bản none of them is from and covers
     the question's terms nearly as well as the lead (``OTHER_DOC_LEX``; a
     question comparing two plans is answered by one sentence of each); or,
-    for a question asking for a typed value, when it holds such a span. A
+    for a question asking for a typed value, when it holds such a span (with
+    the question analysis ``qa`` and ``params``: a span tied to the
+    question's focus, span tie ≥ ``tie_threshold``, or written with the
+    measure asked, :func:`assistant.span_ties.names_measure`; a deadline of
+    another subject, "Ngân hàng Chính sách xã hội … chậm nhất vào ngày 18",
+    does not answer "ủy ban nhân dân xã gửi … chậm nhất ngày mấy"). A
     sentence of another provision that merely scores close to the lead, with
     nothing the lead lacks, is not quoted."""
     lead = chosen[0]
     if s.hit_index == lead.hit_index or provision_key(s.unit) == provision_key(lead.unit):
         return True
     if typed and s.spans:
-        return True
+        if qa is None or params is None:
+            return True
+        from assistant.span_ties import names_measure, unit_tie
+
+        if unit_tie(s.unit, s.spans, qa) >= params.tie_threshold or names_measure(s.unit, s.spans, qa):
+            return True
     if s.unit.doc_id not in {c.unit.doc_id for c in chosen} and s.lex >= OTHER_DOC_LEX * lead.lex:
         return True
     have = frozenset().union(*(covered_terms(c.unit, terms) for c in chosen))
@@ -498,11 +531,11 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, True, qa.focus),
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, True, qa.focus, qa),
                             best=typed[0].score)
         tied = _tied(qa, typed, params)
         if tied:
-            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, True, qa.focus),
+            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, True, qa.focus, qa),
                             best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:
