@@ -343,7 +343,7 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     to the lead's answer (:func:`_adds`), not for scoring close to it.
     With ``typed`` and the question analysis ``qa``, the quoted units are then
     put in the order of how they answer (:func:`_answer_order`): the unit
-    whose span gives the measure asked, tied to the question's focus, leads."""
+    whose span gives the measure asked leads."""
     best = ranked[0].score
     pool, seen = [], set()
     for s in ranked:
@@ -360,7 +360,7 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     for s in pool[1:]:
         if len(chosen) >= params.max_units:
             break
-        if _adds(s, chosen, typed, terms, qa, params):
+        if _adds(s, chosen, typed, terms):
             chosen.append(s)
     if typed and qa is not None:
         chosen = _answer_order(chosen, qa, params, standing)
@@ -373,15 +373,16 @@ def _answer_order(chosen: list, qa, params: ReadingParams, standing: list | None
     :func:`in_force_first` put them), then those whose span is written with
     the measure asked (:func:`assistant.span_ties.names_measure`: "Tỷ lệ PHHS
     … đạt tỷ lệ 100%" before "Mức độ hài lòng của PHHS … đạt từ 99%" for
-    "tỷ lệ phụ huynh … là bao nhiêu"), then those whose span is tied to the
-    question's focus (span tie ≥ ``tie_threshold``); the order is otherwise
-    kept (stable)."""
-    from assistant.span_ties import names_measure, unit_tie
+    "tỷ lệ phụ huynh … là bao nhiêu"; both spans are tied to the focus, span
+    tie ≥ ``tie_threshold``, so the tie alone does not order them, and on the
+    calibration half moving tied units first put "Tiêu ngữ … dưới Quốc hiệu"
+    before "Quốc hiệu …: cỡ chữ từ 12 đến 13" for "quốc hiệu cỡ chữ bao
+    nhiêu"); the order is otherwise kept (stable: score, then the lead)."""
+    from assistant.span_ties import names_measure
 
     def key(s):
         st = standing[s.hit_index] if standing and s.hit_index < len(standing) else None
-        return (st is not None and not st.current, not names_measure(s.unit, s.spans, qa),
-                unit_tie(s.unit, s.spans, qa) < params.tie_threshold)
+        return (st is not None and not st.current, not names_measure(s.unit, s.spans, qa))
     return sorted(chosen, key=key)
 
 
@@ -426,7 +427,7 @@ def covered_terms(unit, terms) -> frozenset:
 OTHER_DOC_LEX = 0.8
 
 
-def _adds(s, chosen: list, typed: bool, terms=(), qa=None, params: ReadingParams | None = None) -> bool:
+def _adds(s, chosen: list, typed: bool, terms=()) -> bool:
     """Does unit ``s`` add to the answer of the ``chosen`` units (lead first)?
 
     Yes when it comes from the lead's retrieved passage or states the lead's
@@ -436,24 +437,14 @@ def _adds(s, chosen: list, typed: bool, terms=(), qa=None, params: ReadingParams
     tiểu học); when it comes from a văn bản none of them is from and covers
     the question's terms nearly as well as the lead (``OTHER_DOC_LEX``; a
     question comparing two plans is answered by one sentence of each); or,
-    for a question asking for a typed value, when it holds such a span (with
-    the question analysis ``qa`` and ``params``: a span tied to the
-    question's focus, span tie ≥ ``tie_threshold``, or written with the
-    measure asked, :func:`assistant.span_ties.names_measure`; a deadline of
-    another subject, "Ngân hàng Chính sách xã hội … chậm nhất vào ngày 18",
-    does not answer "ủy ban nhân dân xã gửi … chậm nhất ngày mấy"). A
+    for a question asking for a typed value, when it holds such a span. A
     sentence of another provision that merely scores close to the lead, with
     nothing the lead lacks, is not quoted."""
     lead = chosen[0]
     if s.hit_index == lead.hit_index or provision_key(s.unit) == provision_key(lead.unit):
         return True
     if typed and s.spans:
-        if qa is None or params is None:
-            return True
-        from assistant.span_ties import names_measure, unit_tie
-
-        if unit_tie(s.unit, s.spans, qa) >= params.tie_threshold or names_measure(s.unit, s.spans, qa):
-            return True
+        return True
     if s.unit.doc_id not in {c.unit.doc_id for c in chosen} and s.lex >= OTHER_DOC_LEX * lead.lex:
         return True
     have = frozenset().union(*(covered_terms(c.unit, terms) for c in chosen))
