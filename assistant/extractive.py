@@ -333,14 +333,17 @@ def _tied(qa, typed: list, params: ReadingParams) -> list:
 
 
 def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed: bool = False,
-          terms=()) -> list:
+          terms=(), qa=None) -> list:
     """The units to quote, lead first, from ``ranked`` (best first).
 
     The pool: units scoring ≥ ``keep_ratio`` × the best (each text once). With
     ``standing`` (per hit index, ``assistant.inforce.Standing``), the law in
     force first (:func:`in_force_first`). The lead is the pool's first unit;
     a further unit is quoted (up to ``max_units`` in all) only when it adds
-    to the lead's answer (:func:`_adds`), not for scoring close to it."""
+    to the lead's answer (:func:`_adds`), not for scoring close to it.
+    With ``typed`` and the question analysis ``qa``, the quoted units are then
+    put in the order of how they answer (:func:`_answer_order`): the unit
+    whose span gives the measure asked leads."""
     best = ranked[0].score
     pool, seen = [], set()
     for s in ranked:
@@ -359,7 +362,28 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
             break
         if _adds(s, chosen, typed, terms):
             chosen.append(s)
+    if typed and qa is not None:
+        chosen = _answer_order(chosen, qa, params, standing)
     return chosen
+
+
+def _answer_order(chosen: list, qa, params: ReadingParams, standing: list | None = None) -> list:
+    """The typed units ``chosen`` (lead first), reordered so the one that
+    answers leads: first the units of văn bản in force (``standing``, as
+    :func:`in_force_first` put them), then those whose span is written with
+    the measure asked (:func:`assistant.span_ties.names_measure`: "Tỷ lệ PHHS
+    … đạt tỷ lệ 100%" before "Mức độ hài lòng của PHHS … đạt từ 99%" for
+    "tỷ lệ phụ huynh … là bao nhiêu"; both spans are tied to the focus, span
+    tie ≥ ``tie_threshold``, so the tie alone does not order them, and on the
+    calibration half moving tied units first put "Tiêu ngữ … dưới Quốc hiệu"
+    before "Quốc hiệu …: cỡ chữ từ 12 đến 13" for "quốc hiệu cỡ chữ bao
+    nhiêu"); the order is otherwise kept (stable: score, then the lead)."""
+    from assistant.span_ties import names_measure
+
+    def key(s):
+        st = standing[s.hit_index] if standing and s.hit_index < len(standing) else None
+        return (st is not None and not st.current, not names_measure(s.unit, s.spans, qa))
+    return sorted(chosen, key=key)
 
 
 def in_force_first(units: list, standing: list) -> list:
@@ -498,11 +522,11 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, True, qa.focus),
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, True, qa.focus, qa),
                             best=typed[0].score)
         tied = _tied(qa, typed, params)
         if tied:
-            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, True, qa.focus),
+            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, True, qa.focus, qa),
                             best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:

@@ -164,3 +164,35 @@ def unit_tie(unit, spans: list, qa: QuestionAnalysis) -> float:
                 continue
         best = max(best, span_tie(text, sp.start, sp.end, qa, lead))
     return best
+
+
+def names_measure(unit, spans: list, qa: QuestionAnalysis) -> bool:
+    """Does ``unit`` name, in the clause of one of its ``spans`` (between the
+    ";" marks around it) and outside the span itself, the measure the question
+    asks for — a type word of the answer type (:data:`_TYPE_TERMS`: "tỷ lệ",
+    "số lượng", "thời hạn", "số tiền" …) that the question writes among its
+    focus terms? "Tỷ lệ PHHS … đạt tỷ lệ 100%" names the ratio asked by "tỷ lệ
+    phụ huynh … là bao nhiêu"; "Mức độ hài lòng của PHHS … đạt từ 99%" gives a
+    percentage of another measure. False when the question writes no such word
+    or the unit holds no span in its own text."""
+    asked = [t for t in qa.focus if t in _TYPE_TERMS.get(qa.answer_type, ()) and "_" in t]
+    if not asked:
+        return False
+    text = unit.text
+    folded = fold(text)
+    if len(folded) != len(text):
+        return False
+    words = _words(folded)
+    for sp in spans:
+        if text[sp.start:sp.end] != sp.text:
+            continue
+        lo = folded.rfind(";", 0, sp.start) + 1
+        hi = folded.find(";", sp.end)
+        hi = len(folded) if hi < 0 else hi
+        for t in asked:
+            for i in _occurrences(t, words):
+                n = len(_WORD.findall(t.replace("_", " ")))
+                a, b = words[i][0], words[i + n - 1][1]
+                if lo <= a and b <= hi and not (sp.start <= a < sp.end):
+                    return True
+    return False

@@ -118,3 +118,28 @@ def test_một_số_is_some_not_one(units):
     # a written number that counts is still read ("01 (một) Mã số hồ sơ", NĐ 118/2025/NĐ-CP Điều 17 khoản 3)
     m = units(ND118, "01 (một) Mã số hồ sơ")
     assert [s.text for s in find_spans(m.text, analyze("mỗi hồ sơ được cấp mấy mã số"))] == ["01 (một) Mã số"]
+
+
+README_QUESTION = ("Trường Mầm non Bến Thành đặt chỉ tiêu tỷ lệ phụ huynh thanh toán học phí qua phần mềm "
+                   "Yoyoschool là bao nhiêu?")
+
+
+def test_the_unit_whose_span_gives_the_measure_asked_leads_the_answer(units):
+    """The README question: "3.5. Tỷ lệ PHHS … đạt tỷ lệ 100%" answers it, "4.1. Mức độ hài lòng của PHHS …
+    đạt từ 99%" gives a percentage of another measure; the reader scores the latter higher (it is one word
+    closer to the focus terms), but the one naming the ratio asked leads the quoted units."""
+    from assistant.span_ties import names_measure
+
+    qa = analyze(README_QUESTION)
+    ratio = units(BEN_THANH, "Tỷ lệ PHHS tham gia sử dụng thanh toán học phí qua phần mềm Yoyoschool")
+    satisfaction = units(BEN_THANH, "Mức độ hài lòng của PHHS tham gia sử dụng thanh toán học phí")
+    assert "100%" in ratio.text and "99%" in satisfaction.text
+    a, b = _scored(ratio, qa, 0.8), _scored(satisfaction, qa, 0.9)
+    b.hit_index = 1
+    assert names_measure(ratio, a.spans, qa) and not names_measure(satisfaction, b.spans, qa)
+    params = ReadingParams(answer_threshold=0.3, typed_threshold=0.7, tied_threshold=0.5, tie_threshold=0.8,
+                           keep_ratio=0.8, max_units=4)
+    d = decide(qa, [b, a], 2, params)
+    assert d.kind == "answer" and [s.unit.text for s in d.units][0] == ratio.text
+    assert len(d.units) == 2  # the other percentage is still quoted, second
+
