@@ -32,7 +32,7 @@ def test_followup_query_is_made_standalone(small_service):
     # "Kế hoạch đó" is resolved from the earlier turn (school name or the plan's số hiệu)
     assert q != ITEMS[2].question and ("Hương Sen" in q or "26/KH-MNHgS" in q)
     # the query ask retrieves with; a question that is not a follow-up is sent as it is
-    assert q == small_service.prepare(ITEMS[2].question, history=ITEMS[2].history).query
+    assert q == small_service.standalone_query(ITEMS[2].question, ITEMS[2].history)
     assert retrieval_query(ITEMS[0], small_service) == ITEMS[0].question
 
 
