@@ -118,18 +118,28 @@ class Answerer:
             return prepared
         return self.finish(prepared, self.params())
 
+    def standalone(self, question: str, history: list[tuple[str, str]] | None = None) -> str:
+        """The query :meth:`prepare` retrieves with: ``question`` made standalone
+        against ``history`` (``assistant.followup.rewrite_followup`` with the
+        corpus look-ups of :attr:`followup_knowledge`); ``question`` itself when
+        it does not refer back or the rewrite fails. ``evals.harness`` measures
+        retrieval of follow-ups with this same call."""
+        return _rewrite(question, history, self.followup_knowledge)
+
     def prepare(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None,
-                prepare_k: int = 0) -> "Answer | Reading":
+                candidates: int | None = None) -> "Answer | Reading":
         """Everything of :meth:`ask` that does not depend on the reading
         parameters: an ``Answer`` already (empty question, routed intent,
         missing entity), or a :class:`Reading` (retrieved hits and their scored
-        units) for :meth:`finish`. ``evals.calibrate`` prepares each question
-        once (``prepare_k``: passages retrieved, at least) and replays
-        :meth:`finish` under many parameter settings."""
+        units) for :meth:`finish`. ``max(k, candidates)`` passages are
+        retrieved; ``candidates`` defaults to ``settings.reading_candidates``
+        (what :meth:`ask` uses), another value prepares what :meth:`ask` would
+        with that setting. ``evals.calibrate`` prepares each question once per
+        value and replays :meth:`finish` under many parameter settings."""
         question = (question or "").strip()
         if not question:
             return Answer(question=question, answer="Câu hỏi trống.", abstained=True)
-        query = _rewrite(question, history, self.followup_knowledge)
+        query = self.standalone(question, history)
         routed = self._route(question, query) or self.inforce.answer_question(question, query)
         if routed is not None:
             if query != question and routed.mode == "validity":
@@ -142,7 +152,7 @@ class Answerer:
                 f"Không tìm thấy trong tài liệu: kho tài liệu không nhắc đến {', '.join(repr(m) for m in missing)}. "
                 + ABSTAIN_TEXT.split(". ", 1)[1]))
             return answer
-        n = max(k, self.settings.reading_candidates, prepare_k)
+        n = max(k, self.settings.reading_candidates if candidates is None else candidates)
         # the law in force at the as-of date: a replaced văn bản gives way to its successor's matching Điều
         hits, in_force = self.inforce.choose(query, self.retriever.search(query, k=n), n)
         qa, scored = self.read(query, hits) if hits else (analyze(query), [])

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.protocols import guarded_view
 from assistant.types import Answer, Citation
@@ -505,9 +505,8 @@ class InForce:
             def shift(line: str) -> str:
                 return re.sub(r"\[(\d+)\]", lambda m: f"[{renum.get(int(m.group(1)), int(m.group(1)))}]", line)
 
-            for c in ctx.citations:
-                c.n = renum[c.n]
-            answer.citations.extend(ctx.citations)
+            # copies: ``ctx`` is the prepared reading's (``Reading.in_force``), read again by every replay
+            answer.citations.extend(replace(c, n=renum[c.n]) for c in ctx.citations)
             if ctx.notice:
                 answer.answer = "\n".join(shift(x) for x in ctx.notice) + "\n" + answer.answer
             if ctx.history:

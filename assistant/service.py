@@ -380,3 +380,30 @@ class CCHCService:
         """
         with use_model(self.index.diacritics.model):
             return self._answerer.ask(question, k=k, history=history)
+
+    def standalone_query(self, question: str, history: list[tuple[str, str]] | None = None) -> str:
+        """The query :meth:`ask` retrieves with for ``question`` after
+        ``history`` (``Answerer.standalone``, with this store's diacritic model):
+        a follow-up made standalone, any other question unchanged."""
+        with use_model(self.index.diacritics.model):
+            return self._answerer.standalone(question, history)
+
+    def prepare(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None,
+                candidates: int | None = None):
+        """The first half of :meth:`ask` (``Answerer.prepare``, with this
+        store's diacritic model): an ``Answer`` already, or a ``Reading`` for
+        :meth:`finish`. ``candidates``: as ``Answerer.prepare`` (None = the
+        settings' ``reading_candidates``, exactly what :meth:`ask` does).
+        ``finish(prepare(q, k, h), answerer.params())`` is ``ask(q, k, h)``."""
+        with use_model(self.index.diacritics.model):
+            return self._answerer.prepare(question, k=k, history=history, candidates=candidates)
+
+    def finish(self, prepared, params=None) -> Answer:
+        """The second half of :meth:`ask`: the answer of a :meth:`prepare`
+        result under ``params`` (``assistant.extractive.ReadingParams``; None =
+        ``answerer.params()``, the settings' values); an ``Answer`` from
+        :meth:`prepare` is returned as it is."""
+        if isinstance(prepared, Answer):
+            return prepared
+        with use_model(self.index.diacritics.model):
+            return self._answerer.finish(prepared, self._answerer.params() if params is None else params)

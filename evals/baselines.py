@@ -101,12 +101,12 @@ def run_baselines(dataset_path, service, k: int = 10, systems: Sequence[str] = S
     for name in systems:
         if name == "naive LangChain + Chroma":
             with NaiveChroma(service.embeddings) as naive:
-                rows, lat = evaluate_retrieval(items, naive.search, k=k)
+                rows, lat = evaluate_retrieval(items, naive.search, k=k, service=service)
                 out["naive_chunks"], out["naive_build_s"] = naive.n_chunks, naive.build_s
         else:
             mode = {"BM25 only": "bm25", "dense only": "dense", "hybrid (full system)": "hybrid"}[name]
             rows, lat = evaluate_retrieval(
-                items, lambda q, kk, m=mode: hit_pairs(service.index.search(q, k=kk, mode=m)), k=k)
+                items, lambda q, kk, m=mode: hit_pairs(service.index.search(q, k=kk, mode=m)), k=k, service=service)
         agg = aggregate(rows)
         out["systems"][name] = {**agg, "latency": latency_summary(lat), "per_question": rows}
     return out

@@ -328,7 +328,7 @@ def export_dev(service, dataset: str | Path | Sequence[str | Path], out_dir: str
             if not rel_ids:
                 unjudged.append(it.id)
                 continue
-            fq.write(json.dumps({"_id": it.id, "text": retrieval_query(it),
+            fq.write(json.dumps({"_id": it.id, "text": retrieval_query(it, service),
                                  "metadata": {"kind": it.kind, "split": split_of(it.id), "set": src.get(it.id)}},
                                 ensure_ascii=False) + "\n")
             for cid in rel_ids:

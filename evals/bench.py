@@ -491,7 +491,8 @@ def _dev_scores(service) -> dict:
     items = load_items([here / d for d in DEV_SETS])
     out = {}
     for mode in ("hybrid", "dense"):
-        rows, _ = evaluate_retrieval(items, lambda q, k: hit_pairs(service.index.search(q, k=k, mode=mode)), k=10)
+        rows, _ = evaluate_retrieval(items, lambda q, k: hit_pairs(service.index.search(q, k=k, mode=mode)), k=10,
+                                    service=service)
         o = aggregate(rows)["overall"]
         out[mode] = {"n": o.get("n"), "recall@5": o.get("recall@5"), "mrr@10": o.get("mrr@10"),
                      "per_question_recall@5": {r["id"]: r["recall@5"] for r in rows}}

@@ -4,18 +4,31 @@ calibration half only, and print the search and the chosen values.
     python -m evals.calibrate                      # shipped sets, calibration half, settings' data dir
     python -m evals.calibrate --json out.json      # also write every step and the per-half figures
 
-Each calibration question is prepared once (``Answerer.prepare``: routing,
-retrieval, question analysis, scored units with their lexical and dense
-scores); the answer decision (``Answerer.finish``) is then replayed under each
-parameter setting, so the search costs no retrieval or embedding.
+Each calibration question is prepared exactly as ``CCHCService.ask``
+prepares it (``CCHCService.prepare(question, k=settings.top_k, history)``:
+the same arguments, the store's diacritic model; routing, follow-up rewriting
+with the corpus look-ups, retrieval, the law in force, question analysis,
+scored units with their lexical and dense scores); the answer decision
+(``CCHCService.finish``) is then replayed under each parameter setting, so
+the search costs no retrieval or embedding, and ``finish(prepare(q), params)``
+is what ``ask(q)`` answers with those params in the settings. Only
+``candidates`` (``reading_candidates``) changes what is retrieved: the
+questions are prepared once per number of passages it implies
+(``max(top_k, candidates)``, :class:`Prepared`).
 
 Search: coordinate ascent over the grids of :data:`GRID`, starting from the
-current settings, for :data:`ROUNDS` rounds or until no change improves the
-objective. The objective is the mean of the answer accuracy on answerable
-questions and the abstention recall, minus ``PENALTY`` × the false-abstention
-rate above 0.05, plus 0.1 × citation precision (ties broken by the earlier,
-i.e. simpler, grid value). The test half is never read here: its figures
-come from ``cchc eval --split test`` with the chosen values in
+current settings, for :data:`ROUNDS` rounds or until no parameter moves.
+The objective is the mean of the answer accuracy on answerable questions and
+the abstention recall, minus ``PENALTY`` × the false-abstention rate above
+0.05, plus 0.1 × citation precision. Tie rule (objectives within
+:data:`TIE`): for the thresholds of :data:`REFUSING` (retrieval gate, answer,
+typed and tied thresholds, span tie), where a lower value refuses less, the
+lowest grid value reaching the best objective is chosen, even over the
+current value, so a flat stretch never keeps a gate higher than the
+calibration half needs; any other parameter moves only on a strict
+improvement, to the earlier (simpler) grid value among equals. The test half
+is never read here: its figures come from ``python -m evals.answers_report``
+(or ``cchc eval --split test``) with the chosen values in
 ``assistant/settings.py``.
 """
 
@@ -48,6 +61,11 @@ GRID: dict[str, list[float]] = {
 }
 ROUNDS = 3
 PENALTY = 2.0
+#: objectives closer than this are equal (the calibration is flat between them)
+TIE = 1e-9
+#: thresholds whose lower value refuses less (gate, reading thresholds, span tie); on a flat objective the
+#: lowest value reaching the best objective is chosen, even over the current one
+REFUSING = ("chunk_threshold", "answer_threshold", "typed_threshold", "tied_threshold", "tie_threshold")
 
 #: ReadingParams field → Settings field (what to write into assistant/settings.py)
 SETTING_NAMES = {"chunk_threshold": "abstain_threshold", "w_dense": "reading_w_dense", "w_rank": "reading_w_rank",
@@ -66,31 +84,73 @@ def objective(summary: dict) -> float:
     return 0.5 * (acc + rec) - PENALTY * max(0.0, fa - 0.05) + 0.1 * cp
 
 
-def prepare_all(answerer, items, k: int) -> dict:
-    """``{item id: Answer | Reading}`` (``Answerer.prepare`` of each item)."""
+class Prepared:
+    """The calibration questions prepared as ``CCHCService.ask`` prepares
+    them (``CCHCService.prepare(question, k, history)``: the same arguments,
+    the store's diacritic model), once per number of passages read:
+    ``readings(candidates)`` is ``{item id: Answer | Reading}`` for the
+    ``reading_candidates`` setting ``candidates`` (``max(k, candidates)``
+    passages retrieved, as ``ask`` would with that setting), prepared on first
+    use and kept. ``service``: a ``CCHCService``; ``k``: ``ask``'s ``k``
+    (``settings.top_k``)."""
+
+    def __init__(self, service, items, k: int, cache: dict | None = None, log=print):
+        self.service, self.items, self.k, self.log = service, items, k, log
+        #: passages retrieved (``max(k, candidates)``) → {item id: Answer | Reading}
+        self.by_n: dict[int, dict] = dict(cache or {})
+
+    def readings(self, candidates: int) -> dict:
+        n = max(self.k, candidates)
+        if n not in self.by_n:
+            t0 = time.perf_counter()
+            self.by_n[n] = prepare_all(self.service, self.items, self.k, candidates)
+            self.log(f"prepared {len(self.items)} questions with {n} passages in {time.perf_counter() - t0:.1f} s")
+        return self.by_n[n]
+
+
+def prepare_all(service, items, k: int, candidates: int | None = None) -> dict:
+    """``{item id: Answer | Reading}``: ``service.prepare`` of each item with
+    the arguments ``CCHCService.ask`` gets (``k``, the item's history);
+    ``candidates`` None = the settings' ``reading_candidates``."""
     out = {}
     for it in items:
         hist = [tuple(t) for t in it.history] if it.history else None
-        out[it.id] = answerer.prepare(it.question, k=k, history=hist, prepare_k=max(GRID["candidates"]))
+        out[it.id] = service.prepare(it.question, k=k, history=hist, candidates=candidates)
     return out
 
 
-def evaluate(answerer, items, prepared: dict, params) -> dict:
-    """``aggregate`` of the answer rows of ``items`` under ``params``."""
-    from assistant.types import Answer
+def evaluate(service, items, prepared: Prepared, params) -> dict:
+    """``aggregate`` of the answer rows of ``items`` under ``params``
+    (``service.finish`` of the readings prepared for ``params.candidates``)."""
+    readings = prepared.readings(params.candidates)
 
     def ask(it):
-        p = prepared[it.id]
-        return p if isinstance(p, Answer) else answerer.finish(p, params)
+        return service.finish(readings[it.id], params)
 
     rows, _ = evaluate_answers(items, ask)
     return aggregate(rows)["overall"]
 
 
-def search(answerer, items, prepared, start, log=print) -> tuple[object, list[dict]]:
+def _pick(name: str, scores: list[tuple[float, float, dict]], grid: list[float], current: float,
+          current_obj: float) -> tuple[float, dict] | None:
+    """The value of ``name`` to move to from ``current`` (objective
+    ``current_obj``) given ``scores`` ``[(objective, value, summary)]`` over
+    ``grid``, or None to stay (see the module docstring's tie rule)."""
+    top_obj = max(o for o, _, _ in scores)
+    if name in REFUSING and top_obj >= current_obj - TIE:
+        # flat: the lowest value reaching the best objective refuses least
+        obj, v, summ = min((t for t in scores if t[0] >= top_obj - TIE), key=lambda t: t[1])
+        return None if v == current else (v, summ)
+    if top_obj > current_obj + TIE:
+        obj, v, summ = next(t for t in scores if t[0] >= top_obj - TIE)  # the earlier grid value
+        return v, summ
+    return None
+
+
+def search(service, items, prepared: Prepared, start, log=print) -> tuple[object, list[dict]]:
     """Coordinate ascent from ``start`` (``ReadingParams``); returns the best params and the steps tried."""
     best = start
-    best_sum = evaluate(answerer, items, prepared, best)
+    best_sum = evaluate(service, items, prepared, best)
     best_obj = objective(best_sum)
     steps = [{"round": 0, "params": asdict(best), "objective": best_obj, "summary": best_sum}]
     log(f"start: objective {best_obj:.4f}  {_fmt(best_sum)}")
@@ -100,17 +160,18 @@ def search(answerer, items, prepared, start, log=print) -> tuple[object, list[di
             scores = []
             for v in grid:
                 cand = replace(best, **{name: v})
-                summ = evaluate(answerer, items, prepared, cand)
+                summ = evaluate(service, items, prepared, cand)
                 obj = objective(summ)
                 scores.append((obj, v, summ))
                 steps.append({"round": rnd, "param": name, "value": v, "objective": obj, "summary": summ})
-            top = max(scores, key=lambda t: (round(t[0], 9), -grid.index(t[1])))
             line = "  ".join(f"{v:g}:{o:.3f}" for o, v, _ in scores)
             log(f"round {rnd} {name:16} {line}")
-            if top[0] > best_obj + 1e-9:
-                best, best_obj, best_sum = replace(best, **{name: top[1]}), top[0], top[2]
+            move = _pick(name, scores, grid, getattr(best, name), best_obj)
+            if move is not None:
+                best, best_sum = replace(best, **{name: move[0]}), move[1]
+                best_obj = objective(best_sum)
                 changed = True
-                log(f"  -> {name} = {top[1]:g}: objective {best_obj:.4f}  {_fmt(best_sum)}")
+                log(f"  -> {name} = {move[0]:g}: objective {best_obj:.4f}  {_fmt(best_sum)}")
         if not changed:
             break
     return best, steps
@@ -126,16 +187,15 @@ def _fmt(s: dict) -> str:
             f"inv# {s.get('invented_numbers_total', 0)}  n {s.get('n')}")
 
 
-def dump(answerer, items, prepared, params, path: Path) -> None:
+def dump(service, items, prepared: Prepared, params, path: Path) -> None:
     """Write the calibration questions answered wrongly under ``params``, with type and answer."""
-    from assistant.types import Answer
+    from evals.metrics import answer_correct
 
+    readings = prepared.readings(params.candidates)
     lines = []
     for it in items:
-        p = prepared[it.id]
-        ans = p if isinstance(p, Answer) else answerer.finish(p, params)
-        from evals.metrics import answer_correct
-
+        p = readings[it.id]
+        ans = service.finish(p, params)
         ok = (ans.abstained == it.abstain) and (it.abstain or answer_correct(ans.answer, it.answer_any))
         if ok:
             continue
@@ -166,29 +226,31 @@ def main(argv: list[str] | None = None) -> int:
     start = answerer.params()
     print(f"calibration half: {len(items)} questions of {', '.join(Path(p).name for p in paths)}; "
           f"embedder {getattr(svc.embeddings, 'name', '?')}; dense centre {start.dense_center}")
+    cache = None
     if args.cache and args.cache.is_file():
         import pickle
 
         from assistant.answering import Reading
+        from corpus.diacritics import use_model
 
-        prepared = pickle.loads(args.cache.read_bytes())
-        prepared = {k: answerer.reanalyze(v) if isinstance(v, Reading) else v for k, v in prepared.items()}
+        with use_model(svc.index.diacritics.model):
+            cache = {n: {k: answerer.reanalyze(v) if isinstance(v, Reading) else v for k, v in by_id.items()}
+                     for n, by_id in pickle.loads(args.cache.read_bytes()).items()}
         print(f"prepared questions read from {args.cache}")
-    else:
-        prepared = prepare_all(answerer, items, svc.settings.top_k)
-        print(f"prepared in {time.perf_counter() - t0:.1f} s")
-        if args.cache:
-            import pickle
+    prepared = Prepared(svc, items, svc.settings.top_k, cache)
+    best, steps = search(svc, items, prepared, start)
+    final = evaluate(svc, items, prepared, best)
+    print(f"prepare and search: {time.perf_counter() - t0:.1f} s")
+    if args.cache and cache is None:
+        import pickle
 
-            args.cache.write_bytes(pickle.dumps(prepared))
-    best, steps = search(answerer, items, prepared, start)
-    final = evaluate(answerer, items, prepared, best)
+        args.cache.write_bytes(pickle.dumps(prepared.by_n))
     print("\nchosen (put into assistant/settings.py):")
     for field, setting in SETTING_NAMES.items():
         print(f"  {setting} = {getattr(best, field):g}")
     print(f"calibration figures: {_fmt(final)}")
     if args.dump:
-        dump(answerer, items, prepared, best, args.dump)
+        dump(svc, items, prepared, best, args.dump)
     if args.json:
         args.json.write_text(json.dumps({"chosen": {SETTING_NAMES[f]: getattr(best, f) for f in SETTING_NAMES},
                                          "calibration": final, "steps": steps}, ensure_ascii=False, indent=1),

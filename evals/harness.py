@@ -4,9 +4,9 @@ abstention, citation precision/recall, invented numbers) over
 ``CCHCService.ask``; aggregate overall and per question kind.
 
 Follow-ups (items with ``history``): ``ask`` receives the history; for
-retrieval the question is first made standalone with the same rewriter the
-assistant uses (``assistant.followup.rewrite_followup``); if the rewriter
-leaves nothing, it is prefixed with the previous question.
+retrieval the question is first made standalone by the call the assistant
+makes (``CCHCService.standalone_query``: ``assistant.followup.rewrite_followup``
+with the corpus look-ups), so follow-up figures measure the query users get.
 
 Split: ``run_eval(..., split="test" | "calibration" | "all")`` evaluates one
 half of the questions (``evals.split``) or all of them; with ``"all"`` the
@@ -34,7 +34,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.followup import rewrite_followup
 from assistant.service import CCHCService
 from evals.dataset import EvalItem, load_dataset
 from index.embeddings import embedder_id
@@ -75,18 +74,15 @@ def load_items(dataset: str | Path | Sequence[str | Path]) -> list[EvalItem]:
     return items
 
 
-def retrieval_query(item: EvalItem) -> str:
-    """The query sent to a retriever: the question, made standalone for follow-ups."""
+def retrieval_query(item: EvalItem, service: CCHCService) -> str:
+    """The query ``service.ask`` retrieves with for ``item``: the question, made
+    standalone for follow-ups by the assistant's own call
+    (``CCHCService.standalone_query``: ``rewrite_followup`` with the corpus
+    look-ups ``assistant.followup.CorpusKnowledge`` and the store's diacritic
+    model); unchanged when the rewriter leaves it as it is."""
     if not item.history:
         return item.question
-    history = [tuple(t) for t in item.history]
-    try:
-        q = rewrite_followup(item.question, history)  # type: ignore[arg-type]
-        if q and q.strip():
-            return q
-    except Exception:  # the rewriter must not break the eval
-        log.exception("follow-up rewrite failed for %s", item.id)
-    return f"{history[-1][0]} {item.question}"
+    return service.standalone_query(item.question, [tuple(t) for t in item.history])  # type: ignore[misc]
 
 
 def hit_pairs(hits) -> list[tuple[str, str]]:
@@ -113,8 +109,10 @@ def latency_summary(ms: list[float]) -> dict[str, float | None]:
             "mean_ms": (sum(ms) / len(ms)) if ms else None}
 
 
-def evaluate_retrieval(items: Sequence[EvalItem], retrieve: Retriever, k: int = 10) -> tuple[list[dict], list[float]]:
-    """Per-question retrieval rows and latencies (ms) for any retriever.
+def evaluate_retrieval(items: Sequence[EvalItem], retrieve: Retriever, k: int = 10, *,
+                       service: CCHCService) -> tuple[list[dict], list[float]]:
+    """Per-question retrieval rows and latencies (ms) for any retriever; the
+    query of each item is :func:`retrieval_query` (``service``'s follow-up rewriting).
 
     Abstain items are skipped (they have no relevant chunk). Each row:
     ``{"id", "kind", "query", "relevance": [0/1...], "top_docs", "recall@1", ...}``.
@@ -123,7 +121,7 @@ def evaluate_retrieval(items: Sequence[EvalItem], retrieve: Retriever, k: int = 
     for it in items:
         if it.abstain:
             continue
-        q = retrieval_query(it)
+        q = retrieval_query(it, service)
         t0 = time.perf_counter()
         pairs = retrieve(q, k)
         lat.append((time.perf_counter() - t0) * 1000)
@@ -241,7 +239,8 @@ def run_eval(dataset_path: str | Path | Sequence[str | Path], mode: str = "retri
         result["sample"] = {"n": sample, "seed": sample_seed, "ids": [it.id for it in items]}
     halves = {it.id: split_of(it.id) for it in items}
     if mode in ("retrieval", "all"):
-        rows, lat = evaluate_retrieval(items, lambda q, kk: hit_pairs(service.search(q, k=kk)), k=k)
+        rows, lat = evaluate_retrieval(items, lambda q, kk: hit_pairs(service.search(q, k=kk)), k=k,
+                                       service=service)
         for r in rows:
             r["split"] = halves[r["id"]]
         result["retrieval"] = aggregate(rows)

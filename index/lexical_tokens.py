@@ -92,13 +92,38 @@ QUERY_STOPWORDS = frozenset(
 )
 
 
+#: Bound qualifiers of a quantity: the legal texts write a bound in several ways ("không ít hơn 12 tháng và
+#: không nhiều hơn 36 tháng mỗi đợt", NĐ 118/2025/NĐ-CP Điều 11 khoản 4; "không quá 03 Phó Giám đốc", Điều 10;
+#: "thâm niên công tác tối thiểu 02 năm", Điều 11 khoản 1 điểm a) where a clerk asks "tối đa" / "tối thiểu".
+#: Each direction is one term (canonical folded form → the forms written as a question phrase, accented);
+#: :func:`query_terms` emits the canonical term for any of them and :func:`has_term` matches it by any of them.
+BOUND_FORMS: dict[str, tuple[str, ...]] = {
+    "toi_da": ("tối đa", "không quá", "không nhiều hơn", "nhiều nhất", "không vượt quá"),
+    "toi_thieu": ("tối thiểu", "không ít hơn", "ít nhất", "không dưới"),
+}
+_BOUND_Q_RE = {t: re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.I) for t, forms in BOUND_FORMS.items()}
+#: the same forms in :func:`folded_words` text; "khong qua" / "khong duoi" only before a figure, since folded
+#: they are also "không qua" (not through: "không qua dịch vụ bưu chính") and "không dưới" (not under it); a figure is a digit
+#: or a number word ("không quá một lần", NĐ 118/2025/NĐ-CP Điều 19 khoản 6)
+_FIGURE = r" (?:\d|(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) )"
+_BOUND_HAY_RE = {
+    t: re.compile(" (?:" + "|".join(
+        fold(f) + (_FIGURE if fold(f) in ("khong qua", "khong duoi") else " ") for f in forms) + ")")
+    for t, forms in BOUND_FORMS.items()}
+
+
 def query_terms(text: str) -> list[str]:
     """Topic terms of a question for evidence coverage: segmented words
     (multi-syllable words joined with ``_``), accent-folded, without question
-    and function words; số hiệu kept whole."""
+    and function words; số hiệu kept whole; a bound qualifier ("tối đa",
+    "không quá", "không nhiều hơn" …, :data:`BOUND_FORMS`) as its one
+    canonical term (``toi_da`` / ``toi_thieu``)."""
     text = unicodedata.normalize("NFC", text)
+    bounds = [t for t, rx in _BOUND_Q_RE.items() if rx.search(text)]
+    for t in bounds:
+        text = _BOUND_Q_RE[t].sub(" ", text)
     spans = compound_tokens(text)
-    terms = [t for _s, _e, t in spans]
+    terms = [t for _s, _e, t in spans] + bounds
     rest, last = [], 0
     for s, e, _t in spans:
         rest.append(text[last:s])
@@ -149,7 +174,11 @@ def term_coverage(terms: list[str], text: str, idf, words: str | None = None) ->
 def has_term(hay: str, term: str) -> bool:
     """Does ``hay`` (a :func:`folded_words` string) hold ``term`` (folded; ``_``
     or spaces between the syllables of one word) as contiguous words? A partial
-    số hiệu ("61/2018") also matches the full one ("61/2018/nd-cp")."""
+    số hiệu ("61/2018") also matches the full one ("61/2018/nd-cp"); a bound
+    qualifier term (``toi_da``, ``toi_thieu``) matches any of its
+    :data:`BOUND_FORMS` ("không nhiều hơn 36 tháng" holds ``toi_da``)."""
+    if term in _BOUND_HAY_RE:  # a bound qualifier, written in any of its forms (BOUND_FORMS)
+        return _BOUND_HAY_RE[term].search(hay) is not None
     return f" {term.replace('_', ' ')} " in hay or ("/" in term and re.search(rf" {re.escape(term)}[/-]", hay) is not None)
 
 

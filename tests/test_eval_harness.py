@@ -27,10 +27,13 @@ ITEMS = [
 ]
 
 
-def test_followup_query_is_made_standalone():
-    q = retrieval_query(ITEMS[2])
+def test_followup_query_is_made_standalone(small_service):
+    q = retrieval_query(ITEMS[2], small_service)
     # "Kế hoạch đó" is resolved from the earlier turn (school name or the plan's số hiệu)
     assert q != ITEMS[2].question and ("Hương Sen" in q or "26/KH-MNHgS" in q)
+    # the query ask retrieves with; a question that is not a follow-up is sent as it is
+    assert q == small_service.standalone_query(ITEMS[2].question, ITEMS[2].history)
+    assert retrieval_query(ITEMS[0], small_service) == ITEMS[0].question
 
 
 def test_run_eval_all_modes(small_service, tmp_path):

@@ -60,3 +60,31 @@ def test_has_term_contiguous_words_and_partial_so_hieu():
     assert has_term(hay, "mot_cua") and has_term(hay, "mot cua lien thong")
     assert has_term(hay, "61/2018") and has_term(hay, "61/2018/nd-cp")
     assert not has_term(hay, "61/201") and not has_term(hay, "cua_lien_ket")
+
+
+def test_bound_qualifiers_are_one_term_in_each_direction():
+    """"tối đa" / "không quá" / "không nhiều hơn" (an upper bound) and "tối thiểu" / "không ít hơn" / "ít nhất"
+    (a lower bound) are one term each, matched on the decrees' own wording (NĐ 118/2025/NĐ-CP Điều 10,
+    Điều 11 khoản 1 điểm a and khoản 4, Điều 19 khoản 6)."""
+    from corpus.pipeline import bundled_dir
+    from index.lexical_tokens import folded_words, has_term, query_terms, term_coverage
+
+    nd118 = (bundled_dir() / "decrees" / "nd-118-2025-nd-cp.txt").read_text(encoding="utf-8").splitlines()
+    term = next(x for x in nd118 if "không ít hơn 12 tháng và không nhiều hơn 36 tháng mỗi đợt" in x)
+    deputies = next(x for x in nd118 if "không quá 03 Phó Giám đốc" in x)
+    seniority = next(x for x in nd118 if "thâm niên công tác tối thiểu 02 năm" in x)
+    once = next(x for x in nd118 if "không quá một lần" in x)
+    # the question's form, accented or as restored, is the canonical term of its direction
+    assert "toi_da" in query_terms("thời hạn cử cán bộ tối đa bao lâu")
+    assert query_terms("không nhiều hơn 36 tháng")[0] == "toi_da" and "hon" not in query_terms("không nhiều hơn 36 tháng")
+    assert "toi_thieu" in query_terms("thâm niên ít nhất mấy năm") and "toi_thieu" in query_terms("không ít hơn 12 tháng")
+    for text in (term, deputies, once):
+        assert has_term(folded_words(text), "toi_da")
+    assert has_term(folded_words(term), "toi_thieu") and has_term(folded_words(seniority), "toi_thieu")
+    assert not has_term(folded_words(deputies), "toi_thieu") and not has_term(folded_words(seniority), "toi_da")
+    # "không qua" (not through) folds like "không quá": a bound only before a figure
+    assert "toi_da" not in query_terms("nộp hồ sơ không qua dịch vụ bưu chính")
+    assert not has_term(folded_words("tổ chức, cá nhân nộp hồ sơ không qua dịch vụ bưu chính công ích"), "toi_da")
+    # the clerk's "tối đa" now covers the khoản that says "không nhiều hơn"
+    terms = query_terms("thời hạn tối đa mỗi đợt cử cán bộ đến bộ phận một cửa")
+    assert "toi_da" in terms and term_coverage(terms, term, lambda t: 1.0) == 1.0
