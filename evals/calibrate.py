@@ -22,10 +22,12 @@ The objective is the mean of the answer accuracy on answerable questions and
 the abstention recall, minus ``PENALTY`` × the false-abstention rate above
 0.05, plus 0.1 × citation precision. Tie rule (objectives within
 :data:`TIE`): for the thresholds of :data:`REFUSING` (retrieval gate, answer,
-typed and tied thresholds, span tie), where a lower value refuses less, the
-lowest grid value reaching the best objective is chosen, even over the
-current value, so a flat stretch never keeps a gate higher than the
-calibration half needs; any other parameter moves only on a strict
+typed and tied thresholds, span tie), the centre of the widest run of grid
+values reaching the best objective is chosen (the lower middle for an even
+run), even over the current value: the value with the most room on both
+sides, so neither a gate higher than the calibration half needs nor the edge
+where off-topic questions start to pass (the lowest value, 0, answered
+"thời tiết Hà Nội hôm nay" from NĐ 30/2020) is picked; any other parameter moves only on a strict
 improvement, to the earlier (simpler) grid value among equals. The test half
 is never read here: its figures come from ``python -m evals.answers_report``
 (or ``cchc eval --split test``) with the chosen values in
@@ -64,7 +66,7 @@ PENALTY = 2.0
 #: objectives closer than this are equal (the calibration is flat between them)
 TIE = 1e-9
 #: thresholds whose lower value refuses less (gate, reading thresholds, span tie); on a flat objective the
-#: lowest value reaching the best objective is chosen, even over the current one
+#: centre of the widest run of values reaching the best objective is chosen, even over the current one
 REFUSING = ("chunk_threshold", "answer_threshold", "typed_threshold", "tied_threshold", "tie_threshold")
 
 #: ReadingParams field → Settings field (what to write into assistant/settings.py)
@@ -138,8 +140,16 @@ def _pick(name: str, scores: list[tuple[float, float, dict]], grid: list[float],
     ``grid``, or None to stay (see the module docstring's tie rule)."""
     top_obj = max(o for o, _, _ in scores)
     if name in REFUSING and top_obj >= current_obj - TIE:
-        # flat: the lowest value reaching the best objective refuses least
-        obj, v, summ = min((t for t in scores if t[0] >= top_obj - TIE), key=lambda t: t[1])
+        # flat: the centre of the widest run of grid values reaching the best objective
+        ordered = sorted(scores, key=lambda t: t[1])
+        runs: list[list[tuple[float, float, dict]]] = [[]]
+        for t in ordered:
+            if t[0] >= top_obj - TIE:
+                runs[-1].append(t)
+            elif runs[-1]:
+                runs.append([])
+        run = max(runs, key=len)
+        obj, v, summ = run[(len(run) - 1) // 2]
         return None if v == current else (v, summ)
     if top_obj > current_obj + TIE:
         obj, v, summ = next(t for t in scores if t[0] >= top_obj - TIE)  # the earlier grid value

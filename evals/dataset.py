@@ -31,7 +31,12 @@ unanswerable, over every bundled document), ``dev_inforce.jsonl``
 (questions on the documents in force in 2026: validity, "hiện nay" and
 "năm 2024" questions) and ``dev_staff2.jsonl`` (a second staff-worded set,
 ids ``s2-``/``su2-``, written from the corpus text alone, so that each half of
-the staff-worded questions is large enough to tune and to measure on). ``dev_llm_sample.jsonl`` is a 31-question subset of
+the staff-worded questions is large enough to tune and to measure on) and
+``dev_offtopic.jsonl`` (ids ``ot-``: questions staff might type into a work
+chat that no CCHC document answers — weather, recipes, prices, traffic
+fines, IT help — all to be refused; the in-domain unanswerable questions of
+the other sets share the corpus's terms, these test the retrieval gate on
+text that only shares folded syllables with it). ``dev_llm_sample.jsonl`` is a 31-question subset of
 ``dev.jsonl`` (same ids) for the slow LLM run.
 
 Command line::
@@ -77,7 +82,7 @@ COPY_SUFFIXES = ("-unacc", "-alt")
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 EVALS_DIR = Path(__file__).resolve().parent
 EVAL_SETS = tuple(EVALS_DIR / n for n in ("dev.jsonl", "dev_unaccented.jsonl", "dev_staff.jsonl", "dev_inforce.jsonl",
-                                           "dev_staff2.jsonl"))
+                                           "dev_staff2.jsonl", "dev_offtopic.jsonl"))
 
 
 def base_id(item_id: str) -> str:

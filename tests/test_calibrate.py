@@ -83,16 +83,19 @@ def _scores(objs: dict[float, float]):
     return [(o, v, {"v": v}) for v, o in objs.items()]
 
 
-def test_flat_thresholds_move_to_the_value_that_refuses_less():
-    grid = GRID["chunk_threshold"]
+def test_flat_thresholds_move_to_the_centre_of_the_plateau():
+    grid = GRID["chunk_threshold"]  # 0, 0.1, 0.2, 0.25, 0.3, 0.34, 0.4
     assert "chunk_threshold" in REFUSING
-    flat = {v: (0.9 if v <= 0.34 else 0.8) for v in grid}
-    assert _pick("chunk_threshold", _scores(flat), grid, 0.3, 0.9)[0] == 0.0
+    flat = {v: (0.9 if v <= 0.34 else 0.8) for v in grid}  # 0 … 0.34 reach the best: centre 0.2
+    assert _pick("chunk_threshold", _scores(flat), grid, 0.3, 0.9)[0] == 0.2
     # a strictly better higher value still wins
     better = {**flat, 0.4: 0.95}
     assert _pick("chunk_threshold", _scores(better), grid, 0.3, 0.9)[0] == 0.4
-    # already the lowest of the flat stretch: stays
-    assert _pick("chunk_threshold", _scores(flat), grid, 0.0, 0.9) is None
+    # already at the centre of the flat stretch: stays
+    assert _pick("chunk_threshold", _scores(flat), grid, 0.2, 0.9) is None
+    # the widest run counts, not a lone equal value elsewhere (0 ties, 0.1 dips, 0.2 … 0.34 is the plateau)
+    split = {**flat, 0.1: 0.85}
+    assert _pick("chunk_threshold", _scores(split), grid, 0.0, 0.9)[0] == 0.25
     # other parameters move only on a strict improvement
     wgrid = GRID["w_dense"]
     assert _pick("w_dense", _scores({v: 0.9 for v in wgrid}), wgrid, 3.0, 0.9) is None
