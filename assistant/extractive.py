@@ -31,6 +31,19 @@ def annotate_dates(sentence: str) -> str:
     return _DATE_WORDS.sub(lambda m: f"{m.group(0)} ({int(m.group(1))}/{int(m.group(2))}/{m.group(3)})", sentence)
 
 
+_FOOTNOTE = re.compile(r"\[(\d{1,3})\]")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def footnote_marks(quote: str) -> str:
+    """A quoted văn bản's own footnote references ("Nghị quyết số
+    37/2026/NQ-CP[8]", the footnote line "[2] Luật Viên chức …": the chú thích
+    of a công văn, CV 5243/BGDĐT-NGCBQLGD) written as superscripts, "⁽⁸⁾", so
+    that no ``[n]`` in an answer is anything but its own citation marker (one
+    that names no retrieved passage would read as a citation to nothing)."""
+    return _FOOTNOTE.sub(lambda m: f"⁽{m.group(1).translate(_SUPERSCRIPT)}⁾", quote)
+
+
 _ITEM_LABEL = re.compile(r"^(?:(\d+(?:\.\d+)*)\.|([a-zđ])\)|[-+•])\s+")
 
 
@@ -140,7 +153,7 @@ def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Ci
         where, quote = precise_location(hit, s.text)
         lead = f"Theo {document_label(hit)}, {where}"
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
-        lines.append(f"- {lead}{mark}: {annotate_dates(quote)} [{n}]")
+        lines.append(f"- {lead}{mark}: {footnote_marks(annotate_dates(quote))} [{n}]")
     return "\n".join(lines), citations, max(c.coverage for c in chosen)
 
 
@@ -597,7 +610,7 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
         lead = re.sub(r"\s+", " ", text[node.start:(node.children[0].start if node.children else node.end)]).strip()
         lead = _quote_of(lead)
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
-        lines.append(f"- Theo {document_label(hit)}, {node_location(node, hit)}{mark}: {_clip(lead)} [{n}]")
+        lines.append(f"- Theo {document_label(hit)}, {node_location(node, hit)}{mark}: {footnote_marks(_clip(lead))} [{n}]")
         if node.children:
             items = [re.sub(r"\s+", " ", text[c.start:c.end]).strip() for c in node.children]
         else:  # a plan item whose list is its own bullet lines
@@ -605,7 +618,7 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
             items = [re.sub(r"\s+", " ", ln) for ln in own]
         limit = max(ITEM_CHARS, LIST_CHARS // max(1, min(len(items), LIST_ITEMS_SHOWN)))
         for body in items[:LIST_ITEMS_SHOWN]:
-            lines.append(f"  {_clip(_display_text(hit, body), limit)} [{n}]")
+            lines.append(f"  {footnote_marks(_clip(_display_text(hit, body), limit))} [{n}]")
         if len(items) > LIST_ITEMS_SHOWN:
             lines.append(f"  … (còn {len(items) - LIST_ITEMS_SHOWN} mục, xem đủ tại {node_location(node, hit)}) [{n}]")
         return "\n".join(lines), citations
@@ -621,7 +634,7 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
             shown_leads.add(s.unit.lead_in)
             quote = f"{_clip(_quote_of(s.unit.lead_in), 300)} … {text}"
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
-        lines.append(f"- Theo {document_label(hit)}, {where}{mark}: {annotate_dates(quote)} [{n}]")
+        lines.append(f"- Theo {document_label(hit)}, {where}{mark}: {footnote_marks(annotate_dates(quote))} [{n}]")
     return "\n".join(lines), citations
 
 

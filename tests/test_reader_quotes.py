@@ -1,0 +1,30 @@
+"""What the reader quotes on real provisions of the bundled corpus: a provision announcing its
+content with "… như sau:", a table row whose label is a line of its own, a công văn's footnote
+references, a further typed sentence beside the one that answers."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.extractive import ReadingParams, _framing, decide, footnote_marks, render
+from assistant.question import analyze
+from assistant.reading import Scored
+from corpus.pipeline import parse_file
+from corpus.units import DocumentUnits, split_sentences
+from index.types import Hit
+from tests.conftest import DECREES, HUONG_SEN, bundled_dir
+from tests.test_list_reading import _ask
+
+TT01 = DECREES / "tt-01-2018-tt-vpcp.txt"
+CV5243 = bundled_dir() / "guidance" / "cv-5243-bgddt-ngcbqlgd-2026.txt"
+
+
+def test_a_cong_van_footnote_reference_is_never_a_citation_marker():
+    # CV 5243/BGDĐT-NGCBQLGD mục 6: "Thực hiện Luật Nhà giáo số 73/2025/QH15, … nhà giáo[12]."
+    assert footnote_marks("Nghị quyết số 37/2026/NQ-CP[8] ngày 05/8/2026") == "Nghị quyết số 37/2026/NQ-CP⁽⁸⁾ ngày 05/8/2026"
+    ans = _ask(CV5243, "cv-5243-bgddt-ngcbqlgd-2026", "Luật Nhà giáo là luật số mấy?", "6")
+    assert not ans.abstained and "73/2025/QH15" in ans.answer
+    cited = {c.n for c in ans.citations}
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)}
+    assert markers and markers <= cited
+    assert "⁽¹²⁾" in ans.answer
