@@ -345,7 +345,15 @@ def _tied(qa, typed: list, params: ReadingParams) -> list:
     return [s for s in typed if s.score >= params.tied_threshold and unit_tie(s.unit, s.spans, qa) >= params.tie_threshold]
 
 
-def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed: bool = False,
+def _tie_of(qa):
+    """``unit -> span tie`` for a question asking a typed value (:func:`assistant.span_ties.unit_tie`
+    of the unit's spans), what :func:`_adds` reads to quote a further typed unit."""
+    from assistant.span_ties import unit_tie
+
+    return lambda s: unit_tie(s.unit, s.spans, qa)
+
+
+def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed=None,
           terms=()) -> list:
     """The units to quote, lead first, from ``ranked`` (best first).
 
@@ -353,7 +361,11 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     ``standing`` (per hit index, ``assistant.inforce.Standing``), the law in
     force first (:func:`in_force_first`). The lead is the pool's first unit;
     a further unit is quoted (up to ``max_units`` in all) only when it adds
-    to the lead's answer (:func:`_adds`), not for scoring close to it."""
+    to the lead's answer (:func:`_adds`), not for scoring close to it.
+    ``typed``: for a question asking a typed value, ``unit -> span tie``
+    (:func:`_tie_of`); a further unit holding a typed span is then quoted, one
+    of a văn bản none of the chosen units is from only when its span is tied
+    to the question's focus (tie ≥ ``tie_threshold``); ``None`` otherwise."""
     best = ranked[0].score
     pool, seen = [], set()
     for s in ranked:
@@ -370,7 +382,9 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     for s in pool[1:]:
         if len(chosen) >= params.max_units:
             break
-        if _adds(s, chosen, typed, terms):
+        other_doc = s.unit.doc_id not in {c.unit.doc_id for c in chosen}
+        tied = typed is not None and bool(s.spans) and (not other_doc or typed(s) >= params.tie_threshold)
+        if _adds(s, chosen, tied, terms):
             chosen.append(s)
     return chosen
 
@@ -426,13 +440,17 @@ def _adds(s, chosen: list, typed: bool, terms=()) -> bool:
     tiểu học); when it comes from a văn bản none of them is from and covers
     the question's terms nearly as well as the lead (``OTHER_DOC_LEX``; a
     question comparing two plans is answered by one sentence of each); or,
-    for a question asking for a typed value, when it holds such a span. A
+    for a question asking for a typed value, when it holds such a span
+    (``typed``, decided by :func:`_pick`: in another văn bản, only a span
+    tied to the question's focus; a công văn's sentence citing a thông tư
+    about something else beside the one citing the nghị quyết asked for does
+    not add). A
     sentence of another provision that merely scores close to the lead, with
     nothing the lead lacks, is not quoted."""
     lead = chosen[0]
     if s.hit_index == lead.hit_index or provision_key(s.unit) == provision_key(lead.unit):
         return True
-    if typed and s.spans:
+    if typed:
         return True
     if s.unit.doc_id not in {c.unit.doc_id for c in chosen} and s.lex >= OTHER_DOC_LEX * lead.lex:
         return True
@@ -511,11 +529,11 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, True, qa.focus),
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, _tie_of(qa), qa.focus),
                             best=typed[0].score)
         tied = _tied(qa, typed, params)
         if tied:
-            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, True, qa.focus),
+            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, _tie_of(qa), qa.focus),
                             best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:
@@ -548,7 +566,7 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if node is not None and node is top.unit.node:
             # a sentence announcing a list ("… có cấu trúc như sau:") is answered by the list it announces
             return Decision("list", [top], provision=node, best=best)
-    return Decision("answer", _pick(content, params, standing, False, qa.focus), best=best)
+    return Decision("answer", _pick(content, params, standing, None, qa.focus), best=best)
 
 
 _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}

@@ -28,3 +28,25 @@ def test_a_cong_van_footnote_reference_is_never_a_citation_marker():
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)}
     assert markers and markers <= cited
     assert "⁽¹²⁾" in ans.answer
+
+
+CV5208 = bundled_dir() / "guidance" / "cv-5208-bgddt-gdpt-2026.txt"
+
+
+def test_a_typed_sentence_of_another_van_ban_is_quoted_beside_the_answer_only_when_tied_to_the_question():
+    from assistant.spans import find_spans
+
+    q = analyze("chế độ cho hiệu trưởng, phó hiệu trưởng khi sáp nhập trường thực hiện theo văn bản nào?")
+    a, b = DocumentUnits(parse_file(CV5243)), DocumentUnits(parse_file(CV5208))
+    # CV 5243 mục 3 names the nghị quyết asked for; its footnote line names it again (same văn bản)
+    lead = next(u for u in a.all_units() if u.text.startswith("Việc bố trí, sắp xếp, thực hiện chế độ") and "37/2026/NQ-CP" in u.text)
+    note = next(u for u in a.all_units() if u.text.startswith("[8] Nghị quyết số 37/2026/NQ-CP"))
+    # CV 5208 mục 2 cites a thông tư about the hiệu trưởng's quyền chủ động, not about the chế độ asked
+    other = next(u for u in b.all_units() if u.text.startswith("Phát huy quyền chủ động của hiệu trưởng"))
+    scored = [Scored(u, i, lex, 0.0, find_spans(u.text, q)) for i, (u, lex) in
+              enumerate([(lead, 0.63), (other, 0.47), (note, 0.47)])]  # lexical scores as read
+    assert all(s.spans for s in scored)
+    decision = decide(q, scored, 3, ReadingParams(keep_ratio=0.6))
+    quoted = [s.unit for s in decision.units]
+    assert decision.kind == "answer" and quoted[0] is lead
+    assert note in quoted and other not in quoted
