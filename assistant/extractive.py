@@ -275,15 +275,23 @@ def _definition(qa, ranked: list, params: ReadingParams):
 
 
 _FRAMING = re.compile(r"^(?:Trên đây là|Trên đây|Để triển khai|Nay, |Trong quá trình (?:tổ chức )?thực hiện,? nếu)\b"
-                      r"|(?:cụ thể|kế hoạch|hướng dẫn|như) sau:?$|^Căn cứ\b", re.IGNORECASE)
+                      r"|(?:cụ thể|kế hoạch|hướng dẫn)(?: như)? sau:?$|^Căn cứ\b", re.IGNORECASE)
+#: "… như sau:" alone: framing only in a văn bản's opening (its preamble, before any numbered part)
+_AS_FOLLOWS = re.compile(r"như sau:?$", re.IGNORECASE)
 
 
-def _framing(text: str) -> bool:
+def _framing(text: str, node=None) -> bool:
     """A sentence that frames a văn bản rather than says anything in it: its
-    opening ("… xây dựng Kế hoạch …, cụ thể như sau:"), its căn cứ lines, its
+    opening ("… xây dựng Kế hoạch …, cụ thể như sau:"; a bare "… như sau:" in
+    the opening part, ``node`` of kind preamble/root), its căn cứ lines, its
     closing ("Trên đây là Kế hoạch …", "Trong quá trình thực hiện, nếu có
-    vướng mắc …"). Never quoted beside a sentence of content."""
-    return bool(_FRAMING.search(text.strip()))
+    vướng mắc …"). Never quoted beside a sentence of content. A "… như
+    sau:" inside a provision ("1. Mã số hồ sơ gồm …, có cấu trúc như sau:",
+    TT 01/2018/TT-VPCP Điều 19 khoản 1) announces its content: not framing."""
+    text = text.strip()
+    if _FRAMING.search(text):
+        return True
+    return bool(_AS_FOLLOWS.search(text)) and getattr(node, "kind", "root") in ("preamble", "root")
 
 
 #: the place and date line of a văn bản's header: "Quận 1, ngày 27 tháng 5 năm 2024" (NĐ 30/2020/NĐ-CP Điều 8
@@ -557,7 +565,7 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         lead, node = _list_provision(ranked, provision_of)
         if node is not None:
             return Decision("list", [lead], provision=node, best=best)
-    content = [s for s in ranked if not _framing(s.unit.text)] or ranked
+    content = [s for s in ranked if not _framing(s.unit.text, s.unit.node)] or ranked
     if content[0].score < params.keep_ratio * best:
         content = ranked
     top = content[0]
@@ -625,7 +633,9 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
         n = cite(s.hit_index)
         node = decision.provision
         text = doc_text(hit.chunk.doc_id) or ""
-        lead = re.sub(r"\s+", " ", text[node.start:(node.children[0].start if node.children else node.end)]).strip()
+        # the lead-in: the text before the first item (a plan item's or khoản's own bullet lines: its first line)
+        own = text[node.start:node.children[0].start] if node.children else text[node.start:node.end].split("\n")[0]
+        lead = re.sub(r"\s+", " ", own).strip()
         lead = _quote_of(lead)
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
         lines.append(f"- Theo {document_label(hit)}, {node_location(node, hit)}{mark}: {footnote_marks(_clip(lead))} [{n}]")

@@ -19,6 +19,36 @@ TT01 = DECREES / "tt-01-2018-tt-vpcp.txt"
 CV5243 = bundled_dir() / "guidance" / "cv-5243-bgddt-ngcbqlgd-2026.txt"
 
 
+def _units_of(path, label: str, parent: str):
+    du = DocumentUnits(parse_file(path))
+    node = next(n for n in du.nodes if n.label == label and n.parent is not None and n.parent.label == parent)
+    return du, node, du.units_of(node)
+
+
+def test_a_provision_announcing_its_content_with_nhu_sau_is_answered_by_what_follows():
+    # TT 01/2018/TT-VPCP Điều 19 khoản 1: "Mã số hồ sơ gồm …, có cấu trúc như sau:" then the code and its parts
+    du, node, units = _units_of(TT01, "khoản 1", "Điều 19")
+    announce = units[0]
+    assert announce.text.endswith("có cấu trúc như sau:")
+    assert not _framing(announce.text, announce.node)  # content of the provision, not framing
+    # a plan's opening "… xây dựng Kế hoạch …, cụ thể như sau:" still frames it
+    hs = DocumentUnits(parse_file(HUONG_SEN))
+    opening = next(u for u in hs.all_units() if u.text.endswith("cụ thể như sau:"))
+    assert _framing(opening.text, opening.node)
+    # the announcing sentence read best (as with the embedder): the code and its parts are quoted after it
+    q = analyze("Mã số hồ sơ thủ tục hành chính theo Điều 19 Thông tư 01/2018/TT-VPCP có cấu trúc như thế nào?")
+    scored = [Scored(u, 0, 1.0 if u is announce else 0.6, 0.0) for u in units]
+    decision = decide(q, scored, 1, ReadingParams(), lambda u: du.provision(u.node))
+    assert decision.kind == "list" and decision.provision is node
+    hit = Hit(chunk=next(c for c in du.doc.chunks if "Điều 19" in c.section), meta=du.doc.meta, score=1.0, confidence=1.0)
+    text, _ = render(decision, [hit], q, lambda _doc: du.doc.text)
+    lines = text.splitlines()
+    assert "Điều 19, khoản 1" in lines[0] and lines[0].endswith("có cấu trúc như sau: [1]")
+    assert "YYMMDD" not in lines[0]  # the lead-in line alone; the items follow
+    assert any("V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX" in ln for ln in lines[1:])
+    assert any("YYMMDD là ngày tiếp nhận hồ sơ" in ln for ln in lines[1:])
+
+
 def test_a_cong_van_footnote_reference_is_never_a_citation_marker():
     # CV 5243/BGDĐT-NGCBQLGD mục 6: "Thực hiện Luật Nhà giáo số 73/2025/QH15, … nhà giáo[12]."
     assert footnote_marks("Nghị quyết số 37/2026/NQ-CP[8] ngày 05/8/2026") == "Nghị quyết số 37/2026/NQ-CP⁽⁸⁾ ngày 05/8/2026"
