@@ -49,6 +49,18 @@ def test_a_provision_announcing_its_content_with_nhu_sau_is_answered_by_what_fol
     assert any("YYMMDD là ngày tiếp nhận hồ sơ" in ln for ln in lines[1:])
 
 
+def test_a_table_row_label_on_its_own_line_is_read_with_its_content():
+    # TT 01/2018/TT-VPCP Điều 9 khoản 1: the list of biểu mẫu is a table, "Mẫu số 04" | "Mẫu phiếu xin lỗi …"
+    du = DocumentUnits(parse_file(TT01))
+    texts = [u.text for u in du.all_units()]
+    assert "Mẫu số 04: Mẫu phiếu xin lỗi và hẹn lại ngày trả kết quả" in texts
+    assert "Mẫu số 06: Mẫu sổ theo dõi hồ sơ" in texts
+    ans = _ask(TT01, "tt-01-2018-tt-vpcp", "Theo Thông tư 01/2018/TT-VPCP, mẫu số 04 là mẫu gì?", "Điều 9")
+    assert not ans.abstained and "xin lỗi và hẹn lại ngày trả kết quả" in ans.answer.splitlines()[0]
+    # a short line that is not a numbered label is still dropped, a lone "Điều 40." label too
+    assert split_sentences("Trong đó:\n- XXXX là số thứ tự hồ sơ.") == ["- XXXX là số thứ tự hồ sơ."]
+
+
 def test_a_cong_van_footnote_reference_is_never_a_citation_marker():
     # CV 5243/BGDĐT-NGCBQLGD mục 6: "Thực hiện Luật Nhà giáo số 73/2025/QH15, … nhà giáo[12]."
     assert footnote_marks("Nghị quyết số 37/2026/NQ-CP[8] ngày 05/8/2026") == "Nghị quyết số 37/2026/NQ-CP⁽⁸⁾ ngày 05/8/2026"
