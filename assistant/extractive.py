@@ -285,9 +285,11 @@ def _framing(text: str, node=None) -> bool:
     opening ("… xây dựng Kế hoạch …, cụ thể như sau:"; a bare "… như sau:" in
     the opening part, ``node`` of kind preamble/root), its căn cứ lines, its
     closing ("Trên đây là Kế hoạch …", "Trong quá trình thực hiện, nếu có
-    vướng mắc …"). Never quoted beside a sentence of content. A "… như
-    sau:" inside a provision ("1. Mã số hồ sơ gồm …, có cấu trúc như sau:",
-    TT 01/2018/TT-VPCP Điều 19 khoản 1) announces its content: not framing."""
+    vướng mắc …"). Never quoted beside a sentence of content. With ``node``,
+    a "… như sau:" inside a provision ("1. Mã số hồ sơ gồm …, có cấu trúc
+    như sau:", TT 01/2018/TT-VPCP Điều 19 khoản 1) announces its content: not
+    framing (:func:`decide` then answers with the list it announces); without
+    ``node`` (read as the opening) every "… như sau:" frames."""
     text = text.strip()
     if _FRAMING.search(text):
         return True
@@ -565,15 +567,19 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         lead, node = _list_provision(ranked, provision_of)
         if node is not None:
             return Decision("list", [lead], provision=node, best=best)
-    content = [s for s in ranked if not _framing(s.unit.text, s.unit.node)] or ranked
-    if content[0].score < params.keep_ratio * best:
-        content = ranked
-    top = content[0]
+    def without(framing) -> list:
+        kept = [s for s in ranked if not framing(s)] or ranked
+        return ranked if kept[0].score < params.keep_ratio * best else kept
+
+    # the lead may be a provision's "… như sau:" announcing its content (``_framing`` with the node) …
+    top = without(lambda s: _framing(s.unit.text, s.unit.node))[0]
     if provision_of is not None and top.unit.text.rstrip().endswith(":"):
         node = provision_of(top.unit)
         if node is not None and node is top.unit.node:
             # a sentence announcing a list ("… có cấu trúc như sau:") is answered by the list it announces
             return Decision("list", [top], provision=node, best=best)
+    # … but no "… như sau:" is quoted beside a sentence of content
+    content = without(lambda s: _framing(s.unit.text))
     return Decision("answer", _pick(content, params, standing, None, qa.focus), best=best)
 
 

@@ -12,7 +12,7 @@ from assistant.reading import Scored
 from corpus.pipeline import parse_file
 from corpus.units import DocumentUnits, split_sentences
 from index.types import Hit
-from tests.conftest import DECREES, HUONG_SEN, bundled_dir
+from tests.conftest import BEN_THANH, DECREES, HUONG_SEN, bundled_dir
 from tests.test_list_reading import _ask
 
 TT01 = DECREES / "tt-01-2018-tt-vpcp.txt"
@@ -35,6 +35,16 @@ def test_a_provision_announcing_its_content_with_nhu_sau_is_answered_by_what_fol
     hs = DocumentUnits(parse_file(HUONG_SEN))
     opening = next(u for u in hs.all_units() if u.text.endswith("cụ thể như sau:"))
     assert _framing(opening.text, opening.node)
+    # a plan section's "… tập trung thực hiện các nội dung trọng tâm như sau:" may lead its list, but it is
+    # never quoted beside a sentence of content (read without its node: every "… như sau:" frames)
+    bt = DocumentUnits(parse_file(BEN_THANH))
+    intro = next(u for u in bt.all_units() if u.text.endswith("các nội dung trọng tâm như sau:"))
+    assert not _framing(intro.text, intro.node) and _framing(intro.text)
+    content = next(u for u in bt.all_units() if "dự toán ngân sách hàng năm" in u.text)
+    scored = [Scored(content, 0, 0.9, 0.0), Scored(intro, 1, 0.85, 0.0)]
+    q_bt = analyze("Kinh phí thực hiện kế hoạch CCHC của Trường Mầm non Bến Thành được bố trí từ đâu?")
+    decision = decide(q_bt, scored, 2, ReadingParams(keep_ratio=0.6), lambda u: bt.provision(u.node))
+    assert [s.unit for s in decision.units] == [content]
     # the announcing sentence read best (as with the embedder): the code and its parts are quoted after it
     q = analyze("Mã số hồ sơ thủ tục hành chính theo Điều 19 Thông tư 01/2018/TT-VPCP có cấu trúc như thế nào?")
     scored = [Scored(u, 0, 1.0 if u is announce else 0.6, 0.0) for u in units]
