@@ -31,6 +31,19 @@ def annotate_dates(sentence: str) -> str:
     return _DATE_WORDS.sub(lambda m: f"{m.group(0)} ({int(m.group(1))}/{int(m.group(2))}/{m.group(3)})", sentence)
 
 
+_FOOTNOTE = re.compile(r"\[(\d{1,3})\]")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def footnote_marks(quote: str) -> str:
+    """A quoted văn bản's own footnote references ("Nghị quyết số
+    37/2026/NQ-CP[8]", the footnote line "[2] Luật Viên chức …": the chú thích
+    of a công văn, CV 5243/BGDĐT-NGCBQLGD) written as superscripts, "⁽⁸⁾", so
+    that no ``[n]`` in an answer is anything but its own citation marker (one
+    that names no retrieved passage would read as a citation to nothing)."""
+    return _FOOTNOTE.sub(lambda m: f"⁽{m.group(1).translate(_SUPERSCRIPT)}⁾", quote)
+
+
 _ITEM_LABEL = re.compile(r"^(?:(\d+(?:\.\d+)*)\.|([a-zđ])\)|[-+•])\s+")
 
 
@@ -140,7 +153,7 @@ def extractive_answer(question: str, hits: list[Hit], idf) -> tuple[str, list[Ci
         where, quote = precise_location(hit, s.text)
         lead = f"Theo {document_label(hit)}, {where}"
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
-        lines.append(f"- {lead}{mark}: {annotate_dates(quote)} [{n}]")
+        lines.append(f"- {lead}{mark}: {footnote_marks(annotate_dates(quote))} [{n}]")
     return "\n".join(lines), citations, max(c.coverage for c in chosen)
 
 
@@ -262,15 +275,25 @@ def _definition(qa, ranked: list, params: ReadingParams):
 
 
 _FRAMING = re.compile(r"^(?:Trên đây là|Trên đây|Để triển khai|Nay, |Trong quá trình (?:tổ chức )?thực hiện,? nếu)\b"
-                      r"|(?:cụ thể|kế hoạch|hướng dẫn|như) sau:?$|^Căn cứ\b", re.IGNORECASE)
+                      r"|(?:cụ thể|kế hoạch|hướng dẫn)(?: như)? sau:?$|^Căn cứ\b", re.IGNORECASE)
+#: "… như sau:" alone: framing only in a văn bản's opening (its preamble, before any numbered part)
+_AS_FOLLOWS = re.compile(r"như sau:?$", re.IGNORECASE)
 
 
-def _framing(text: str) -> bool:
+def _framing(text: str, node=None) -> bool:
     """A sentence that frames a văn bản rather than says anything in it: its
-    opening ("… xây dựng Kế hoạch …, cụ thể như sau:"), its căn cứ lines, its
+    opening ("… xây dựng Kế hoạch …, cụ thể như sau:"; a bare "… như sau:" in
+    the opening part, ``node`` of kind preamble/root), its căn cứ lines, its
     closing ("Trên đây là Kế hoạch …", "Trong quá trình thực hiện, nếu có
-    vướng mắc …"). Never quoted beside a sentence of content."""
-    return bool(_FRAMING.search(text.strip()))
+    vướng mắc …"). Never quoted beside a sentence of content. With ``node``,
+    a "… như sau:" inside a provision ("1. Mã số hồ sơ gồm …, có cấu trúc
+    như sau:", TT 01/2018/TT-VPCP Điều 19 khoản 1) announces its content: not
+    framing (:func:`decide` then answers with the list it announces); without
+    ``node`` (read as the opening) every "… như sau:" frames."""
+    text = text.strip()
+    if _FRAMING.search(text):
+        return True
+    return bool(_AS_FOLLOWS.search(text)) and getattr(node, "kind", "root") in ("preamble", "root")
 
 
 #: the place and date line of a văn bản's header: "Quận 1, ngày 27 tháng 5 năm 2024" (NĐ 30/2020/NĐ-CP Điều 8
@@ -332,7 +355,15 @@ def _tied(qa, typed: list, params: ReadingParams) -> list:
     return [s for s in typed if s.score >= params.tied_threshold and unit_tie(s.unit, s.spans, qa) >= params.tie_threshold]
 
 
-def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed: bool = False,
+def _tie_of(qa):
+    """``unit -> span tie`` for a question asking a typed value (:func:`assistant.span_ties.unit_tie`
+    of the unit's spans), what :func:`_adds` reads to quote a further typed unit."""
+    from assistant.span_ties import unit_tie
+
+    return lambda s: unit_tie(s.unit, s.spans, qa)
+
+
+def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed=None,
           terms=(), qa=None) -> list:
     """The units to quote, lead first, from ``ranked`` (best first).
 
@@ -341,6 +372,10 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     force first (:func:`in_force_first`). The lead is the pool's first unit;
     a further unit is quoted (up to ``max_units`` in all) only when it adds
     to the lead's answer (:func:`_adds`), not for scoring close to it.
+    ``typed``: for a question asking a typed value, ``unit -> span tie``
+    (:func:`_tie_of`); a further unit holding a typed span is then quoted, one
+    of a văn bản none of the chosen units is from only when its span is tied
+    to the question's focus (tie ≥ ``tie_threshold``); ``None`` otherwise.
     With ``typed`` and the question analysis ``qa``, the quoted units are then
     put in the order of how they answer (:func:`_answer_order`): the unit
     whose span gives the measure asked leads."""
@@ -360,7 +395,9 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     for s in pool[1:]:
         if len(chosen) >= params.max_units:
             break
-        if _adds(s, chosen, typed, terms):
+        other_doc = s.unit.doc_id not in {c.unit.doc_id for c in chosen}
+        tied = typed is not None and bool(s.spans) and (not other_doc or typed(s) >= params.tie_threshold)
+        if _adds(s, chosen, tied, terms):
             chosen.append(s)
     if typed and qa is not None:
         chosen = _answer_order(chosen, qa, params, standing)
@@ -437,13 +474,17 @@ def _adds(s, chosen: list, typed: bool, terms=()) -> bool:
     tiểu học); when it comes from a văn bản none of them is from and covers
     the question's terms nearly as well as the lead (``OTHER_DOC_LEX``; a
     question comparing two plans is answered by one sentence of each); or,
-    for a question asking for a typed value, when it holds such a span. A
+    for a question asking for a typed value, when it holds such a span
+    (``typed``, decided by :func:`_pick`: in another văn bản, only a span
+    tied to the question's focus; a công văn's sentence citing a thông tư
+    about something else beside the one citing the nghị quyết asked for does
+    not add). A
     sentence of another provision that merely scores close to the lead, with
     nothing the lead lacks, is not quoted."""
     lead = chosen[0]
     if s.hit_index == lead.hit_index or provision_key(s.unit) == provision_key(lead.unit):
         return True
-    if typed and s.spans:
+    if typed:
         return True
     if s.unit.doc_id not in {c.unit.doc_id for c in chosen} and s.lex >= OTHER_DOC_LEX * lead.lex:
         return True
@@ -522,11 +563,11 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, True, qa.focus, qa),
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, _tie_of(qa), qa.focus, qa),
                             best=typed[0].score)
         tied = _tied(qa, typed, params)
         if tied:
-            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, True, qa.focus, qa),
+            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, _tie_of(qa), qa.focus, qa),
                             best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:
@@ -550,16 +591,20 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         lead, node = _list_provision(ranked, provision_of)
         if node is not None:
             return Decision("list", [lead], provision=node, best=best)
-    content = [s for s in ranked if not _framing(s.unit.text)] or ranked
-    if content[0].score < params.keep_ratio * best:
-        content = ranked
-    top = content[0]
+    def without(framing) -> list:
+        kept = [s for s in ranked if not framing(s)] or ranked
+        return ranked if kept[0].score < params.keep_ratio * best else kept
+
+    # the lead may be a provision's "… như sau:" announcing its content (``_framing`` with the node) …
+    top = without(lambda s: _framing(s.unit.text, s.unit.node))[0]
     if provision_of is not None and top.unit.text.rstrip().endswith(":"):
         node = provision_of(top.unit)
         if node is not None and node is top.unit.node:
             # a sentence announcing a list ("… có cấu trúc như sau:") is answered by the list it announces
             return Decision("list", [top], provision=node, best=best)
-    return Decision("answer", _pick(content, params, standing, False, qa.focus), best=best)
+    # … but no "… như sau:" is quoted beside a sentence of content
+    content = without(lambda s: _framing(s.unit.text))
+    return Decision("answer", _pick(content, params, standing, None, qa.focus), best=best)
 
 
 _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}
@@ -618,10 +663,12 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
         n = cite(s.hit_index)
         node = decision.provision
         text = doc_text(hit.chunk.doc_id) or ""
-        lead = re.sub(r"\s+", " ", text[node.start:(node.children[0].start if node.children else node.end)]).strip()
+        # the lead-in: the text before the first item (a plan item's or khoản's own bullet lines: its first line)
+        own = text[node.start:node.children[0].start] if node.children else text[node.start:node.end].split("\n")[0]
+        lead = re.sub(r"\s+", " ", own).strip()
         lead = _quote_of(lead)
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
-        lines.append(f"- Theo {document_label(hit)}, {node_location(node, hit)}{mark}: {_clip(lead)} [{n}]")
+        lines.append(f"- Theo {document_label(hit)}, {node_location(node, hit)}{mark}: {footnote_marks(_clip(lead))} [{n}]")
         if node.children:
             items = [re.sub(r"\s+", " ", text[c.start:c.end]).strip() for c in node.children]
         else:  # a plan item whose list is its own bullet lines
@@ -629,7 +676,7 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
             items = [re.sub(r"\s+", " ", ln) for ln in own]
         limit = max(ITEM_CHARS, LIST_CHARS // max(1, min(len(items), LIST_ITEMS_SHOWN)))
         for body in items[:LIST_ITEMS_SHOWN]:
-            lines.append(f"  {_clip(_display_text(hit, body), limit)} [{n}]")
+            lines.append(f"  {footnote_marks(_clip(_display_text(hit, body), limit))} [{n}]")
         if len(items) > LIST_ITEMS_SHOWN:
             lines.append(f"  … (còn {len(items) - LIST_ITEMS_SHOWN} mục, xem đủ tại {node_location(node, hit)}) [{n}]")
         return "\n".join(lines), citations
@@ -645,7 +692,7 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
             shown_leads.add(s.unit.lead_in)
             quote = f"{_clip(_quote_of(s.unit.lead_in), 300)} … {text}"
         mark = " (trích từ bản quét, có thể sai dấu)" if hit.meta.ocr_damaged else ""
-        lines.append(f"- Theo {document_label(hit)}, {where}{mark}: {annotate_dates(quote)} [{n}]")
+        lines.append(f"- Theo {document_label(hit)}, {where}{mark}: {footnote_marks(annotate_dates(quote))} [{n}]")
     return "\n".join(lines), citations
 
 

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 #: bump when what a unit embeds (``Unit.embed_text``, the sentence split) changes: ingest then
 #: prepares the units of every indexed document again (``assistant.service``)
-UNITS_VERSION = "1"
+UNITS_VERSION = "2"
 #: provisions whose items form a list (a khoản with điểm, an Điều with khoản, a plan item with sub-items)
 _LIST_KINDS = ("dieu", "khoan", "decimal", "roman", "group", "preamble")
 

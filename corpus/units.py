@@ -30,16 +30,30 @@ _LABEL_ONLY = re.compile(r"^(?:(?:Điều|Chương|Mục)\s+[0-9IVXLC]+|[0-9]+(?
 _PROVENANCE = re.compile(r"^\[pháp điển:.*\]$")
 
 
+#: a table row's numbered label cell, written as a line of its own: "Mẫu số 04" (TT 01/2018/TT-VPCP Điều 9
+#: khoản 1: "Mẫu số 04" | "Mẫu phiếu xin lỗi và hẹn lại ngày trả kết quả"), "Chỉ số 3", "Bước 2"
+_ROW_LABEL = re.compile(r"^[^\W\d][\w ]{0,8}?\s\d{1,3}$")
+
+
 def split_sentences(text: str) -> list[str]:
     """Paragraph lines, then sentences/clauses inside each (after ``. ; ! ?``
     before a capital, digit or list mark; a lone label such as "Điều 40." joins
-    the next piece). Pieces under 12 characters are dropped, pieces over 600 cut
-    at a word with "…". ``[]`` for empty text."""
+    the next piece). A line that is only a row label under 12 characters
+    ("Mẫu số 04", :data:`_ROW_LABEL`: a table's label cell) is read with the
+    next line, "Mẫu số 04: Mẫu phiếu xin lỗi …", so the row's label stays with
+    its content. Other pieces under 12 characters are dropped, pieces over 600
+    cut at a word with "…". ``[]`` for empty text."""
     out: list[str] = []
+    label = ""
     for para in re.split(r"\n+", text):
         para = re.sub(r"\s+", " ", para).strip()
         if not para or _PROVENANCE.match(para):
             continue
+        if len(para) < 12 and _ROW_LABEL.match(para):
+            label = para
+            continue
+        if label:
+            para, label = f"{label}: {para}", ""
         pieces: list[str] = []
         for s in SENT_SPLIT.split(para):
             s = s.strip()
