@@ -39,7 +39,8 @@ from assistant.types import Answer, Citation
 from corpus.dates import YEAR_OF
 from corpus.legal_refs import find_numbers, find_references, fold
 from corpus.models import Chunk, DocumentMeta, ParsedDocument
-from corpus.validity import Status, ValidityFact, ValidityIndex, doc_name, effective_statement, vn_date
+from corpus.validity import (Status, ValidityFact, ValidityIndex, date_as_written, doc_name, effective_statement,
+                             row_statement, vn_date)
 from index.hybrid import referenced_docs
 from index.types import Hit
 
@@ -223,6 +224,66 @@ class InForce:
             return sentence
         return (sentence[:-1] + f" {marks}.") if sentence.endswith(".") else f"{sentence} {marks}"
 
+    def _ending_text(self, vx: ValidityIndex, st: Status, cites: list[Citation], docs) -> str | None:
+        """How ``st``'s văn bản ended, one sentence per source (``vx.same_change(st)``: operative text
+        first, then a validity-table row), each citing only the passage it was read from, with the
+        date written as that passage writes it ("từ ngày 01 tháng 7 năm 2025" for khoản 1 Điều 40
+        Nghị định 118/2025/NĐ-CP). A table row whose ``source`` is a provision already quoted is left
+        out (it copies that provision). When the passage does not write the date (the change takes
+        effect with its văn bản, "kể từ ngày Nghị định này có hiệu lực thi hành"), the sentence says
+        so and a second one quotes that văn bản's entry into force with its own citation. Falls back
+        to ``vx.ending_sentence(st)`` uncited when no source passage is found; None when not ended."""
+        if st.ended is None:
+            return None
+        facts = sorted(vx.same_change(st), key=lambda x: x.origin == "table")
+        out: list[str] = []
+        stated: set[str] = set()
+        for x in facts:
+            if len(out) >= 2:
+                break
+            hit = self.fact_source(x, docs)
+            if hit is None or (x.origin == "table" and x.source in stated):
+                continue
+            if x.origin == "table":
+                out.append(f"Theo bảng hiệu lực: {row_statement(x)[:-1]} {self._cite(cites, hit)}.")
+                continue
+            out.extend(self._fact_sentences(vx, x, hit, cites, docs))
+            if x.source:
+                stated.add(x.source)
+        return " ".join(out) if out else vx.ending_sentence(st)
+
+    def _fact_sentences(self, vx: ValidityIndex, x: ValidityFact, hit: Hit, cites: list[Citation], docs) -> list[str]:
+        """The ending fact ``x`` (read from the passage of ``hit``) as sentences citing their own passage."""
+        mark = self._cite(cites, hit)
+        iso = vx.change_date(x)
+        written = date_as_written(hit.chunk.text, iso)
+        extra = []
+        if written:
+            when = f" từ {written}"
+        elif iso and not x.effective and x.by:  # the change takes effect with its văn bản
+            when = f" kể từ ngày {doc_name(x.by)} có hiệu lực thi hành"
+            extra.append(self._entry_sentence(vx, x.by, iso, cites, docs))
+        else:
+            when = f" từ {vn_date(iso)}" if vn_date(iso) else ""
+        succ = doc_name(x.by) if x.by else None
+        if succ and x.kind == "replaced":
+            what = f"đã hết hiệu lực{when}, được thay thế bởi {succ}" if when else f"đã được thay thế bởi {succ}"
+        else:
+            what = f"đã hết hiệu lực{when}"
+        theo = f"Theo {x.source}, " if x.source else ""
+        return [f"{theo}{doc_name(x.target)} {what} {mark}".rstrip() + "."] + extra
+
+    def _entry_sentence(self, vx: ValidityIndex, number: str, iso: str, cites: list[Citation], docs) -> str:
+        """``"Nghị định 118/2025/NĐ-CP có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025 [n]."``, citing
+        the passage of ``number`` stating its entry into force (uncited when none is found)."""
+        ids = vx.doc_ids(number)
+        d = docs.get(ids[0]) if ids else None
+        found = effective_statement(d.text) if d is not None else None
+        chunk = next((c for c in d.chunks if c.start <= found[1] < c.end), None) if found else None
+        written = (date_as_written(chunk.text, iso) if chunk else None) or vn_date(iso)
+        mark = self._cite(cites, Hit(chunk=chunk, meta=d.meta, score=1.0, confidence=1.0)) if chunk else ""
+        return f"{doc_name(number)} có hiệu lực thi hành từ {written}" + (f" {mark}" if mark else "") + "."
+
     # ---- questions about hiệu lực ------------------------------------------------
     def answer_question(self, question: str, query: str) -> Answer | None:
         """Answer a question about the hiệu lực of one named văn bản (status,
@@ -283,9 +344,9 @@ class InForce:
         mark, how = self._effective_mark(vx, st.number, docs, cites)
         when = f"kể từ ngày ký ({vn_date(eff)})" if how else f"từ ngày {vn_date(eff)}"
         text = f"{name} có hiệu lực thi hành {when}" + (f" {mark}" if mark else "") + "."
-        end = vx.ending_sentence(st)
+        end = self._ending_text(vx, st, cites, docs)
         if end:
-            text += " " + self._cited(end, cites, vx.same_change(st), docs)
+            text += " " + end
         return text
 
     def _predecessors_text(self, vx: ValidityIndex, number: str, docs, cites) -> str | None:
@@ -303,7 +364,7 @@ class InForce:
         parts = []
         if st.ended is not None:
             parts.append(f"Không còn hiệu lực (tại ngày {vn_date(st.as_of)}).")
-            parts.append(self._cited(vx.ending_sentence(st), cites, vx.same_change(st), docs))
+            parts.append(self._ending_text(vx, st, cites, docs))
             if st.successor:
                 parts.append(f"Văn bản đang áp dụng: {doc_name(st.successor)} (có trong kho tài liệu)."
                              if vx.in_corpus(st.successor) else f"Kho tài liệu chưa có {doc_name(st.successor)}.")
@@ -405,7 +466,7 @@ class InForce:
         where = top.chunk.section.split(" > ")
         article = next((p for p in where if p.startswith("Điều")), top.chunk.section)
         if st.ended is not None and named:
-            ctx.history.append(self._cited(vx.ending_sentence(st), ctx.citations, vx.same_change(st), docs))
+            ctx.history.append(self._ending_text(vx, st, ctx.citations, docs))
             return hits
         if st.ended is not None and st.successor:
             succ_ids = [d for d in vx.doc_ids(st.successor)]
@@ -419,7 +480,7 @@ class InForce:
                     ctx.history.append(f"{when}: {doc_name(st.number)}, {article} {old}".rstrip())
                     return new + [h for h in hits if h.meta.doc_id not in set(succ_ids)
                                   and self._in_force(vx, h.meta, ctx.as_of)][: max(0, k - len(new))]
-            sentence = self._cited(vx.ending_sentence(st), ctx.citations, vx.same_change(st), docs)
+            sentence = self._ending_text(vx, st, ctx.citations, docs)
             if not succ_ids:
                 ctx.notice.append(f"{sentence} Kho tài liệu chưa có {doc_name(st.successor)}; nội dung dưới "
                                   f"đây trích từ văn bản cũ, cần đối chiếu với văn bản mới.")
@@ -428,7 +489,7 @@ class InForce:
                                   f"{doc_name(st.successor)}; nội dung dưới đây trích từ văn bản cũ.")
             return hits
         if st.ended is not None:
-            ctx.notice.append(self._cited(vx.ending_sentence(st), ctx.citations, vx.same_change(st), docs))
+            ctx.notice.append(self._ending_text(vx, st, ctx.citations, docs))
             return hits
         if st.not_yet and not named:
             preds = [x for x in vx.predecessors(top.meta.number)

@@ -66,7 +66,8 @@ from pathlib import Path
 
 from corpus.citations import Mention, canonical_id, extract_citations, resolve_reference
 from corpus.dates import DATE as _DATE
-from corpus.dates import EFFECTIVE_FROM, EFFECTIVE_PAREN, FROM_DATE, date_from_groups
+from corpus.dates import (EFFECTIVE_FROM, EFFECTIVE_PAREN, FROM_DATE, NUMERIC_DATE_ACCENTED, WORDED_DATE_ACCENTED,
+                          date_from_groups, parse_vn_date)
 from corpus.legal_refs import doc_type_of_number, find_numbers, fold
 from corpus.models import DocumentError, DocumentMeta, ParsedDocument
 
@@ -167,6 +168,33 @@ def vn_date(iso: str | None) -> str | None:
         return None
     y, m, d = (int(x) for x in iso.split("-"))
     return f"{d:02d}/{m:02d}/{y}" if m < 3 else f"{d:02d}/{m}/{y}"
+
+
+_DATE_AS_WRITTEN = re.compile(rf"{WORDED_DATE_ACCENTED}|{NUMERIC_DATE_ACCENTED}", re.IGNORECASE)
+
+
+def date_as_written(text: str, iso: str | None) -> str | None:
+    """The first date of ``text`` that is the ISO date ``iso``, as ``text``
+    writes it: ``"ngày 01 tháng 7 năm 2025"`` (worded, with its "ngày") or
+    ``"01/7/2025"`` (numeric); None when ``text`` writes no such date or
+    ``iso`` is not a date. Never raises on str input."""
+    if not iso or not isinstance(text, str):
+        return None
+    for m in _DATE_AS_WRITTEN.finditer(text):
+        if parse_vn_date(*(m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6))) == iso:
+            return re.sub(r"\s+", " ", m.group(0))
+    return None
+
+
+def row_statement(fact: "ValidityFact") -> str:
+    """A validity-table fact as one sentence ending in "." (its row sentence,
+    :func:`_row_text`, with the ``Nguồn`` column in parentheses), so one
+    citation mark after it covers the whole row: ``"Nghị định 61/2018/NĐ-CP
+    đã được thay thế bởi Nghị định 118/2025/NĐ-CP từ 01/7/2025 (nguồn: Bộ
+    pháp điển điện tử, phapdien.moj.gov.vn)."``."""
+    head, _sep, src = fact.sentence.partition(". Nguồn: ")
+    head = head.rstrip(".")
+    return f"{head} (nguồn: {src.rstrip('.')})." if src else f"{head}."
 
 
 def _iso(d: _dt.date | str) -> str:

@@ -61,7 +61,8 @@ def test_validity_from_the_index(full_service):
 def test_answers_citing_a_replaced_decree_say_so(full_service):
     ans = full_service.ask("Nghị định 61/2018/NĐ-CP có hiệu lực từ ngày nào?")
     assert "21/6/2018" in ans.answer
-    assert "Nghị định 61/2018/NĐ-CP đã hết hiệu lực từ 01/7/2025, được thay thế bởi Nghị định 118/2025/NĐ-CP" in ans.answer
+    assert "Nghị định 61/2018/NĐ-CP đã hết hiệu lực từ ngày 01 tháng 7 năm 2025" in ans.answer
+    assert "Nghị định 61/2018/NĐ-CP đã được thay thế bởi Nghị định 118/2025/NĐ-CP từ 01/7/2025" in ans.answer
     assert any(n.startswith("Lưu ý: Nghị định 61/2018/NĐ-CP đã hết hiệu lực") for n in ans.notes)
     # every number of the answer is in a cited passage (Điều 40 of NĐ 118/2025 states the replacement)
     assert any("118/2025" in c.text or "118/2025" in (c.number or "") for c in ans.citations)

@@ -7,6 +7,7 @@ only an upload cites labelled "chưa kiểm chứng"."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 from assistant.inforce import InForce, question_as_of
@@ -75,8 +76,12 @@ def test_missing_successor_is_said_in_the_answer_text(full_service):
 def test_validity_question_names_the_successor_and_its_source(full_service):
     ans = full_service.ask("Nghị định 61/2018/NĐ-CP còn hiệu lực không?")
     assert not ans.abstained and ans.mode == "validity"
-    assert "Nghị định 61/2018/NĐ-CP đã hết hiệu lực từ 01/7/2025, được thay thế bởi Nghị định 118/2025/NĐ-CP" in ans.answer
-    assert "theo khoản 1 Điều 40 Nghị định 118/2025/NĐ-CP" in ans.answer
+    # one sentence per source, the date as that source writes it (khoản 1 Điều 40 NĐ 118/2025: "ngày 01 tháng 7
+    # năm 2025"; the validity table row: "01/7/2025")
+    assert ("Theo khoản 1 Điều 40 Nghị định 118/2025/NĐ-CP, Nghị định 61/2018/NĐ-CP đã hết hiệu lực từ ngày 01 tháng "
+            "7 năm 2025 [1].") in ans.answer
+    assert ("Theo bảng hiệu lực: Nghị định 61/2018/NĐ-CP đã được thay thế bởi Nghị định 118/2025/NĐ-CP từ 01/7/2025 "
+            "(nguồn: Bộ pháp điển điện tử, phapdien.moj.gov.vn) [2].") in ans.answer
     cited = {(c.doc_id, c.section) for c in ans.citations}
     assert ("nd-118-2025-nd-cp", "Chương VII > Điều 40") in cited
     assert "github" not in ans.answer and all("github" not in n for n in ans.notes)
@@ -164,3 +169,30 @@ def test_done_when_questions_end_to_end(full_service, tmp_path):
     # a question naming the year is answered as of its end
     ans = full_service.ask("Năm 2024, Nghị định 61/2018/NĐ-CP còn hiệu lực không?")
     assert ans.answer.startswith("Nghị định 61/2018/NĐ-CP còn hiệu lực tại ngày 31/12/2024")
+
+
+def test_ending_note_cites_each_source_for_its_own_sentence(full_service):
+    """The note that a quoted văn bản has ended is one sentence per source; each sentence carries
+    one mark, and the date it states is written in that mark's passage as the passage writes it."""
+    from corpus.dates import NUMERIC_DATE_ACCENTED, WORDED_DATE_ACCENTED
+    from evals.metrics import citation_markers, split_sentences
+
+    for q in ("Theo Nghị định 120/2020/NĐ-CP, đơn vị sự nghiệp công lập hoạt động không hiệu quả bao nhiêu năm "
+              "liên tiếp thì thuộc điều kiện giải thể?", "Nghị định 61/2018/NĐ-CP còn hiệu lực không?"):
+        ans = full_service.ask(q)
+        texts = {c.n: c.text for c in ans.citations}
+        notes = [s for s in split_sentences(ans.answer) if "đã hết hiệu lực" in s or "bảng hiệu lực" in s]
+        assert notes, ans.answer
+        for s in notes:
+            marks = citation_markers(s)
+            assert len(marks) == 1, s
+            dates = re.findall(rf"{WORDED_DATE_ACCENTED}|{NUMERIC_DATE_ACCENTED}", s)
+            assert dates, s
+            for m in re.finditer(rf"{WORDED_DATE_ACCENTED}|{NUMERIC_DATE_ACCENTED}", s):
+                assert m.group(0) in texts[marks[0]], (m.group(0), texts[marks[0]][:200])
+    # NĐ 299/2026 Điều 31 is quoted once: the table row copying it (same source) is not added again
+    ans = full_service.ask("Theo Nghị định 120/2020/NĐ-CP, đơn vị sự nghiệp công lập hoạt động không hiệu quả bao "
+                           "nhiêu năm liên tiếp thì thuộc điều kiện giải thể?")
+    assert ("Theo khoản 2 Điều 31 Nghị định 299/2026/NĐ-CP, Nghị định 120/2020/NĐ-CP đã hết hiệu lực từ ngày 28 tháng "
+            "7 năm 2026, được thay thế bởi Nghị định 299/2026/NĐ-CP") in ans.answer
+    assert "bảng hiệu lực" not in ans.answer
