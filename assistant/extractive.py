@@ -355,16 +355,7 @@ def _tied(qa, typed: list, params: ReadingParams) -> list:
     return [s for s in typed if s.score >= params.tied_threshold and unit_tie(s.unit, s.spans, qa) >= params.tie_threshold]
 
 
-def _tie_of(qa):
-    """``unit -> span tie`` for a question asking a typed value (:func:`assistant.span_ties.unit_tie`
-    of the unit's spans), what :func:`_adds` reads to quote a further typed unit."""
-    from assistant.span_ties import unit_tie
-
-    return lambda s: unit_tie(s.unit, s.spans, qa)
-
-
-def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typed=None,
-          terms=(), qa=None) -> list:
+def _pick(ranked: list, params: ReadingParams, standing: list | None = None, terms=(), typed_qa=None) -> list:
     """The units to quote, lead first, from ``ranked`` (best first).
 
     The pool: units scoring ≥ ``keep_ratio`` × the best (each text once). With
@@ -372,13 +363,15 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
     force first (:func:`in_force_first`). The lead is the pool's first unit;
     a further unit is quoted (up to ``max_units`` in all) only when it adds
     to the lead's answer (:func:`_adds`), not for scoring close to it.
-    ``typed``: for a question asking a typed value, ``unit -> span tie``
-    (:func:`_tie_of`); a further unit holding a typed span is then quoted, one
-    of a văn bản none of the chosen units is from only when its span is tied
-    to the question's focus (tie ≥ ``tie_threshold``); ``None`` otherwise.
-    With ``typed`` and the question analysis ``qa``, the quoted units are then
-    put in the order of how they answer (:func:`_answer_order`): the unit
-    whose span gives the measure asked leads."""
+    ``typed_qa``: the question analysis of a question asking a typed value
+    (None for any other question); a further unit holding a typed span is then
+    quoted, one of a văn bản none of the chosen units is from only when its
+    span is tied to the question's focus (:func:`assistant.span_ties.unit_tie`
+    ≥ ``tie_threshold``), and the quoted units are put in the order of how
+    they answer (:func:`_answer_order`): the unit whose span gives the
+    measure asked leads."""
+    from assistant.span_ties import unit_tie
+
     best = ranked[0].score
     pool, seen = [], set()
     for s in ranked:
@@ -396,11 +389,12 @@ def _pick(ranked: list, params: ReadingParams, standing: list | None = None, typ
         if len(chosen) >= params.max_units:
             break
         other_doc = s.unit.doc_id not in {c.unit.doc_id for c in chosen}
-        tied = typed is not None and bool(s.spans) and (not other_doc or typed(s) >= params.tie_threshold)
+        tied = (typed_qa is not None and bool(s.spans)
+                and (not other_doc or unit_tie(s.unit, s.spans, typed_qa) >= params.tie_threshold))
         if _adds(s, chosen, tied, terms):
             chosen.append(s)
-    if typed and qa is not None:
-        chosen = _answer_order(chosen, qa, params, standing)
+    if typed_qa is not None:
+        chosen = _answer_order(chosen, typed_qa, params, standing)
     return chosen
 
 
@@ -563,11 +557,11 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, _tie_of(qa), qa.focus, qa),
+            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, qa.focus, qa),
                             best=typed[0].score)
         tied = _tied(qa, typed, params)
         if tied:
-            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, _tie_of(qa), qa.focus, qa),
+            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, qa.focus, qa),
                             best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:
@@ -604,7 +598,7 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
             return Decision("list", [top], provision=node, best=best)
     # … but no "… như sau:" is quoted beside a sentence of content
     content = without(lambda s: _framing(s.unit.text))
-    return Decision("answer", _pick(content, params, standing, None, qa.focus), best=best)
+    return Decision("answer", _pick(content, params, standing, qa.focus), best=best)
 
 
 _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}
