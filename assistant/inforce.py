@@ -82,8 +82,15 @@ _ASKS_STATUS = re.compile(
 _ASKS_EFFECTIVE = re.compile(
     r"\b(?:co\s+)?hieu\s+luc\s+(?:thi\s+hanh\s+)?(?:tu|ke\s+tu)\s+(?:ngay|khi|luc|bao\s+gio)\s*(?:nao)?\b"
     r"|\bbat\s+dau\s+(?:co\s+)?hieu\s+luc\b|\bkhi\s+nao\s+co\s+hieu\s+luc\b")
+#: what a văn bản replaced or ended: "thay (thế) (cho) nghị định nào", "làm hết hiệu lực văn bản nào",
+#: "bãi bỏ những thông tư nào" — the acting document's own verbs (its Điều on hiệu lực thi hành:
+#: "… thay thế Nghị định số …", "… hết hiệu lực kể từ ngày …", "bãi bỏ …"); short forms nd/tt/qd too
+_DOC_KIND = r"(?:nghi\s+dinh|thong\s+tu|quyet\s+dinh|van\s+ban|nd|tt|qd)"
 _ASKS_PREDECESSORS = re.compile(
-    r"\bthay\s+(?:the\s+)?(?:cho\s+)?(?:nghi\s+dinh|thong\s+tu|quyet\s+dinh|van\s+ban)\s+(?:nao|gi)\b")
+    r"\bthay\s+(?:the\s+)?(?:cho\s+)?(?:nhung\s+|cac\s+)?" + _DOC_KIND + r"\s+(?:nao|gi)\b"
+    r"|\b(?:lam|khien)\s+(?:cho\s+)?het\s+hieu\s+luc\s+(?:cua\s+)?(?:nhung\s+|cac\s+)?" + _DOC_KIND
+    + r"\s+(?:nao|gi)\b"
+    r"|\bbai\s+bo\s+(?:nhung\s+|cac\s+)?" + _DOC_KIND + r"\s+(?:nao|gi)\b")
 
 
 #: words by which a question asks for the rule before the current one (Vietnamese legal usage: "quy định

@@ -101,6 +101,9 @@ def test_validity_question_names_the_successor_and_its_source(full_service):
 
     ans = full_service.ask("NĐ 30/2020 thay thế nghị định nào về công tác văn thư?")
     assert "110/2004/NĐ-CP" in ans.answer and "Điều 37 Nghị định 30/2020/NĐ-CP" in ans.answer
+    # "làm hết hiệu lực … nào" asks what the văn bản ended, not whether it is in force itself
+    ans = full_service.ask("nd 60/2021 lam het hieu luc van ban nao")
+    assert ans.mode == "validity" and "16/2015/NĐ-CP" in ans.answer and "Điều 41 Nghị định 60/2021/NĐ-CP" in ans.answer
 
     # a văn bản the corpus knows only as a successor, with no stated date: no answer is invented
     ans = full_service.ask("NĐ 232/2026 thay NĐ 106/2020 có hiệu lực từ ngày nào?")
