@@ -5,7 +5,7 @@ short lead-in naming the document and section."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.types import Citation
 from corpus.dates import WORDED_DATE_ACCENTED
@@ -490,11 +490,12 @@ LIST_SECOND = 0.5  # weight of a provision's second-best unit when choosing the 
 LIST_POOL = 10  # best units whose provisions compete
 
 
-def _list_provision(ranked: list, provision_of) -> tuple:
+def _list_provision(ranked: list, provision_of, qa=None) -> tuple:
     """``(best unit, provision)`` for a list question: the provision whose units read best together
     (its best unit's score + ``LIST_SECOND`` × its second best, among the ``LIST_POOL`` best units),
     so that a list whose items answer the question wins over one stray sentence of another list.
-    ``(ranked[0], None)`` when no top unit belongs to a list."""
+    ``(ranked[0], None)`` when no top unit belongs to a list. With the question analysis ``qa``,
+    a khoản gives way to its Điều when the Điều's khoản are the list (:func:`_enclosing_list`)."""
     groups: dict[int, list] = {}
     nodes: dict[int, object] = {}
     for s in ranked[:LIST_POOL]:
@@ -512,7 +513,44 @@ def _list_provision(ranked: list, provision_of) -> tuple:
         g = groups[key]
         return g[0].score + (LIST_SECOND * g[1].score if len(g) > 1 else 0.0)
     key = max(groups, key=value)
+    whole = _enclosing_list(ranked[:LIST_POOL], nodes[key], qa) if qa is not None else None
+    if whole is not None:
+        return groups[key][0], whole
     return groups[key][0], nodes[key]
+
+
+def _under(node, ancestor) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+#: the noun a list question names its items by: "có những hình thức nào", "theo các tiêu chí nào" (folded)
+_LIST_NOUN = re.compile(r"\b(?:nhung|cac)\s+((?:[a-z]+\s+){0,2}?[a-z]+)\s+nao\b")
+
+
+def _enclosing_list(top: list, node, qa) -> object:
+    """The Điều whose khoản are the list asked, when the provision ``node``
+    chosen for a list question is one of them: the best units ``top`` come
+    from two or more of the Điều's khoản, and the noun the question names its
+    items by (:data:`_LIST_NOUN`) is written in the Điều's title and not in
+    the khoản's own text ("bản sao văn bản có những hình thức nào": NĐ
+    30/2020/NĐ-CP Điều 25 "Các hình thức bản sao", whose khoản 1–3 are Sao
+    y, Sao lục, Trích sao — not khoản 1 "Sao y gồm: …" alone). ``None``
+    otherwise (a question without such a noun: "… gồm những gì")."""
+    parent = getattr(node, "parent", None)
+    if parent is None or parent.kind != "dieu" or node.kind != "khoan" or len(parent.children) < 2:
+        return None
+    m = _LIST_NOUN.search(getattr(qa, "normalized", "") or "")
+    if m is None:
+        return None
+    noun = "_".join(m.group(1).split())
+    if not has_term(folded_words(parent.heading or ""), noun) or has_term(folded_words(node.heading or ""), noun):
+        return None
+    spread = {id(c) for c in parent.children for s in top if _under(s.unit.node, c)}
+    return parent if len(spread) >= 2 else None
 
 
 #: a list item that names what it is about before a colon: "d) Quỹ phúc lợi: Để xây dựng, …" (the form of the
@@ -537,8 +575,54 @@ def _named_item(qa, ranked: list, params: ReadingParams):
     return None
 
 
+def _is_title(unit) -> bool:
+    """``unit`` is its node's heading and only names it: "* Công đoàn:", "3. Ký
+    hiệu người soạn thảo văn bản và số lượng bản phát hành" (a title without
+    the sentence's closing ".", ";", "?" or "!"), not a heading that is a
+    whole sentence of content ("1. Phấn đấu 100% hồ sơ … đúng hạn.")."""
+    node = unit.node
+    heading = re.sub(r"\s+", " ", getattr(node, "heading", "") or "").strip()
+    text = re.sub(r"\s+", " ", unit.text).strip()
+    return bool(heading) and text == heading and not re.search(r"[.;?!…]$", text)
+
+
+def with_content(units: list, scored: list) -> list:
+    """``units`` (chosen, best first) with each title unit (:func:`_is_title`)
+    replaced by the first sentence of its node's own text after it, read with
+    the title as its lead-in (rendered "title … sentence"): a heading alone
+    names where the answer is without giving it ("* Công đoàn:" above
+    "Phối hợp nhà trường tập huấn, tuyên truyền và kiểm tra …"). A title whose
+    node has no sentence of its own in ``scored`` (its content is in child
+    nodes) is kept. Each unit once."""
+    out: list = []
+    for s in units:
+        if _is_title(s.unit):
+            # ``scored`` is in reading order; the sentence may sit in the next retrieved passage (a chunk
+            # cut under the title)
+            same = [x for x in scored if x.unit.node is s.unit.node]
+            after = [x for x in same if x.unit.text != s.unit.text]
+            after.sort(key=lambda x: x.hit_index != s.hit_index)  # stable: reading order within a passage
+            if after:
+                x = after[0]
+                lead = f"{x.unit.lead_in} … {s.unit.text}" if x.unit.lead_in else s.unit.text
+                s = replace(x, unit=replace(x.unit, lead_in=lead.strip()), score=s.score)
+        if all(o.unit.node is not s.unit.node or o.unit.text != s.unit.text for o in out):
+            out.append(s)
+    return out
+
+
 def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=None,
            standing: list | None = None) -> Decision:
+    """Choose what to quote (:func:`_decide`); a title unit chosen for an
+    answer is quoted with the sentence under it (:func:`with_content`)."""
+    d = _decide(qa, scored, n_hits, params, provision_of, standing)
+    if d.kind in ("answer", "partial") and d.units:
+        d = replace(d, units=with_content(d.units, scored))
+    return d
+
+
+def _decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=None,
+            standing: list | None = None) -> Decision:
     """Choose what to quote for question analysis ``qa`` from ``scored`` units
     of ``n_hits`` retrieved passages. ``provision_of(unit) -> node | None``
     gives the list-bearing provision of a unit (``DocumentUnits.provision``);
@@ -582,7 +666,7 @@ def decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=No
             # the item whole: its sentences in document order (``scored`` is in reading order)
             own = [s for s in scored if s.unit.node is named.unit.node and s.hit_index == named.hit_index]
             return Decision("answer", own[:LIST_ITEMS_SHOWN] or [named], best=best)
-        lead, node = _list_provision(ranked, provision_of)
+        lead, node = _list_provision(ranked, provision_of, qa)
         if node is not None:
             return Decision("list", [lead], provision=node, best=best)
     def without(framing) -> list:

@@ -99,3 +99,21 @@ def test_named_item_needs_the_items_name_in_the_question():
     # no item named ("các quỹ"): the whole list of the provision
     whole = decision("các quỹ của đơn vị được sử dụng vào những việc gì")
     assert whole.kind == "list" and whole.provision is uses
+
+
+def test_a_list_of_khoan_is_quoted_from_its_dieu():
+    # NĐ 30/2020/NĐ-CP Điều 25 "Các hình thức bản sao": khoản 1 Sao y, 2 Sao lục, 3 Trích sao. Units of
+    # khoản 1 read best ("Sao y gồm: …"), but the question asks the forms, which the Điều's title names
+    du = DocumentUnits(parse_file(DECREES / "nd-30-2020-nd-cp.docx"))
+    dieu = next(n for n in du.nodes if n.kind == "dieu" and n.label == "Điều 25")
+    units = [u for n in du.nodes if n.start >= dieu.start and n.end <= dieu.end for u in du.units_of(n)]
+    k1 = dieu.children[0]
+    score = {id(u): (1.0 if u.node is k1 or u.node.parent is k1 else 0.9) for u in units}
+    scored = [Scored(u, 0, score[id(u)], 0.0) for u in units if "Điều 25." not in u.text]
+    q = analyze("bản sao văn bản có những hình thức nào")
+    d = decide(q, scored, 1, ReadingParams(), lambda u: du.provision(u.node))
+    assert d.kind == "list" and d.provision is dieu
+    # asked about khoản 1's own subject, its list stays the answer
+    q = analyze("sao y gồm những loại nào")
+    d = decide(q, scored, 1, ReadingParams(), lambda u: du.provision(u.node))
+    assert d.kind == "list" and d.provision is k1

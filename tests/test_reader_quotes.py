@@ -102,3 +102,35 @@ def test_a_typed_sentence_of_another_van_ban_is_quoted_beside_the_answer_only_wh
     quoted = [s.unit for s in decision.units]
     assert decision.kind == "answer" and quoted[0] is lead
     assert note in quoted and other not in quoted
+
+
+def test_a_title_is_quoted_with_the_sentence_under_it():
+    # Hương Sen plan II > 2: "* Công đoàn:" names the unit; what it does is the line under it
+    hs = DocumentUnits(parse_file(HUONG_SEN))
+    title = next(u for u in hs.all_units() if u.text == "* Công đoàn:")
+    under = [u for u in hs.units_of(title.node) if u is not title]
+    assert under and under[0].text.startswith("Phối hợp nhà trường tập huấn")
+    q = analyze("còn công đoàn trường thì làm gì")
+    scored = [Scored(title, 0, 0.95, 0.0)] + [Scored(u, 0, 0.5, 0.0) for u in under]
+    decision = decide(q, scored, 1, ReadingParams(), lambda u: hs.provision(u.node))
+    assert decision.kind == "answer" and decision.units[0].unit.text == under[0].text
+    hit = Hit(chunk=next(c for c in hs.doc.chunks if c.start <= title.node.start < c.end), meta=hs.doc.meta,
+              score=1.0, confidence=1.0)
+    text, _ = render(decision, [hit], q, lambda _doc: hs.doc.text)
+    assert "* Công đoàn: … Phối hợp nhà trường tập huấn, tuyên truyền và kiểm tra" in text
+    # NĐ 30/2020 Phụ lục I, III.3: the item's title, then "Được trình bày tại ô số 12 …, cỡ chữ 11"
+    pl = DocumentUnits(parse_file(DECREES / "nd-30-2020-nd-cp-phu-luc-i.docx"))
+    title = next(u for u in pl.all_units()
+                 if u.text == "3. Ký hiệu người soạn thảo văn bản và số lượng bản phát hành")
+    units = pl.units_of(title.node)
+    q = analyze("ký hiệu người soạn thảo và số lượng bản phát hành đánh cỡ chữ mấy")
+    scored = [Scored(u, 0, 1.0 if u is title else 0.6, 0.0) for u in units]
+    decision = decide(q, scored, 1, ReadingParams(), lambda u: pl.provision(u.node))
+    assert "cỡ chữ 11" in decision.units[0].unit.text and decision.units[0].unit.lead_in.endswith(title.text)
+    # a heading that is a whole sentence of content is quoted as it is
+    # (Bến Thành plan 4.2. "Tiếp tục tuyên truyền Kế hoạch … Chương trình hành động số 33-CTrHĐ/TU …" + a sentence)
+    bt = DocumentUnits(parse_file(BEN_THANH))
+    full = next(u for u in bt.all_units() if u.text.startswith("4.2. Tiếp tục tuyên truyền Kế hoạch"))
+    assert full.text == full.node.heading.strip() and full.text.endswith(".") and len(bt.units_of(full.node)) > 1
+    scored = [Scored(u, 0, 1.0 if u is full else 0.3, 0.0) for u in bt.units_of(full.node)]
+    assert decide(analyze("tuyên truyền chương trình hành động 33"), scored, 1, ReadingParams()).units[0].unit is full
