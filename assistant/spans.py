@@ -219,8 +219,12 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
             # dates, deadlines, durations and relative times all answer "khi nào / bao lâu / hạn chót"
             # ("chậm nhất 01 ngày trước ngày hết hạn", "vào đầu giờ ngày làm việc tiếp theo")
             rxs = (DURATION_RE, DATE_RE, RELATIVE_RE) if qa.unit == "duration" else (DATE_RE, DURATION_RE, RELATIVE_RE)
+            times: list[Span] = []
             for rx in rxs:
-                out += _spans(rx, TIME, sentence, folded)
+                times += _spans(rx, TIME, sentence, folded)
+            if not asks_issue_date(qa):
+                times = [t for t in times if not _others_issue_date(sentence, t, qa)]
+            out += times
         elif kind == COUNT:
             out += _counts(sentence, folded, qa.unit if qa.answer_type == COUNT else None)
         elif kind == DOCUMENT:
@@ -235,6 +239,37 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
         elif kind == DEFINITION:
             out += _spans(_DEF_RE, DEFINITION, sentence, folded)
     return [s for s in out if _new(s.text, qa)]
+
+
+#: a question about when a văn bản was signed or issued ("ban hành ngày nào", "ký ngày nào")
+_ASKS_ISSUE = re.compile(r"\b(?:ban hanh|ky|duoc ky|ky ban hanh)\b")
+
+
+def asks_issue_date(qa: QuestionAnalysis) -> bool:
+    """True when ``qa`` asks when a văn bản was signed or issued (``qa.issued``, or "ban hành" / "ký"
+    in the folded question)."""
+    return bool(qa.issued or _ASKS_ISSUE.search(qa.normalized or ""))
+
+
+def issue_date_of(sentence: str, span: Span):
+    """The cited văn bản (a ``find_numbers`` match) whose ngày ban hành the date ``span`` is: "ngày …"
+    written right after its số hiệu ("Công văn số 4112/BGDĐT-GDPT ngày 02/7/2026 về việc …", the
+    citation form of NĐ 30/2020/NĐ-CP Phụ lục I: số hiệu, then ngày … tháng … năm …); ``None`` for
+    any other date. Such a date tells when that văn bản was issued, not when anything it is cited
+    for happens."""
+    if not fold(span.text).startswith("ngay"):
+        return None
+    return next((n for n in find_numbers(sentence[:span.start + 1], ocr=True)
+                 if 0 <= span.start - n.end <= 3 and not sentence[n.end:span.start].strip(" ,")), None)
+
+
+def _others_issue_date(sentence: str, span: Span, qa: QuestionAnalysis) -> bool:
+    """``span`` is the ngày ban hành of a văn bản the question does not name (by its number)."""
+    n = issue_date_of(sentence, span)
+    if n is None:
+        return False
+    first = re.match(r"\d+", n.raw)
+    return not (first and (first.group(0).lstrip("0") or "0") in {x.lstrip("0") or "0" for x in qa.numbers})
 
 
 def of_kind(number: str, kind: str | None) -> bool:

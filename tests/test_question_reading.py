@@ -171,3 +171,23 @@ def test_written_numbers_count_only_with_their_diacritics():
     assert [s.text for s in find_spans("Cán bộ yêu cầu bổ sung hồ sơ một lần.", analyze("yêu cầu bổ sung mấy lần"))] == ["một lần"]
     # "tâm" is not "tám": no count of centres in a sentence that only names them
     assert find_spans("Trung tâm Phục vụ hành chính công cấp xã", analyze("có bao nhiêu trung tâm")) == []
+
+
+def test_the_issue_date_of_a_cited_van_ban_answers_only_a_question_about_that_van_ban():
+    from assistant.spans import issue_date_of
+    from tests.conftest import bundled_dir
+
+    cv = DocumentUnits(parse_file(bundled_dir() / "guidance" / "cv-5208-bgddt-gdpt-2026.txt"))
+    unit = next(u for u in cv.all_units() if u.text.startswith("Công văn số 4112/BGDĐT-GDPT ngày 02/7/2026"))
+    # "ngày 02/7/2026" is when Công văn 4112 was issued, not when the school year ends
+    spans = find_spans(unit.text, analyze("nam hoc 2026-2027 ket thuc ngay nao"))
+    assert not any("02/7/2026" in s.text for s in spans)
+    span = next(s for s in find_spans(unit.text, analyze("cong van 4112 ban hanh ngay nao")) if "02/7/2026" in s.text)
+    assert issue_date_of(unit.text, span).raw == "4112/BGDĐT-GDPT"
+    # a question naming the văn bản by its number asks its date
+    assert any("02/7/2026" in s.text for s in find_spans(unit.text, analyze("cv 4112 ngày mấy")))
+    # a deadline is no issue date: Hoa Phượng's "gửi trước ngày 05/3, 05/6, …"
+    q = analyze("báo cáo cchc quý 1 gửi trước ngày nào")
+    hp = DocumentUnits(parse_file(PLANS / "2023-mn-hoa-phuong-q8-cchc.txt"))
+    unit = next(u for u in hp.all_units() if "gửi trước ngày 05/3" in u.text)
+    assert any("05/3" in s.text for s in find_spans(unit.text, q))
