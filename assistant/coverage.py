@@ -165,8 +165,16 @@ def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(
             out.append(phrase)
     if out and passages:
         read = [folded_words(p) for p in passages]
-        out = [t for t in out if not any(_term_in(h, t, aliases) for h in read)]
+        out = [t for t in out if not any(_term_in(h, t, aliases) or _split_in(h, t) for h in read)]
     return tuple(dict.fromkeys(out))
+
+
+def _split_in(hay: str, term: str) -> bool:
+    """A two-syllable ``term`` written with one word between its syllables
+    ("tong quy" in "tổng hai quỹ", NĐ 60/2021/NĐ-CP Điều 18: the segmenter
+    glued "Tổng" to "Quỹ" in "Tổng Quỹ khen thưởng và Quỹ phúc lợi")."""
+    words = term.split()
+    return len(words) == 2 and re.search(rf" {re.escape(words[0])} \S+ {re.escape(words[1])} ", hay) is not None
 
 
 def alias_pairs(glossary: dict | None = None) -> tuple[tuple[str, str], ...]:

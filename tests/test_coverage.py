@@ -165,6 +165,13 @@ def test_subject_terms_are_rare_words_of_several_syllables_no_passage_read_conta
     passage = next(line for line in nd118.splitlines() if "khu vực cung cấp thông tin" in line)
     assert idf("khu_vuc") >= 4.5
     assert subject_terms(("khu_vuc", "giay_phep"), idf, 4.5, passages=[passage]) == ("giay phep",)
+    # a word the segmenter glued ("Tổng Quỹ khen thưởng …" → "tổng_quỹ") is read in a passage writing its two
+    # syllables with one word between (NĐ 60/2021/NĐ-CP Điều 18: "Tổng hai quỹ tối đa không quá 3 tháng …")
+    nd60 = _doc(full_service, "nd-60-2021-nd-cp").text
+    passage = next(line for line in nd60.splitlines() if "Tổng hai quỹ tối đa" in line)
+    assert subject_terms(("tong_quy", "giay_phep"), idf, 0.0, passages=[passage]) == ("giay phep",)
+    # … but not with two words between
+    assert subject_terms(("tong_quy",), idf, 0.0, passages=["tổng số tiền của quỹ"]) == ("tong quy",)
 
 
 def test_a_subject_term_is_covered_by_its_abbreviation_or_the_other_i_y_spelling(full_service):
