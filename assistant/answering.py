@@ -20,11 +20,12 @@ from assistant.intents import IntentRouter
 from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found, shown_text,
                                   prompt_passages, verify_answer)
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever, guarded_view
-from assistant.question import QuestionAnalysis, analyze
+from assistant.question import QuestionAnalysis, analyze, split_glued
 from assistant.reading import Reader, Scored
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from corpus.diacritics import restore_unaccented
+from index.lexical_tokens import folded_words
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ class Answerer:
         (cheap: no retrieval, no embedding), e.g. after loading a cached reading."""
         from assistant.reading import unit_spans
 
-        qa = analyze(reading.query, terms_text=restored(reading.query))
+        qa = self._analyze(reading.query, restored(reading.query), reading.hits)
         scored = [replace(s, spans=unit_spans(s.unit, reading.hits[s.hit_index], qa)) for s in reading.scored]
         return replace(reading, qa=qa, scored=scored, on_focus=None, standing=None)
 
@@ -187,11 +188,19 @@ class Answerer:
             return None
 
     # ---- retrieval-grounded answers -----------------------------------------
+    def _analyze(self, query: str, text: str, hits: list[Hit]) -> QuestionAnalysis:
+        """``analyze(query, terms_text=text)`` with its focus words the segmenter glued (written in none
+        of ``hits``) split into the corpus's words (``assistant.question.split_glued``)."""
+        qa = analyze(query, terms_text=text)
+        texts = [folded_words(f"{h.chunk.heading}\n{h.chunk.index_text}") for h in hits]
+        focus = split_glued(qa.focus, self.retriever.term_idf, texts)
+        return replace(qa, focus=focus) if focus != qa.focus else qa
+
     def read(self, query: str, hits: list[Hit]) -> tuple[QuestionAnalysis, list[Scored]]:
         """Question analysis of ``query`` and its scored reading units in
         ``hits`` (``assistant.reading.Reader.read``); what :func:`decide` needs."""
         text = restored(query)
-        qa = analyze(query, terms_text=text)
+        qa = self._analyze(query, text, hits)
         qvec = None
         if self.embeddings is not None:
             try:

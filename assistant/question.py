@@ -352,3 +352,13 @@ def asked_particular(normalized: str) -> str | None:
         if rx.search(normalized):
             return particular
     return None
+
+
+
+def split_glued(terms: tuple[str, ...], idf, texts=()) -> tuple[str, ...]:
+    """``index.lexical_tokens.split_glued`` of the focus ``terms`` against the
+    passages ``texts`` (``folded_words`` strings), question words
+    (:data:`TYPE_WORDS`) dropped from the pieces."""
+    from index.lexical_tokens import split_glued as _split
+
+    return _split(terms, idf, drop=TYPE_WORDS | {"may"}, texts=texts)

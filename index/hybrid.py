@@ -42,7 +42,8 @@ from index.docstore import DocStore
 from index.embed_cache import CachedEmbeddings
 from index.fusion import rrf, weighted
 from index.knowledge import KnowledgeStore, StoreDiacritics
-from index.lexical_tokens import folded_words, lexical_tokens, named_entities, query_terms, term_coverage
+from index.lexical_tokens import (folded_words, lexical_tokens, named_entities, query_terms, split_glued,
+                                  term_coverage)
 from index.question_forms import (abbreviation_table, definition_term, expand_abbreviations, expand_shorthand,
                                   asks_citing, is_document_question, quoted_phrases, strip_question_form)
 from index.rerank import UnitVectors, rescore
@@ -344,7 +345,10 @@ class HybridIndex:
                 fused = citing + own + [x for x in fused if chunks[x[0]].doc_id not in refs and x not in citing]
         if only is not None:  # the document-level list and the definitions may bring other documents
             fused = [x for x in fused if x[0] in chunks and chunks[x[0]].doc_id in only]
-        qterms = query_terms(view.restored)
+        top = [chunks[cid] for cid, _s in fused[:k] if cid in chunks]
+        # words the segmenter glued ("HỎA TỐC khắc" → hoa_toc_khac), written in none of the passages
+        qterms = list(split_glued(tuple(query_terms(view.restored)), self.term_idf,
+                                  texts=[folded_words(c.index_text) for c in top]))
         hits: list[Hit] = []
         for cid, score in fused[:k]:
             chunk = chunks.get(cid)

@@ -143,6 +143,54 @@ def query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+def split_glued(terms, idf, drop: frozenset = frozenset(), texts=()) -> tuple[str, ...]:
+    """Focus ``terms`` with each word of three or more syllables that the
+    corpus never uses as a token (``idf(term)`` at its maximum, ``idf("")``)
+    and that none of ``texts`` (the passages read, as :func:`folded_words`
+    strings) writes as a phrase ("bộ phận một cửa" is written, so kept) split into
+    the words the corpus does use: the segmenter glues a word to its
+    neighbour ("dấu HỎA TỐC khắc sẵn" → ``hoa_toc_khac``, "đơn vị sự nghiệp"
+    → ``don_vi_su``), and a glued term is written nowhere, so no passage
+    matches it. The split has the fewest pieces, each a word of two or more
+    syllables the corpus uses or a single syllable, preferring words over
+    syllables; function words (:data:`QUERY_STOPWORDS`) and the words of
+    ``drop`` are dropped from it. A term
+    with no such split, a số hiệu or a term the corpus uses is kept as it is.
+    ``idf``: folded term (``_`` joining syllables) → BM25 idf, the
+    maximum for a term the corpus never uses (``HybridIndex.term_idf``)."""
+    unseen = idf("")
+    out: list[str] = []
+    for t in terms:
+        syl = t.split("_")
+        if (len(syl) < 3 or "/" in t or any(c.isdigit() for c in t) or idf(t) < unseen
+                or any(f" {' '.join(syl)} " in h for h in texts)):
+            out.append(t)
+            continue
+        n = len(syl)
+        best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0.0, [])
+        for i in range(n):
+            if best[i] is None:
+                continue
+            for j in range(i + 1, n + 1):
+                piece = "_".join(syl[i:j])
+                if j - i == 1:
+                    cost = 1.5
+                elif j - i < n and idf(piece) < unseen:
+                    cost = 1.0
+                else:
+                    continue
+                cand = (best[i][0] + cost, best[i][1] + [piece])
+                if best[j] is None or cand[0] < best[j][0]:
+                    best[j] = cand
+        pieces = best[n][1] if best[n] is not None else [t]
+        if all(len(p.split("_")) == 1 for p in pieces):
+            out.append(t)  # no word of the corpus in it: nothing better than the segmenter's guess
+            continue
+        out += [p for p in pieces if p not in QUERY_STOPWORDS and p not in drop]
+    return tuple(dict.fromkeys(out))
+
+
 def folded_words(text: str) -> str:
     """``text`` folded and reduced to space-separated alphanumeric words and
     số hiệu, padded with spaces, for phrase look-ups by :func:`term_coverage`."""

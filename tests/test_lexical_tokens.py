@@ -1,4 +1,4 @@
-from index.lexical_tokens import fold, lexical_tokens
+from index.lexical_tokens import fold, folded_words, lexical_tokens, query_terms
 
 
 def test_fold_strips_vietnamese_diacritics_and_d_stroke():
@@ -88,3 +88,26 @@ def test_bound_qualifiers_are_one_term_in_each_direction():
     # the clerk's "tối đa" now covers the khoản that says "không nhiều hơn"
     terms = query_terms("thời hạn tối đa mỗi đợt cử cán bộ đến bộ phận một cửa")
     assert "toi_da" in terms and term_coverage(terms, term, lambda t: 1.0) == 1.0
+
+
+def test_a_word_the_segmenter_glued_is_split_into_the_corpus_words(full_service):
+    from index.lexical_tokens import split_glued
+
+    idf = full_service.index.term_idf
+    full_service.index.search("bộ phận một cửa", k=1)  # BM25 statistics loaded
+    # "dấu HỎA TỐC khắc sẵn kích thước bao nhiêu": capitals glued to the next word, and "sẵn" to "kích thước"
+    terms = tuple(query_terms("dấu HỎA TỐC khắc sẵn kích thước bao nhiêu"))
+    assert "hoa_toc_khac" in terms and idf("hoa_toc_khac") == idf("")
+    assert split_glued(terms, idf) == ("dau", "hoa_toc", "khac", "san", "kich_thuoc")
+    # a số hiệu, a two-syllable word and a word a passage read writes are kept as they are: "bộ phận một cửa"
+    # is no BM25 token, but NĐ 118/2025 writes it
+    assert idf("bo_phan_mot_cua") == idf("")
+    nd118 = next(d for d in full_service.parsed_documents() if d.meta.doc_id == "nd-118-2025-nd-cp")
+    texts = [folded_words(c.index_text) for c in nd118.chunks[:20]]
+    assert split_glued(("bo_phan_mot_cua", "118/2025/nd-cp", "khai_giang"), idf, texts=texts) == (
+        "bo_phan_mot_cua", "118/2025/nd-cp", "khai_giang")
+    # "đơn vị sự" glued from "đơn vị sự nghiệp" is written inside that phrase (kept); unread, it is split
+    assert split_glued(("don_vi_su",), idf, texts=texts) == ("don_vi_su",)
+    assert split_glued(("don_vi_su",), idf) == ("don_vi", "su")
+    # a glued word holding a function word loses it ("về dữ liệu" → ve_du_lieu → du_lieu)
+    assert split_glued(("ve_du_lieu",), idf) == ("du_lieu",)
