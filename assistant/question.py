@@ -88,7 +88,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                       rf"|\bhan (?:chot|cuoi)\b|\bcham nhat (?:la )?(?:ngay|khi|luc)\b|\bbao lau\b"
                       rf"|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:luong|tuoi|truong|lop))"
                       rf"|\bthoi han\b(?:\s+\w+){{0,6}}\s+(?:la )?(?:bao lau|{_Q})\b")),
-    (DOCUMENT, re.compile(rf"\b{_DOC_NOUNS}\b(?:\s+\w+){{0,2}}?\s+(?:nao|so may|so bao nhieu|so gi)\b"
+    # ("kỷ luật thế nào" asks how, of no luật: "thế nào" is no "… nào" of a văn bản, "kỷ luật" no luật)
+    (DOCUMENT, re.compile(rf"\b(?<!ky ){_DOC_NOUNS}\b(?:\s+\w+){{0,2}}?\s+(?:(?<!\bthe )nao|so may|so bao nhieu|so gi)\b"
                           rf"|\b(?:luat|quyet dinh|nghi dinh|thong tu|nghi quyet|ke hoach|cong van|chi thi|qd|nd|tt|kh|cv)"
                           rf"\b(?:\s+\w+){{0,12}}\s+(?:la |co )?so (?:may|bao nhieu|gi)\b"
                           rf"|\bso hieu\b|\bcan cu (?:vao )?(?:van ban|dau|gi)\b")),

@@ -44,6 +44,15 @@ def test_answer_type_from_accented_unaccented_and_chat_questions(question, kind)
     assert analyze(question).answer_type == kind
 
 
+def test_the_nao_and_ky_luat_ask_no_van_ban():
+    # "thế nào" asks how, "kỷ luật" is no luật: neither makes a question ask for a văn bản
+    for q in ("nộp chậm báo cáo kiểm soát tthc thì bị kỷ luật thế nào", "nghị định 30 quy định thể thức thế nào",
+              "nop cham bao cao thi bi ky luat the nao"):
+        assert analyze(q).answer_type != DOCUMENT, q
+    for q in ("luật nào quy định kỷ luật công chức", "văn bản nào quy định thể thức văn bản hành chính"):
+        assert analyze(q).answer_type == DOCUMENT, q
+
+
 def test_analysis_tells_names_from_titles_and_mấy_from_máy():
     assert analyze("hiệu trưởng trường đó tên là gì").needs_name
     assert analyze("kế hoạch do ai ký").needs_name
