@@ -192,8 +192,8 @@ class Answerer:
         """``analyze(query, terms_text=text)`` with its focus words the segmenter glued (written in none
         of ``hits``) split into the corpus's words (``assistant.question.split_glued``)."""
         qa = analyze(query, terms_text=text)
-        texts = [folded_words(f"{h.chunk.heading}\n{h.chunk.index_text}") for h in hits]
-        focus = split_glued(qa.focus, self.retriever.term_idf, texts)
+        focus = split_glued(qa.focus, self.retriever.term_idf,
+                            lambda: [folded_words(f"{h.chunk.heading}\n{h.chunk.index_text}") for h in hits])
         return replace(qa, focus=focus) if focus != qa.focus else qa
 
     def read(self, query: str, hits: list[Hit]) -> tuple[QuestionAnalysis, list[Scored]]:

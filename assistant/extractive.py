@@ -519,14 +519,6 @@ def _list_provision(ranked: list, provision_of, qa=None) -> tuple:
     return groups[key][0], nodes[key]
 
 
-def _under(node, ancestor) -> bool:
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.parent
-    return False
-
-
 #: the noun a list question names its items by: "có những hình thức nào", "theo các tiêu chí nào" (folded)
 _LIST_NOUN = re.compile(r"\b(?:nhung|cac)\s+((?:[a-z]+\s+){0,2}?[a-z]+)\s+nao\b")
 
@@ -549,7 +541,7 @@ def _enclosing_list(top: list, node, qa) -> object:
     noun = "_".join(m.group(1).split())
     if not has_term(folded_words(parent.heading or ""), noun) or has_term(folded_words(node.heading or ""), noun):
         return None
-    spread = {id(c) for c in parent.children for s in top if _under(s.unit.node, c)}
+    spread = {id(c) for s in top for c in s.unit.node.path() if c.parent is parent}
     return parent if len(spread) >= 2 else None
 
 

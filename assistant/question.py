@@ -355,10 +355,9 @@ def asked_particular(normalized: str) -> str | None:
     return None
 
 
-
 def split_glued(terms: tuple[str, ...], idf, texts=()) -> tuple[str, ...]:
     """``index.lexical_tokens.split_glued`` of the focus ``terms`` against the
-    passages ``texts`` (``folded_words`` strings), question words
+    passages ``texts`` (``folded_words`` strings, or a function returning them), question words
     (:data:`TYPE_WORDS`) dropped from the pieces."""
     from index.lexical_tokens import split_glued as _split
 

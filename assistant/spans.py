@@ -97,8 +97,12 @@ def _new(span_text: str, qa: QuestionAnalysis) -> bool:
     figs = _figures(span_text)
     if not figs:
         return True
-    qnums = {p.lstrip("0") or "0" for n in qa.numbers for p in re.findall(r"\d+", n)}
-    return not figs <= qnums
+    return not figs <= _question_figures(qa)
+
+
+def _question_figures(qa: QuestionAnalysis) -> set[str]:
+    """The figures written in the question, leading zeros dropped ("09/2026" → {"9", "2026"})."""
+    return {p.lstrip("0") or "0" for n in qa.numbers for p in re.findall(r"\d+", n)}
 
 
 def _spans(rx: re.Pattern[str], kind: str, sentence: str, folded: str) -> list[Span]:
@@ -269,7 +273,7 @@ def _others_issue_date(sentence: str, span: Span, qa: QuestionAnalysis) -> bool:
     if n is None:
         return False
     first = re.match(r"\d+", n.raw)
-    return not (first and (first.group(0).lstrip("0") or "0") in {x.lstrip("0") or "0" for x in qa.numbers})
+    return not (first and (first.group(0).lstrip("0") or "0") in _question_figures(qa))
 
 
 def of_kind(number: str, kind: str | None) -> bool:

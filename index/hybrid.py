@@ -348,7 +348,7 @@ class HybridIndex:
         top = [chunks[cid] for cid, _s in fused[:k] if cid in chunks]
         # words the segmenter glued ("HỎA TỐC khắc" → hoa_toc_khac), written in none of the passages
         qterms = list(split_glued(tuple(query_terms(view.restored)), self.term_idf,
-                                  texts=[folded_words(c.index_text) for c in top]))
+                                  texts=lambda: [folded_words(c.index_text) for c in top]))
         hits: list[Hit] = []
         for cid, score in fused[:k]:
             chunk = chunks.get(cid)

@@ -147,7 +147,9 @@ def split_glued(terms, idf, drop: frozenset = frozenset(), texts=()) -> tuple[st
     """Focus ``terms`` with each word of three or more syllables that the
     corpus never uses as a token (``idf(term)`` at its maximum, ``idf("")``)
     and that none of ``texts`` (the passages read, as :func:`folded_words`
-    strings) writes as a phrase ("bộ phận một cửa" is written, so kept) split into
+    strings; or a function returning them, called only when a term is such a
+    word, so a question without one folds no passage) writes as a phrase
+    ("bộ phận một cửa" is written, so kept) split into
     the words the corpus does use: the segmenter glues a word to its
     neighbour ("dấu HỎA TỐC khắc sẵn" → ``hoa_toc_khac``, "đơn vị sự nghiệp"
     → ``don_vi_su``), and a glued term is written nowhere, so no passage
@@ -160,10 +162,15 @@ def split_glued(terms, idf, drop: frozenset = frozenset(), texts=()) -> tuple[st
     maximum for a term the corpus never uses (``HybridIndex.term_idf``)."""
     unseen = idf("")
     out: list[str] = []
+    read = None
     for t in terms:
         syl = t.split("_")
-        if (len(syl) < 3 or "/" in t or any(c.isdigit() for c in t) or idf(t) < unseen
-                or any(f" {' '.join(syl)} " in h for h in texts)):
+        if len(syl) < 3 or "/" in t or any(c.isdigit() for c in t) or idf(t) < unseen:
+            out.append(t)
+            continue
+        if read is None:
+            read = list(texts() if callable(texts) else texts)
+        if any(f" {' '.join(syl)} " in h for h in read):
             out.append(t)
             continue
         n = len(syl)
