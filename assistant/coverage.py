@@ -46,7 +46,7 @@ from functools import lru_cache
 from corpus.glossary import ABBREVIATIONS
 from corpus.legal_refs import fold
 from index.lexical_tokens import compound_tokens, folded_words, has_term
-from index.question_forms import SHORTHAND
+from index.question_forms import IN_CONTEXT, SHORTHAND
 
 #: leading words of a unit's name that give its type, not its name ("Trường Mầm non Hoa Phượng" → "hoa phuong")
 _UNIT_TYPE_WORDS = frozenset("truong mam non tieu hoc trung co so pho thong thcs thpt uy ban nhan dan phuong xa "
@@ -183,7 +183,8 @@ def alias_pairs(glossary: dict | None = None) -> tuple[tuple[str, str], ...]:
     the curated abbreviations (``corpus.glossary.ABBREVIATIONS``: "tthc" →
     "thu tuc hanh chinh") and ``glossary``, the abbreviations the indexed văn
     bản define (``KnowledgeGraph.glossary()``: term → ``GlossaryEntry``)."""
-    pairs = [(k, v) for k, v in SHORTHAND.items()] + list(ABBREVIATIONS.items())
+    pairs = [(k, v) for k, v in SHORTHAND.items()] + [(k, v[0]) for k, v in IN_CONTEXT.items()]
+    pairs += list(ABBREVIATIONS.items())
     pairs += [(e.term, e.expansion) for e in (glossary or {}).values()]
     out = []
     for short, long in pairs:

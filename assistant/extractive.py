@@ -343,6 +343,32 @@ def _signer(qa, ranked: list, typed: list):
     return None
 
 
+#: the provisions of a văn bản quy phạm whose sentences read together (case, then rule)
+_CASE_KINDS = ("khoan", "diem")
+
+
+def in_provision_context(typed: list, ranked: list) -> list:
+    """``typed`` (the units holding a typed span), each scored at least the
+    mean of its own score and the best score of a unit without a span of the
+    same provision (same văn bản and section node), best first. A khoản often
+    states its case in one sentence and its figure in the next: NĐ 118/2025/NĐ-CP
+    Điều 19 khoản 5, "Đối với hồ sơ qua thẩm tra, thẩm định chưa đủ điều kiện
+    giải quyết, … trả lại hồ sơ …" then "Thời gian thông báo trả lại hồ sơ không
+    quá 03 ngày làm việc …"; the question matches the case, the answer is the
+    figure. A plan item or a preamble is no such provision: its sentences
+    are separate statements. Scores are changed in place."""
+    best: dict = {}
+    for s in ranked:
+        if not s.spans and s.unit.node.kind in _CASE_KINDS:
+            key = (s.unit.doc_id, id(s.unit.node))
+            best[key] = max(best.get(key, s.score), s.score)
+    for s in typed:
+        near = best.get((s.unit.doc_id, id(s.unit.node)))
+        if near is not None and near > s.score:
+            s.score = (s.score + near) / 2
+    return sorted(typed, key=lambda s: -s.score)
+
+
 def _tied(qa, typed: list, params: ReadingParams) -> list:
     """The typed units (best first) that answer below ``typed_threshold``
     because their span is tied to the question's focus: a span tie
@@ -628,7 +654,7 @@ def _decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=N
     ranked = sorted(scored, key=lambda s: -s.score)
     best = ranked[0].score
     if _hard(qa):
-        typed = [s for s in ranked if s.spans]
+        typed = in_provision_context([s for s in ranked if s.spans], ranked)
         dated = _date_line(qa, typed)
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)

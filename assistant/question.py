@@ -183,12 +183,13 @@ def _words(question: str) -> str:
     text = unicodedata.normalize("NFC", question).lower()
     unaccented = is_unaccented(text)
     out: list[str] = []
+    context = " ".join(fold(w) for w in _WORD.findall(text))
     for w in _WORD.findall(text):
         f = fold(w)
         if f == "may" and not (w == "mấy" or unaccented):
             out.append("may_")  # máy (machine), mây … : not a question word
             continue
-        expanded = shorthand(w, " ".join(out) + " ")
+        expanded = shorthand(w, " ".join(out) + " ", context)
         out.append(fold(expanded) if expanded else f)
     return " ".join(out)
 

@@ -57,6 +57,8 @@ RELATIVE_RE = re.compile(
     # a time told by an event: "ngay sau khi nhận", "ngay trong ngày", "trước khi trình ký", "kể từ khi thông báo"
     r"|\b(?:ngay sau khi|ngay khi|ngay sau|ngay lap tuc|ngay trong|truoc khi|sau khi|ke tu khi|tu khi|cham nhat (?:sau|truoc) khi)"
     r"(?:\s+[^\W\d]+){1,3}")
+#: a time told only by an event ("sau khi thẩm định", "trước khi trình ký"): no answer to "bao lâu"
+_EVENT_ONLY = re.compile(r"(?:truoc khi|sau khi|ke tu khi|tu khi|cham nhat (?:sau|truoc) khi)\b")
 _ORG_RE = re.compile(
     r"\b(?:uy ban nhan dan|ubnd|chinh phu|thu tuong|quoc hoi|kho bac|bo (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ va [a-z]+)"
     r"|so (?:noi vu|tu phap|tai chinh|giao duc)|phong (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ [a-z]+)"
@@ -226,6 +228,10 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
             times: list[Span] = []
             for rx in rxs:
                 times += _spans(rx, TIME, sentence, folded)
+            if qa.unit == "duration":
+                # "sau khi thẩm định …" tells when, not how long: a length asked ("trong bao lâu") is a figure
+                # or "ngay" (at once)
+                times = [t for t in times if not _EVENT_ONLY.match(fold(t.text))]
             if not asks_issue_date(qa):
                 times = [t for t in times if not _others_issue_date(sentence, t, qa)]
             out += times

@@ -101,6 +101,16 @@ SHORTHAND = {
     "cb": "cán bộ", "gv": "giáo viên", "hs": "học sinh", "1 cua": "một cửa", "mn": "mầm non", "th": "tiểu học",
     "ti": "tỷ", "tỉ": "tỷ",
 }
+#: Shorthand that means one thing in a message about thủ tục hành chính and another elsewhere: the form
+#: → (written out, folded words of the message that select it). Staff write "hs" for hồ sơ in "nộp hs",
+#: "trả lại hs cho bp một cửa", "giải quyết hs đúng hạn", and for học sinh in "đánh giá hs thcs"; a
+#: message naming none of the words keeps the :data:`SHORTHAND` meaning.
+IN_CONTEXT = {
+    "hs": ("hồ sơ", re.compile(
+        r"(?<![0-9a-z])(?:tthc|thu tuc|nop|tiep nhan|tra|tra lai|tham dinh|tham tra|mot cua|1 cua|bp|bo phan"
+        r"|giai quyet|bo sung|hoan thien|dvc|dich vu cong|truc tuyen|so hoa|hen|hcc|hanh chinh cong|phieu)"
+        r"(?![0-9a-z])")),
+}
 #: a single letter after "điểm" is the điểm's label (NĐ 30/2020/NĐ-CP, Phụ lục I: điểm a, b, c …), not shorthand
 _LABEL_BEFORE = re.compile(r"(?<![0-9a-z])diem\s+$")
 _FOLDED = {}
@@ -114,16 +124,20 @@ def _marked(word: str) -> bool:
     return fold(word.replace("đ", "d").replace("Đ", "D")) != word.replace("đ", "d").replace("Đ", "D")
 
 
-def shorthand(word: str, previous: str = "") -> str | None:
+def shorthand(word: str, previous: str = "", context: str = "") -> str | None:
     """The words :data:`SHORTHAND` writes out for one typed ``word`` or
     phrase, or None when it is no shorthand. Case is ignored and a phrase
     matches accent-insensitively ("1 cửa"); a single word with a tone or
     vowel mark matches only as the table writes it ("tỉ" → "tỷ", but "hồng"
     of Tuổi Hồng is no "hong" = "không"). ``previous``: the folded text before
-    it (a single letter after "điểm" is a label: "điểm k" stays)."""
+    it (a single letter after "điểm" is a label: "điểm k" stays);
+    ``context``: the whole message, folded, which picks the meaning of a
+    form of :data:`IN_CONTEXT` ("nộp hs" → "hồ sơ")."""
     w = " ".join(unicodedata.normalize("NFC", word or "").lower().split())
     if len(w) == 1 and _LABEL_BEFORE.search(previous or ""):
         return None
+    if w in IN_CONTEXT and IN_CONTEXT[w][1].search(context or ""):
+        return IN_CONTEXT[w][0]
     if w in SHORTHAND:
         return SHORTHAND[w]
     if " " not in w and _marked(w):
@@ -136,7 +150,8 @@ def expand_shorthand(text: str) -> str:
     "bp 1 cửa là gì" → "bộ phận một cửa là gì"."""
     text = unicodedata.normalize("NFC", text or "")
     folded = fold(text)
-    return _cut(text, _SHORT_RE, lambda m, orig: shorthand(orig, folded[:m.start()]) or orig)
+    context = " ".join(re.findall(r"[0-9a-z]+", folded.lower().replace("đ", "d")))
+    return _cut(text, _SHORT_RE, lambda m, orig: shorthand(orig, folded[:m.start()], context) or orig)
 
 
 # ---------------------------------------------------------------- definitional questions
