@@ -235,12 +235,15 @@ _LIST_OF_TIMES = re.compile(r"\b(?:moc|cac moc|moc thoi gian|giai doan|thoi diem
 
 
 def focus_terms(text: str) -> tuple[str, ...]:
-    """Focus terms of ``text``: ``index.lexical_tokens.query_terms`` without
-    the question words and fillers of :data:`TYPE_WORDS`."""
+    """Focus terms of ``text``, its chat shorthand written out
+    (``index.question_forms.expand_shorthand``: "trả lại hs cho bp một cửa" →
+    ``ho_so``, ``bo_phan``): ``index.lexical_tokens.query_terms`` without the
+    question words and fillers of :data:`TYPE_WORDS`."""
     from index.lexical_tokens import query_terms
+    from index.question_forms import expand_shorthand
 
     try:
-        terms = query_terms(text or "")
+        terms = query_terms(expand_shorthand(text or ""))
     except Exception:  # the segmenter must never break analysis
         terms = [w for w in _words(text or "").split() if w.isalnum()]
     return tuple(t for t in terms if t not in TYPE_WORDS and t != "may")

@@ -79,3 +79,11 @@ def test_hs_is_ho_so_in_a_message_about_thu_tuc_and_hoc_sinh_elsewhere():
     assert analyze("dan nop hs giay roi muon dung").normalized == "dan nop ho so giay roi muon dung"
     assert expand_shorthand("danh gia hs thcs, thpt theo tt so may") == "danh gia học sinh thcs, thpt theo tt so may"
     assert analyze("cv 5208 hướng dẫn hs học luật giao thông").normalized.startswith("cong van 5208 huong dan hoc sinh")
+
+
+def test_focus_terms_are_read_with_shorthand_written_out():
+    # the reader weighs focus terms by idf: an unexpanded "hs" or "bp" is a word the corpus never writes
+    # (maximum weight, matched nowhere), so "trả lại hs cho bp một cửa" matched no sentence well
+    focus = analyze(Q).focus
+    assert "ho_so" in focus and "bo_phan" in focus and "hs" not in focus and "bp" not in focus
+    assert "hoc_sinh" in analyze("danh gia hs thcs, thpt theo tt so may").focus
