@@ -234,7 +234,32 @@ def has_term(hay: str, term: str) -> bool:
     :data:`BOUND_FORMS` ("không nhiều hơn 36 tháng" holds ``toi_da``)."""
     if term in _BOUND_HAY_RE:  # a bound qualifier, written in any of its forms (BOUND_FORMS)
         return _BOUND_HAY_RE[term].search(hay) is not None
-    return f" {term.replace('_', ' ')} " in hay or ("/" in term and re.search(rf" {re.escape(term)}[/-]", hay) is not None)
+    if f" {term.replace('_', ' ')} " in hay:
+        return True
+    if "/" in term:
+        return re.search(rf" {re.escape(term)}[/-]", hay) is not None
+    return term.isdigit() and len(term) <= 3 and in_written_range(hay, int(term))
+
+
+#: a band written in a rule: "từ 12 đến dưới 15 điểm", "từ 30% đến dưới 70%", "từ 15 điểm trở lên" (folded words)
+_BAND_RE = re.compile(r" tu (\d{1,3}) (?:[a-z]+ )?(?:den (duoi |khong qua )?(\d{1,3})|tro len) ")
+
+
+def in_written_range(hay: str, value: int) -> bool:
+    """Does ``hay`` (a :func:`folded_words` string) write a band that holds
+    ``value``: "từ 12 đến dưới 15 điểm" holds 13 (12 ≤ 13 < 15), "từ 9 đến
+    12" holds 12, "từ 15 điểm trở lên" holds 15 and more. A question giving a
+    figure ("được 13 điểm thì xếp loại gì") is answered by the band of the rule
+    it falls in (TT 01/2018/TT-VPCP Điều 15: "từ 12 đến dưới 15 điểm xếp loại
+    tốt"). Whole numbers of up to three digits (no year, no số hiệu)."""
+    for m in _BAND_RE.finditer(hay):
+        lo = int(m.group(1))
+        if m.group(3) is None:
+            if value >= lo:
+                return True
+        elif lo <= value and (value < int(m.group(3)) if m.group(2) == "duoi " else value <= int(m.group(3))):
+            return True
+    return False
 
 
 # Leading words of a captured name that are part of the unit type, not the name.

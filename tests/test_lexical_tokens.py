@@ -111,3 +111,22 @@ def test_a_word_the_segmenter_glued_is_split_into_the_corpus_words(full_service)
     assert split_glued(("don_vi_su",), idf) == ("don_vi", "su")
     # a glued word holding a function word loses it ("về dữ liệu" → ve_du_lieu → du_lieu)
     assert split_glued(("ve_du_lieu",), idf) == ("du_lieu",)
+
+
+def test_a_figure_of_the_question_is_found_in_the_band_of_a_rule_that_holds_it():
+    from index.lexical_tokens import has_term, in_written_range
+    from tests.conftest import DECREES
+
+    # TT 01/2018/TT-VPCP Điều 15 khoản 3 điểm b: the bands of the xếp loại
+    line = next(ln for ln in (DECREES / "tt-01-2018-tt-vpcp.txt").read_text(encoding="utf-8").splitlines()
+                if "xếp loại tốt" in ln)
+    hay = folded_words(line)
+    assert has_term(hay, "13") and has_term(hay, "12") and has_term(hay, "20")  # tốt; tốt; xuất sắc
+    assert not in_written_range(folded_words("từ 12 đến dưới 15 điểm xếp loại tốt"), 15)  # "dưới" excludes
+    assert in_written_range(folded_words("từ 9 đến 12 điểm"), 12)
+    # NĐ 60/2021/NĐ-CP: "Đơn vị tự bảo đảm từ 30% đến dưới 70% chi thường xuyên" holds 50 (%)
+    nd60 = next(ln for ln in (DECREES / "nd-60-2021-nd-cp.txt").read_text(encoding="utf-8").splitlines()
+                if "từ 30% đến dưới 70%" in ln)
+    assert has_term(folded_words(nd60), "50") and not has_term(folded_words(nd60), "80")
+    # a year or a số hiệu is never read as a figure in a band
+    assert not has_term(folded_words("từ 2021 đến 2025"), "2024")
