@@ -517,7 +517,20 @@ def _rewrite_con(x: str, prev_q: str, ants: Entities, kb: FollowupKnowledge | No
         return f"{prev} — {x}?"
     # X is a new topic ("còn mục tiêu thì sao?"): ask about it for the same entities
     carried = _carry(ants)
-    return f"{x} {carried}?".strip() if carried else f"{x} ({prev})?"
+    if carried:
+        return f"{x} {carried}?".strip()
+    # … a whole question of its own ("còn nộp trực tiếp mà sau 3h chiều thì khi nào hs được chuyển …"):
+    # the previous question would only bring its other case ("nộp online") into the search
+    return f"{x}?" if _asks_itself(x) else f"{x} ({prev})?"
+
+
+def _asks_itself(x: str) -> bool:
+    """Is ``x`` a question of its own: it asks for a typed answer
+    (``assistant.question.analyze``: a time, a figure, a list …) in at
+    least five words?"""
+    from assistant.question import OTHER, analyze
+
+    return len(x.split()) >= 5 and analyze(x).answer_type != OTHER
 
 
 def _refers(question: str) -> bool:

@@ -259,7 +259,9 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
     question, when it was typed without accents); default ``question``.
     Never raises on a string (an empty question is ``khac``).
     """
-    norm = _words(question or "")
+    from index.question_forms import clock_times
+
+    norm = _words(clock_times(question or ""))
     atype = OTHER
     for name, rx in _RULES:
         if rx.search(norm):

@@ -145,10 +145,39 @@ def shorthand(word: str, previous: str = "", context: str = "") -> str | None:
     return _FOLDED.get(fold(w))
 
 
-def expand_shorthand(text: str) -> str:
-    """``text`` with :data:`SHORTHAND` forms written out (:func:`shorthand`):
-    "bp 1 cửa là gì" → "bộ phận một cửa là gì"."""
+#: a clock time as staff type it: "3h chiều", "15h30", "8 giờ sáng", "3g chieu" (folded)
+_CLOCK_RE = re.compile(r"(?<![\w/.,:-])(\d{1,2})\s*(h|g|gio)(?:\s*(\d{2})(?:\s*(?:p|phut))?)?"
+                       r"(?:\s+(sang|trua|chieu|toi|dem))?(?![\w/])")
+
+
+def clock_times(text: str) -> str:
+    """``text`` with clock times written as the văn bản write them, on the
+    24-hour clock (NĐ 118/2025/NĐ-CP Điều 18: "tiếp nhận sau 15 giờ"):
+    "sau 3h chiều" → "sau 15 giờ", "15h30" → "15 giờ 30 phút", "trong 24h" →
+    "trong 24 giờ". A bare "8 giờ" is left as written; "chiều" and "tối"
+    add 12 to an hour before noon."""
     text = unicodedata.normalize("NFC", text or "")
+    folded = fold(text).replace("đ", "d")
+    if len(folded) != len(text):
+        return text
+    out, pos = [], 0
+    for m in _CLOCK_RE.finditer(folded.lower()):
+        hour, mark, minutes, period = int(m.group(1)), m.group(2), m.group(3), m.group(4)
+        spaced = m.group(0)[len(m.group(1))].isspace()
+        if (mark == "gio" or spaced) and not (minutes or period) or hour > 24 or (minutes and int(minutes) > 59):
+            continue
+        if period in ("chieu", "toi") and hour < 12 or period == "dem" and 6 <= hour < 12:
+            hour += 12
+        out += [text[pos:m.start()], f"{hour} giờ" + (f" {minutes} phút" if minutes else "")]
+        pos = m.end()
+    return "".join(out) + text[pos:]
+
+
+def expand_shorthand(text: str) -> str:
+    """``text`` with :data:`SHORTHAND` forms written out (:func:`shorthand`) and
+    clock times as the văn bản write them (:func:`clock_times`): "bp 1 cửa là
+    gì" → "bộ phận một cửa là gì", "nộp sau 3h chiều" → "nộp sau 15 giờ"."""
+    text = clock_times(text)
     folded = fold(text)
     context = " ".join(re.findall(r"[0-9a-z]+", folded.lower().replace("đ", "d")))
     return _cut(text, _SHORT_RE, lambda m, orig: shorthand(orig, folded[:m.start()], context) or orig)

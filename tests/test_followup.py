@@ -102,3 +102,13 @@ def test_answers_to_followups_come_from_the_resolved_văn_bản(full_service):
     a = full_service.ask("Còn thông tư hướng dẫn nghị định đó thì có hiệu lực từ khi nào?",
                          history=[("Nghị định 61/2018/NĐ-CP có hiệu lực từ ngày nào?", "Từ ngày 21 tháng 6 năm 2018 [1].")])
     assert "06/01/2019" in a.answer and a.citations[0].doc_id == "tt-01-2018-tt-vpcp"
+
+
+def test_a_whole_question_after_con_is_not_mixed_with_the_previous_one():
+    history = [("nộp hs online thì bao lâu bp một cửa phải báo tiếp nhận hay yêu cầu bổ sung",
+                "Không muộn hơn 08 (tám) giờ làm việc kể từ khi hệ thống tiếp nhận hồ sơ [1].")]
+    q = "con nop truc tiep ma sau 3h chieu thi khi nao hs duoc chuyen cho co quan giai quyet"
+    out = rewrite_followup(q, history)
+    assert "online" not in out and "nop truc tiep ma sau 3h chieu" in out
+    # "còn X thì sao" with a topic alone still takes the previous question
+    assert "online" in rewrite_followup("còn mục tiêu thì sao?", history)

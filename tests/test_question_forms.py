@@ -166,3 +166,19 @@ def test_which_plans_cite_a_decree_brings_the_citing_passages_first(small_servic
     # asked what the decree says, its own passages stay first
     own = small_service.search("Nghị định 61/2018/NĐ-CP quy định Bộ phận Một cửa làm gì?", k=5)
     assert all(h.meta.doc_id == "nd-61-2018-nd-cp" for h in own)
+
+
+def test_clock_times_are_written_as_the_van_ban_write_them():
+    from index.question_forms import clock_times
+
+    # NĐ 118/2025/NĐ-CP Điều 18 khoản 2: "… đối với trường hợp tiếp nhận sau 15 giờ hàng ngày"
+    assert "sau 15 giờ hàng ngày" in (DECREES / "nd-118-2025-nd-cp.txt").read_text(encoding="utf-8")
+    assert clock_times("con nop truc tiep ma sau 3h chieu thi khi nao") == "con nop truc tiep ma sau 15 giờ thi khi nao"
+    assert clock_times("nộp lúc 15h30") == "nộp lúc 15 giờ 30 phút"
+    assert clock_times("trả kết quả trong 24h") == "trả kết quả trong 24 giờ"
+    assert clock_times("họp lúc 8 giờ sáng") == "họp lúc 8 giờ"
+    assert clock_times("10h tối") == "22 giờ"
+    # not a clock time: a số hiệu part, a điểm's label after a number, a bare "8 giờ"
+    for text in ("Quyết định 2h/2020", "khoản 3 h", "sau 8 giờ", "25h"):
+        assert clock_times(text) == text
+    assert expand_shorthand("nộp hs sau 3h chiều") == "nộp hồ sơ sau 15 giờ"
