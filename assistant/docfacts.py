@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.question import ISSUE_DATE, ISSUER, PARTICULAR_LABELS, SIGNER, asked_particular
+from assistant.question import ISSUE_DATE, ISSUER, PARTICULAR_LABELS, SIGNER, SUBJECT, asked_particular
 from assistant.types import Answer, Citation
 from corpus.citations import CitationGraph, resolve_reference
 from corpus.dates import NUMERIC_DATE, OCR_DATE, date_from_groups
@@ -130,6 +130,22 @@ def _cite(cites: list[Citation], doc: ParsedDocument, chunk: Chunk) -> int:
     # the passage as stored, as the other structured-data answers (assistant.intents) and the extractive reader cite it
     cites.append(Citation.from_hit(len(cites) + 1, Hit(chunk=chunk, meta=doc.meta, score=1.0, confidence=1.0)))
     return len(cites)
+
+
+def _writing(doc: ParsedDocument, phrase: str) -> tuple[ParsedDocument, Chunk] | None:
+    """The first passage of ``doc`` writing ``phrase`` (folded, spaces squashed), else ``None``."""
+    want = fold(phrase, squash_spaces=True)
+    return next(((doc, c) for c in doc.chunks if want in fold(c.text, squash_spaces=True)), None)
+
+
+def _citing_text(graph: CitationGraph, cid: str, by_id: dict, phrase: str, skip: str = ""):
+    """A corpus passage citing ``cid`` that writes ``phrase``, else ``None``."""
+    for e in graph.edges:
+        if e.cited_id == cid and e.doc_id != skip and e.doc_id in by_id:
+            hit = _writing(by_id[e.doc_id], phrase)
+            if hit is not None:
+                return hit
+    return None
 
 
 def _label(doc: ParsedDocument) -> str:
@@ -239,6 +255,16 @@ def answer_fact(question: str, query: str, normalized: str, docs: list[ParsedDoc
             d, chunk = where
             via = "" if doc is not None and d is doc else f" (theo {_source(d)} viện dẫn văn bản này)"
             text = f"{name} được ban hành ngày {vn_date(iso)}{via} [{_cite(cites, d, chunk)}]."
+    elif fact == SUBJECT:
+        title = doc.meta.title if doc is not None else None
+        where = (_writing(doc, title) or ((doc, doc.chunks[0]) if doc.chunks else None)) if title else None
+        if where is None and cited is not None and cited.title:
+            title = cited.title
+            where = _citing_text(graph, cid, by_id, title, skip=doc.meta.doc_id if doc is not None else "")
+        if title and where is not None:
+            d, chunk = where
+            via = "" if doc is not None and d is doc else f" (theo {_source(d)} viện dẫn văn bản này)"
+            text = f"{name}: “{title.rstrip('. ')}”{via} [{_cite(cites, d, chunk)}]."
     else:
         issuer = doc.meta.issuer if doc is not None else None
         where = None
@@ -252,6 +278,8 @@ def answer_fact(question: str, query: str, normalized: str, docs: list[ParsedDoc
             d, chunk = where
             via = "" if doc is not None and d is doc else f" (theo {_source(d)} viện dẫn văn bản này)"
             text = f"{name} do {issuer} ban hành{via} [{_cite(cites, d, chunk)}]."
+    if text is None and fact == SUBJECT:
+        return None  # a cited văn bản known by its số hiệu alone: the citing sentence may say what it is about
     if text is None:
         return Answer(question=question, abstained=True, mode="metadata",
                       answer=f"Tài liệu không nêu {LABELS[fact]} của {name}.")

@@ -322,9 +322,11 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
 #: khoản 1: "b) Tên cơ quan, tổ chức ban hành văn bản", "d) Địa danh và thời gian ban hành văn bản", "g) Chức vụ,
 #: họ tên và chữ ký của người có thẩm quyền"); as answer types: a ``thoi_gian``, a ``co_quan``, a ``nguoi`` by name
 ISSUE_DATE, ISSUER, SIGNER = "ngay_ban_hanh", "co_quan_ban_hanh", "nguoi_ky"
+#: … and what the văn bản is about: its trích yếu (Điều 8 khoản 1 điểm đ, "Tên loại và trích yếu nội dung văn bản")
+SUBJECT = "trich_yeu"
 
 #: Vietnamese name of each particular, for the answer and the "không nêu" line
-PARTICULAR_LABELS = {ISSUE_DATE: "ngày ban hành", ISSUER: "cơ quan ban hành", SIGNER: "người ký"}
+PARTICULAR_LABELS = {ISSUE_DATE: "ngày ban hành", ISSUER: "cơ quan ban hành", SIGNER: "người ký", SUBJECT: "trích yếu"}
 
 _WHEN = r"(?:ngay nao|ngay bao nhieu|ngay may|khi nao|luc nao|bao gio|hom nao|thoi gian nao|thang nao|nam nao)"
 #: particular → how a question asks it, on folded text with chat short forms expanded (``QuestionAnalysis.normalized``);
@@ -336,6 +338,10 @@ PARTICULARS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"|\bngay (?:ban hanh|ky)\b(?!\s+(?:van ban|quyet dinh|ke hoach))")),
     (ISSUER, re.compile(r"\b(?:co quan|don vi|to chuc|cap|ai|noi) (?:nao )?(?:da )?ban hanh\b|\bco quan ban hanh\b"
                         r"|\b(?:cua|thuoc) (?:co quan|don vi|to chuc) nao\b|\bban hanh boi (?:ai|co quan nao|don vi nao)\b")),
+    # the whole question asks what the văn bản is about ("nghị định đó quy định về việc gì", "CV 4054 nói về gì");
+    # "quy định gì về thời hạn" asks its content on a topic, and goes to retrieval
+    (SUBJECT, re.compile(r"\b(?:quy dinh|noi|de cap|ban hanh|huong dan) (?:ve )?(?:viec |van de |noi dung )?(?:gi|cai gi)"
+                         r"(?: (?:vay|the|a|nhi|ha))? ?\??$|\bve viec gi\b|\btrich yeu\b")),
 )
 
 #: a question on the presentation of a thể thức component ("tên cơ quan ban hành văn bản cỡ chữ bao nhiêu", "ngày
@@ -347,7 +353,7 @@ _PRESENTATION = re.compile(r"\b(?:co chu|kieu chu|phong chu|font|in hoa|in dam|i
 
 def asked_particular(normalized: str) -> str | None:
     """Which particular of a văn bản a question asks for (:data:`ISSUE_DATE`,
-    :data:`ISSUER`, :data:`SIGNER`; the table :data:`PARTICULARS`), read from
+    :data:`ISSUER`, :data:`SIGNER`, :data:`SUBJECT`; the table :data:`PARTICULARS`), read from
     its folded text ``normalized`` (``QuestionAnalysis.normalized``); ``None``
     for any other question, among them "hiệu lực" questions and questions on
     how a thể thức component is presented (:data:`_PRESENTATION`). "do ai ký

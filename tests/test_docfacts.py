@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.docfacts import DATE, ISSUER, SIGNER, answer_fact, named_document, signature
-from assistant.question import analyze, asked_particular
+from assistant.question import SUBJECT, analyze, asked_particular
 from corpus.citations import build_graph
 from corpus.pipeline import bundled_dir, parse_file, parse_text
 
@@ -91,6 +91,12 @@ def ask(corpus, question: str):
     # the presentation of a thể thức component (NĐ 30/2020/NĐ-CP Phụ lục I), not a văn bản's own particular
     ("theo nđ 30 tên cơ quan ban hành văn bản viết cỡ chữ mấy", None),
     ("ngay thang ban hanh van ban trinh bay o vi tri nao", None),
+    # what the văn bản is about: its trích yếu; a question on its content about a topic goes to retrieval
+    ("Ke hoach cua Truong Ben Thanh nhac Nghi dinh 61/2018/ND-CP; nghi dinh do quy dinh ve viec gi?", SUBJECT),
+    ("CV 4054 nói về gì vậy", SUBJECT),
+    ("trích yếu của tt 09/2026", SUBJECT),
+    ("nđ 60/2021 quy định gì về quỹ bổ sung thu nhập", None),
+    ("NĐ 118 quy định thời hạn giải quyết như thế nào", None),
 ])
 def test_asked_particular(question, fact):
     assert asked_particular(analyze(question).normalized) == fact
@@ -170,3 +176,13 @@ def test_routed_through_the_assistant(full_service):
     assert ans.mode == "metadata" and "09/6/2025" in ans.answer
     ans = full_service.ask("Nghị định 61/2018/NĐ-CP có hiệu lực từ ngày nào?")
     assert ans.mode == "validity"
+
+
+def test_what_a_van_ban_is_about_is_its_trich_yeu(corpus):
+    ans = ask(corpus, "Nghị định 61/2018 quy định về việc gì?")
+    assert not ans.abstained and ans.mode == "metadata"
+    assert "“Về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính”" in ans.answer
+    assert ans.citations[0].doc_id == "nd-61-2018-nd-cp"
+    assert "cơ chế một cửa, một cửa liên thông" in ans.citations[0].text
+    # a văn bản known only by its số hiệu in a căn cứ: no trích yếu to give, the question goes to retrieval
+    assert ask(corpus, "QĐ 9999/QĐ-UBND về việc gì") is None
