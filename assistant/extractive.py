@@ -44,6 +44,8 @@ def footnote_marks(quote: str) -> str:
     return _FOOTNOTE.sub(lambda m: f"⁽{m.group(1).translate(_SUPERSCRIPT)}⁾", quote)
 
 
+#: a footnote line of a công văn: "[2] Luật Viên chức …"
+_NOTE_LINE = re.compile(r"^\s*\[\d{1,3}\]\s")
 _ITEM_LABEL = re.compile(r"^(?:(\d+(?:\.\d+)*)\.|([a-zđ])\)|[-+•])\s+")
 
 
@@ -648,6 +650,12 @@ def _decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=N
     (``assistant.inforce.Standing``; None: all in force), so the law in force
     is quoted first (:func:`in_force_first`).
     Pure: the same inputs give the same decision (the calibration replays it)."""
+    from assistant.question import DOCUMENT
+
+    if qa.answer_type != DOCUMENT:
+        # a công văn's chú thích ("[7] Khoản 1 Điều 8 Nghị định số 182/2026/NĐ-CP …", CV 5243/BGDĐT-NGCBQLGD)
+        # names the văn bản a sentence rests on: it answers "văn bản nào", not what the rule is
+        scored = [s for s in scored if not _NOTE_LINE.match(s.unit.text)] or scored
     if not scored:
         return Decision("abstain", [])
     score_units(scored, n_hits, params, qa)

@@ -134,3 +134,25 @@ def test_a_title_is_quoted_with_the_sentence_under_it():
     assert full.text == full.node.heading.strip() and full.text.endswith(".") and len(bt.units_of(full.node)) > 1
     scored = [Scored(u, 0, 1.0 if u is full else 0.3, 0.0) for u in bt.units_of(full.node)]
     assert decide(analyze("tuyên truyền chương trình hành động 33"), scored, 1, ReadingParams()).units[0].unit is full
+
+
+def test_a_cong_van_footnote_line_answers_which_van_ban_but_not_what_the_rule_is():
+    # CV 5243/BGDĐT-NGCBQLGD: the chú thích "[7] Khoản 1 Điều 8 Nghị định số 182/2026/NĐ-CP …" and the sentence
+    # "… bao gồm việc bảo lưu chế độ phụ cấp ưu đãi theo nghề …" it annotates
+    du = DocumentUnits(parse_file(CV5243))
+    units = du.all_units()
+    note = next(u for u in units if u.text.startswith("[7] Khoản 1 Điều 8 Nghị định số 182/2026/NĐ-CP"))
+    rule = next(u for u in units if "bảo lưu chế độ phụ cấp ưu đãi" in u.text)
+    q = analyze("giáo viên bị điều động sang trường khác có còn phụ cấp ưu đãi theo nghề không")
+    decision = decide(q, [Scored(note, 0, 0.9, 0.0), Scored(rule, 1, 0.7, 0.0)], 2, ReadingParams())
+    assert decision.kind == "answer" and decision.units[0].unit is rule
+    q = analyze("phụ cấp ưu đãi theo nghề của nhà giáo quy định ở nghị định nào")
+    scored = [Scored(note, 0, 0.9, 0.0, unit_spans_of(note, q)), Scored(rule, 1, 0.7, 0.0, unit_spans_of(rule, q))]
+    decision = decide(q, scored, 2, ReadingParams())
+    assert decision.kind == "answer" and decision.units[0].unit is note
+
+
+def unit_spans_of(unit, qa):
+    from assistant.spans import find_spans
+
+    return find_spans(unit.text, qa)
