@@ -114,6 +114,12 @@ def _spans(rx: re.Pattern[str], kind: str, sentence: str, folded: str) -> list[S
 #: "một số" ("một số thủ tục hành chính thuộc thẩm quyền …", NĐ 61/2018/NĐ-CP Điều 14 khoản 3) and "một vài" are
 #: the indefinite quantifier "some", not the number one
 _SOME = re.compile(r"ñ+\s+(?:so|vai)\b(?!\s*\d)")
+#: "một" before a counted noun is the count one when a limit or a total is put on it ("chỉ một", "tối đa một",
+#: "gồm một") or it is written again in figures ("một (01)"); otherwise it is the article "a" ("một đơn vị sự
+#: nghiệp công lập có thể …"). "một lần" (once) is always a count.
+_ONE_COUNTED = re.compile(r"\b(?:(?:chi|toi da|khong qua|khong vuot qua|it nhat|toi thieu|nhieu nhat)(?:\s+[^\W\d]+){0,2}"
+                          r"|gom|bao gom|gom co)\s+$")
+_ONE_AFTER = re.compile(r"ñ+\s*\(\s*0?1\s*\)|ñ+\s+\S+(?:\s+\S+)?\s+duy nhat\b")
 #: the words before a year: "năm 2023", "năm học 2023-2024", "giai đoạn 2021-", "đến 2030"
 _YEAR_BEFORE = re.compile(r"\b(?:nam|nam hoc|giai doan|den|tu|truoc|sau)\s+(?:\d{4}\s*-\s*)?$")
 
@@ -151,6 +157,10 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
         for m in rx.finditer(folded):
             if words[0] != "so" and _SOME.match(folded, m.start()) and sentence[m.start():].lower().startswith("một"):
                 continue
+            if words[0] != "lan" and sentence[m.start():].lower().startswith("một") \
+                    and not _ONE_COUNTED.search(folded, 0, m.start()) \
+                    and not _ONE_AFTER.match(folded, m.start()):
+                continue  # "một đơn vị sự nghiệp công lập có thể …": the article "a", not the count one
             if free(m.start(), m.end()) or "ñ" in m.group(0):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
     return out

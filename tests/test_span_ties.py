@@ -151,3 +151,16 @@ def test_the_unit_whose_span_gives_the_measure_asked_leads_the_answer(units):
     assert d.kind == "answer" and [s.unit.text for s in d.units][0] == ratio.text
     assert len(d.units) == 2  # the other percentage is still quoted, second
 
+
+
+def test_mot_before_a_noun_is_the_article_unless_a_limit_is_put_on_it():
+    nd299 = (DECREES / "nd-299-2026-nd-cp.txt").read_text(encoding="utf-8")
+    # NĐ 299/2026/NĐ-CP Điều 4 khoản 1: "… một đơn vị sự nghiệp công lập có thể cung cấp nhiều dịch vụ …"
+    line = next(ln for ln in nd299.splitlines() if "một đơn vị sự nghiệp công lập có thể" in ln)
+    qa = analyze("cả nước hiện có bao nhiêu đơn vị sự nghiệp công lập")
+    assert qa.answer_type == COUNT and not find_spans(line, qa)
+    # a limit makes it the count one; "một lần" (once) is always a count (NĐ 118/2025/NĐ-CP)
+    assert [s.text for s in find_spans("mỗi xã chỉ thành lập một trường mầm non", analyze("mỗi xã có mấy trường mầm non"))]
+    nd118 = (DECREES / "nd-118-2025-nd-cp.txt").read_text(encoding="utf-8")
+    once = next(ln for ln in nd118.splitlines() if "bổ sung một lần đầy đủ" in ln)
+    assert any("một lần" in s.text for s in find_spans(once, analyze("cán bộ được yêu cầu dân bổ sung mấy lần")))
