@@ -132,10 +132,20 @@ def _cite(cites: list[Citation], doc: ParsedDocument, chunk: Chunk) -> int:
     return len(cites)
 
 
-def _writing(doc: ParsedDocument, phrase: str) -> tuple[ParsedDocument, Chunk] | None:
-    """The first passage of ``doc`` writing ``phrase`` (folded, spaces squashed), else ``None``."""
+def _writing(doc: ParsedDocument, phrase: str, first: bool = False) -> tuple[ParsedDocument, Chunk] | None:
+    """The first passage of ``doc`` writing ``phrase`` (folded, spaces squashed); else, with ``first``,
+    its first passage (the header, which a particular read from the metadata comes from); else ``None``."""
     want = fold(phrase, squash_spaces=True)
-    return next(((doc, c) for c in doc.chunks if want in fold(c.text, squash_spaces=True)), None)
+    found = next(((doc, c) for c in doc.chunks if want in fold(c.text, squash_spaces=True)), None)
+    return found or ((doc, doc.chunks[0]) if first and doc.chunks else None)
+
+
+def _via(doc: ParsedDocument | None, where: tuple[ParsedDocument, Chunk], cites: list[Citation]) -> str:
+    """The end of a particular's sentence: "(theo … viện dẫn văn bản này)" when the passage ``where`` is
+    another văn bản's, then its ``[n]`` (added to ``cites``)."""
+    d, chunk = where
+    via = "" if doc is not None and d is doc else f" (theo {_source(d)} viện dẫn văn bản này)"
+    return f"{via} [{_cite(cites, d, chunk)}]"
 
 
 def _citing_text(graph: CitationGraph, cid: str, by_id: dict, phrase: str, skip: str = ""):
@@ -252,32 +262,25 @@ def answer_fact(question: str, query: str, normalized: str, docs: list[ParsedDoc
             if where is None and doc is not None:
                 where = next(((doc, c) for c in doc.chunks if _writes_date(c.text, iso) is not None), None)
         if iso and where is not None:
-            d, chunk = where
-            via = "" if doc is not None and d is doc else f" (theo {_source(d)} viện dẫn văn bản này)"
-            text = f"{name} được ban hành ngày {vn_date(iso)}{via} [{_cite(cites, d, chunk)}]."
+            text = f"{name} được ban hành ngày {vn_date(iso)}{_via(doc, where, cites)}."
     elif fact == SUBJECT:
         title = doc.meta.title if doc is not None else None
-        where = (_writing(doc, title) or ((doc, doc.chunks[0]) if doc.chunks else None)) if title else None
+        where = _writing(doc, title, first=True) if title else None
         if where is None and cited is not None and cited.title:
             title = cited.title
             where = _citing_text(graph, cid, by_id, title, skip=doc.meta.doc_id if doc is not None else "")
         if title and where is not None:
-            d, chunk = where
-            via = "" if doc is not None and d is doc else f" (theo {_source(d)} viện dẫn văn bản này)"
-            text = f"{name}: “{title.rstrip('. ')}”{via} [{_cite(cites, d, chunk)}]."
+            text = f"{name}: “{title.rstrip('. ')}”{_via(doc, where, cites)}."
     else:
         issuer = doc.meta.issuer if doc is not None else None
         where = None
         if issuer:
-            where = next(((doc, c) for c in doc.chunks if fold(issuer, squash_spaces=True) in fold(c.text, squash_spaces=True)), None)
-            where = where or ((doc, doc.chunks[0]) if doc.chunks else None)
+            where = _writing(doc, issuer, first=True)
         if where is None and cited is not None and cited.issuer:
             issuer = cited.issuer
             where = _citing(graph, cid, by_id, None, skip=doc.meta.doc_id if doc is not None else "")
         if issuer and where is not None:
-            d, chunk = where
-            via = "" if doc is not None and d is doc else f" (theo {_source(d)} viện dẫn văn bản này)"
-            text = f"{name} do {issuer} ban hành{via} [{_cite(cites, d, chunk)}]."
+            text = f"{name} do {issuer} ban hành{_via(doc, where, cites)}."
     if text is None and fact == SUBJECT:
         return None  # a cited văn bản known by its số hiệu alone: the citing sentence may say what it is about
     if text is None:
