@@ -148,16 +148,6 @@ def _via(doc: ParsedDocument | None, where: tuple[ParsedDocument, Chunk], cites:
     return f"{via} [{_cite(cites, d, chunk)}]"
 
 
-def _citing_text(graph: CitationGraph, cid: str, by_id: dict, phrase: str, skip: str = ""):
-    """A corpus passage citing ``cid`` that writes ``phrase``, else ``None``."""
-    for e in graph.edges:
-        if e.cited_id == cid and e.doc_id != skip and e.doc_id in by_id:
-            hit = _writing(by_id[e.doc_id], phrase)
-            if hit is not None:
-                return hit
-    return None
-
-
 def _label(doc: ParsedDocument) -> str:
     m = doc.meta
     return f"{m.doc_type} {m.number}" if m.doc_type and m.number else doc_name(m.number or m.doc_id)
@@ -207,14 +197,19 @@ def _by_own_kind(ref, numbers: dict[str, ParsedDocument]) -> str | None:
 
 
 def _citing(graph: CitationGraph, cid: str, by_id: dict[str, ParsedDocument], iso: str | None,
-            skip: str = "") -> tuple[ParsedDocument, Chunk] | None:
+            skip: str = "", phrase: str | None = None) -> tuple[ParsedDocument, Chunk] | None:
     """The first passage of a corpus document (not ``skip``) citing ``cid``
-    whose citation writes the date ``iso`` (any passage citing it when ``iso`` is None)."""
+    whose citation writes the date ``iso`` or, with ``phrase``, that phrase
+    (the cited văn bản's trích yếu, folded, spaces squashed) right after the
+    số hiệu; any passage citing it when both are None."""
+    want = fold(phrase, squash_spaces=True) if phrase else None
     for e in graph.edges:
         d = by_id.get(e.doc_id)
         if e.cited_id != cid or d is None or e.doc_id == skip:
             continue
         if iso is not None and _writes_date(d.text[e.start:e.end + 60], iso) is None:
+            continue
+        if want is not None and want not in fold(d.text[e.start:e.end + 80 + len(phrase)], squash_spaces=True):
             continue
         chunk = _chunk_at(d, e.start)
         if chunk is not None:
@@ -268,7 +263,7 @@ def answer_fact(question: str, query: str, normalized: str, docs: list[ParsedDoc
         where = _writing(doc, title, first=True) if title else None
         if where is None and cited is not None and cited.title:
             title = cited.title
-            where = _citing_text(graph, cid, by_id, title, skip=doc.meta.doc_id if doc is not None else "")
+            where = _citing(graph, cid, by_id, None, skip=doc.meta.doc_id if doc is not None else "", phrase=title)
         if title and where is not None:
             text = f"{name}: “{title.rstrip('. ')}”{_via(doc, where, cites)}."
     else:

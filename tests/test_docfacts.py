@@ -186,3 +186,13 @@ def test_what_a_van_ban_is_about_is_its_trich_yeu(corpus):
     assert "cơ chế một cửa, một cửa liên thông" in ans.citations[0].text
     # a văn bản known only by its số hiệu in a căn cứ: no trích yếu to give, the question goes to retrieval
     assert ask(corpus, "QĐ 9999/QĐ-UBND về việc gì") is None
+
+
+def test_trich_yeu_of_a_cited_van_ban_is_cited_to_the_can_cu_that_writes_it(corpus):
+    # NĐ 63/2010/NĐ-CP is no corpus document; TT 09/2026/TT-BTP cites it: "Căn cứ Nghị định số 63/2010/NĐ-CP
+    # ngày 08 tháng 6 năm 2010 của Chính phủ về kiểm soát thủ tục hành chính; …"
+    ans = ask(corpus, "nđ 63/2010 nói về gì")
+    assert not ans.abstained and "“kiểm soát thủ tục hành chính”" in ans.answer and "viện dẫn" in ans.answer
+    cited = ans.citations[0]
+    assert cited.doc_id == "tt-09-2026-tt-btp"
+    assert "Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ về kiểm soát thủ tục hành chính" in cited.text
