@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 from corpus.diacritics import is_unaccented
 from corpus.legal_refs import fold
-from index.question_forms import shorthand
+from index.question_forms import message_words, shorthand
 
 COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, OTHER = (
     "so_luong", "ty_le", "so_tien", "thoi_gian", "van_ban", "co_quan", "nguoi", "danh_sach", "co_khong",
@@ -183,7 +183,7 @@ def _words(question: str) -> str:
     text = unicodedata.normalize("NFC", question).lower()
     unaccented = is_unaccented(text)
     out: list[str] = []
-    context = " ".join(fold(w) for w in _WORD.findall(text))
+    context = message_words(text)
     for w in _WORD.findall(text):
         f = fold(w)
         if f == "may" and not (w == "mấy" or unaccented):

@@ -51,14 +51,16 @@ PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|phan tram)")
 DATE_RE = re.compile(DATE_MENTION)
 DURATION_RE = re.compile(
     rf"\b(?:{_NUM}|{_NUMWORD})\s*(?:\({_NUMWORD}\)\s*)?(?:ngay lam viec|ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:\d|nam \d))")
+#: the words that tell a time by an event: "trước khi trình ký", "kể từ khi thông báo"
+_BY_EVENT = r"truoc khi|sau khi|ke tu khi|tu khi|cham nhat (?:sau|truoc) khi"
 RELATIVE_RE = re.compile(
     r"\b(?:ngay|trong ngay|dau gio|cuoi gio|truoc|sau|cham nhat|ke tu|tu ngay|den ngay|hang (?:ngay|tuan|thang|quy|nam)"
     r"|dinh ky|thuong xuyen)\b(?:\s+\w+){0,3}?\s+(?:ngay lam viec|ngay|gio|thang|nam|tuan)(?:\s+(?:tiep theo|ke tiep|het han|lam viec))?\b"
     # a time told by an event: "ngay sau khi nhận", "ngay trong ngày", "trước khi trình ký", "kể từ khi thông báo"
-    r"|\b(?:ngay sau khi|ngay khi|ngay sau|ngay lap tuc|ngay trong|truoc khi|sau khi|ke tu khi|tu khi|cham nhat (?:sau|truoc) khi)"
+    rf"|\b(?:ngay sau khi|ngay khi|ngay sau|ngay lap tuc|ngay trong|{_BY_EVENT})"
     r"(?:\s+[^\W\d]+){1,3}")
 #: a time told only by an event ("sau khi thẩm định", "trước khi trình ký"): no answer to "bao lâu"
-_EVENT_ONLY = re.compile(r"(?:truoc khi|sau khi|ke tu khi|tu khi|cham nhat (?:sau|truoc) khi)\b")
+_EVENT_ONLY = re.compile(rf"(?:{_BY_EVENT})\b")
 _ORG_RE = re.compile(
     r"\b(?:uy ban nhan dan|ubnd|chinh phu|thu tuong|quoc hoi|kho bac|bo (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ va [a-z]+)"
     r"|so (?:noi vu|tu phap|tai chinh|giao duc)|phong (?:noi vu|tu phap|tai chinh|giao duc|[a-z]+ [a-z]+)"

@@ -124,6 +124,12 @@ def _marked(word: str) -> bool:
     return fold(word.replace("đ", "d").replace("Đ", "D")) != word.replace("đ", "d").replace("Đ", "D")
 
 
+def message_words(text: str) -> str:
+    """The folded words of a whole message, one space between them: the
+    ``context`` that picks the meaning of a form of :data:`IN_CONTEXT`."""
+    return " ".join(re.findall(r"[0-9a-z]+", fold(unicodedata.normalize("NFC", text or "")).lower()))
+
+
 def shorthand(word: str, previous: str = "", context: str = "") -> str | None:
     """The words :data:`SHORTHAND` writes out for one typed ``word`` or
     phrase, or None when it is no shorthand. Case is ignored and a phrase
@@ -131,8 +137,8 @@ def shorthand(word: str, previous: str = "", context: str = "") -> str | None:
     vowel mark matches only as the table writes it ("tỉ" → "tỷ", but "hồng"
     of Tuổi Hồng is no "hong" = "không"). ``previous``: the folded text before
     it (a single letter after "điểm" is a label: "điểm k" stays);
-    ``context``: the whole message, folded, which picks the meaning of a
-    form of :data:`IN_CONTEXT` ("nộp hs" → "hồ sơ")."""
+    ``context``: the whole message (:func:`message_words`), which picks the
+    meaning of a form of :data:`IN_CONTEXT` ("nộp hs" → "hồ sơ")."""
     w = " ".join(unicodedata.normalize("NFC", word or "").lower().split())
     if len(w) == 1 and _LABEL_BEFORE.search(previous or ""):
         return None
@@ -178,8 +184,7 @@ def expand_shorthand(text: str) -> str:
     clock times as the văn bản write them (:func:`clock_times`): "bp 1 cửa là
     gì" → "bộ phận một cửa là gì", "nộp sau 3h chiều" → "nộp sau 15 giờ"."""
     text = clock_times(text)
-    folded = fold(text)
-    context = " ".join(re.findall(r"[0-9a-z]+", folded.lower().replace("đ", "d")))
+    folded, context = fold(text), message_words(text)
     return _cut(text, _SHORT_RE, lambda m, orig: shorthand(orig, folded[:m.start()], context) or orig)
 
 
