@@ -67,7 +67,8 @@ TYPE_LABELS = {
 SPAN_TYPES = frozenset({COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, DEFINITION})
 
 _Q = r"(?:bao nhieu|may)"  # the quantity question words ("may" only where it is "mấy", see _words)
-_MONEY_NOUNS = (r"(?:tien|muc luong|luong|luong co so|hoc phi|kinh phi|du toan|ngan sach|tien thuong|muc thu|"
+#: (folded "lượng" is "luong" too: "số lượng", "chất lượng", "định lượng", "khối lượng" are no lương; "hệ số lương" is)
+_MONEY_NOUNS = (r"(?:tien|muc luong|(?<=he so )luong|(?<!so )(?<!chat )(?<!dinh )(?<!khoi )luong|luong co so|hoc phi|kinh phi|du toan|ngan sach|tien thuong|muc thu|"
                 r"le phi|phi|(?<!danh )(?<!tham dinh )gia(?! tri)|thu nhap|muc chi|muc ho tro|tro cap|phu cap|muc phat|tien phat)")
 #: counted nouns that a money noun earlier in the question does not turn into money ("đánh giá … bao nhiêu điểm")
 _SCORE = re.compile(rf"\b{_Q} (?:diem|diem so|chi so|phieu|lan|nguoi|ho so)\b")
@@ -108,6 +109,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 _NAME_Q = re.compile(rf"\bten (?:la )?gi\b|\bho ten\b|\bten (?:ai|nguoi|day du)\b|\b(?:do )?ai ky\b|\bky\b.*\bai\b"
                      rf"|\bla (?:ong|ba) nao\b|\bten\b.*\bla ai\b")
 _PERSON_SUBJECT = re.compile(rf"\b{_PERSON_NOUNS}\b")
+#: the words of the PERSON rule that ask for a person whatever noun "tên" names
+_ASKS_PERSON = re.compile(r"\bai\b|\bnguoi nao\b|\bho ten\b|\bten (?:ai|nguoi)\b|\bla (?:ong|ba) nao\b|(?<!dang )\bky\b")
 _ORG_OR_PERSON = re.compile(r"\b(?:cho|voi|len|ve|boi|do) ai\b|\bai (?:chiu trach nhiem|phu trach|duyet|quyet dinh|thuc hien|"
                             r"to chuc|chu tri|dam nhiem|lam|quan ly|kiem tra|giam sat|cap|tham muu)\b")
 
@@ -270,6 +273,10 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
     if atype == MONEY and _SCORE.search(norm) and not re.search(rf"\b{_Q} ?{_MONEY_UNITS}\b", norm):
         atype = COUNT  # "học phí được chấm bao nhiêu điểm": a score, not an amount
     needs_name = bool(_NAME_Q.search(norm))
+    if atype == PERSON and not _ASKS_PERSON.search(norm) and not _PERSON_SUBJECT.search(norm):
+        # "công trình thi đua … tên là gì": "tên" is the name of the thing before it, a person's only when a
+        # person is asked ("hiệu trưởng … tên gì", "ai", "người ký")
+        atype, needs_name = OTHER, False
     if needs_name and (atype in (OTHER, PERSON, ORG, DEFINITION) or re.search(r"\bai ky\b", norm)):
         if atype != PERSON and not (_PERSON_SUBJECT.search(norm) or re.search(r"\bky\b|\bai\b", norm)):
             needs_name = False

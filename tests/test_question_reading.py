@@ -53,6 +53,28 @@ def test_the_nao_and_ky_luat_ask_no_van_ban():
         assert analyze(q).answer_type == DOCUMENT, q
 
 
+def test_lượng_folded_to_luong_is_no_salary():
+    # folding writes "số lượng" like "số lương": a count of people is no amount of money; "hệ số lương" still is
+    for q in ("thành lập đơn vị sự nghiệp công lập phải bảo đảm số lượng người làm việc tối thiểu bao nhiêu?",
+              "thanh lap don vi phai bao dam so luong nguoi lam viec toi thieu bao nhieu"):
+        assert analyze(q).answer_type == COUNT, q
+    assert analyze("chất lượng giải quyết hồ sơ được chấm bao nhiêu điểm").answer_type == COUNT
+    assert analyze("mức lương cơ sở hiện nay là bao nhiêu").answer_type == MONEY
+    assert analyze("hệ số lương giáo viên mầm non hạng III là bao nhiêu").answer_type == MONEY
+
+
+def test_ten_la_gi_asks_a_persons_name_only_of_a_person():
+    # "tên là gì" names the noun before it: a công trình's name is no họ tên ("đăng ký" holds no "ký")
+    for q in ("Trường Mầm non Bến Thành đăng ký công trình thi đua CCHC năm 2024 tên là gì?",
+              "nam 2024 truong ben thanh dang ky cong trinh thi dua cchc ten la gi"):
+        qa = analyze(q)
+        assert qa.answer_type != PERSON and not qa.needs_name, q
+    for q in ("hiệu trưởng trường đó tên là gì", "bộ trưởng bộ tư pháp ký thông tư 09/2026 tên gì",
+              "hieu truong mn huong sen ten la gi", "người ký kế hoạch tên là gì"):
+        qa = analyze(q)
+        assert qa.answer_type == PERSON and qa.needs_name, q
+
+
 def test_analysis_tells_names_from_titles_and_mấy_from_máy():
     assert analyze("hiệu trưởng trường đó tên là gì").needs_name
     assert analyze("kế hoạch do ai ký").needs_name
