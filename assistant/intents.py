@@ -40,6 +40,11 @@ _CITE_VERB = r"(?:can cu|vien dan|trich dan|dan chieu|nhac (?:den|toi)|dua (?:tr
 _CITES_RE = re.compile(rf"{_CITE_VERB}.{{0,30}}(?:nhung|cac)?\s*(?:van ban|nghi dinh|quyet dinh|ke hoach|tai lieu)\s*(?:nao|gi)")
 _CITES_RE2 = re.compile(rf"(?:nhung|cac)\s+(?:van ban|can cu)\s+(?:nao|gi)?.{{0,30}}{_CITE_VERB}|co nhung can cu (?:phap ly )?nao|can cu phap ly")
 _CITED_BY_RE = re.compile(rf"(?:ke hoach|van ban|tai lieu|truong|don vi)\s+nao.{{0,40}}{_CITE_VERB}")
+#: the passive form, the văn bản named first: "NĐ 42/2022 … được nhắc trong kế hoạch của (những) trường nào",
+#: "kế hoạch 124-KH/TU … có ở kế hoạch những trường nào"
+_CITED_IN_RE = re.compile(r"\b(?:nhac(?: den| toi)?|vien dan|trich dan|dan chieu|can cu|xuat hien|co mat|co)"
+                          r"\s+(?:trong|o|tai)\s+(?:(?:cac|nhung)\s+)?(?:(?:ke hoach|van ban|tai lieu)\s+)?(?:cua\s+)?"
+                          r"(?:(?:cac|nhung)\s+)?(?:truong|don vi|ke hoach|van ban|tai lieu)\s+nao\b")
 _GLOSS_RE = re.compile(
     r"^(?:(?:giai thich|dinh nghia|cho (?:toi|em) biet)\s+(?:(?:tu|thuat ngu|cum tu|khai niem)\s+)?)?"
     r"[\"“']?(?P<term>[a-z0-9 \-]{2,40}?)[\"”']?\s*"
@@ -289,7 +294,7 @@ class IntentRouter:
         fact = self._fact(question, query)
         if fact is not None:
             return fact
-        if _CITED_BY_RE.search(q):
+        if _CITED_BY_RE.search(q) or _CITED_IN_RE.search(q):
             graph = self.graph.citation_graph()
             cid = resolve_reference(query, list(graph.documents))
             if cid:

@@ -48,3 +48,16 @@ def test_ordinary_question_is_not_routed_to_the_graph(full_service):
     assert "21/6/2018" in ans.answer
     ans = full_service.ask("Bộ phận Một cửa có nhiệm vụ gì?")
     assert ans.mode == "extractive"
+
+
+def test_passive_which_plans_name_a_van_ban(full_service):
+    # the văn bản first, then "được nhắc trong kế hoạch của trường nào" / "có ở kế hoạch những trường nào"
+    ans = full_service.ask("nd 42/2022 ve cung cap thong tin va dvc truc tuyen duoc nhac trong ke hoach cua truong nao")
+    assert ans.mode == "graph" and ans.answer.startswith("Nghị định 42/2022/NĐ-CP")
+    assert {"2024-mn-ben-thanh-q1-cchc", "2024-th-hoa-binh-q1-papi"} <= {c.doc_id for c in ans.citations}
+    assert all("42/2022" in c.text for c in ans.citations)
+    ans = full_service.ask("kế hoạch 124-KH/TU của thành ủy có ở kế hoạch những trường nào")
+    assert ans.mode == "graph" and "124-KH/TU" in ans.answer
+    assert {"2023-mn-hoa-phuong-q8-cchc", "2024-mn-ben-thanh-q1-cchc"} <= {c.doc_id for c in ans.citations}
+    # a question on what a plan says is still read from its text
+    assert full_service.ask("trường Hòa Bình gắn PAPI với phong trào thi đua gì").mode == "extractive"
