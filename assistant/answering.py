@@ -12,7 +12,7 @@ import logging
 from copy import copy
 from dataclasses import dataclass, replace
 
-from assistant.coverage import Focus, FocusCheck, question_focus, subject_terms, unit_name
+from assistant.coverage import Focus, FocusCheck, question_focus, subject_terms, term_heads, unit_name
 from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import CorpusKnowledge, FollowupKnowledge, rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
@@ -231,7 +231,17 @@ class Answerer:
                     for h in reading.hits]
         terms = subject_terms(reading.qa.focus, self.retriever.term_idf, self.settings.subject_idf, focus, passages,
                               self.focus_check.aliases(), unaccented=restored(reading.query) != reading.query)
-        return replace(focus, terms=terms) if terms else focus
+        if not terms:
+            return focus
+        unseen = self.retriever.term_idf("")
+        never = [t for t in terms if self.retriever.term_idf(t.replace(" ", "_")) >= unseen]
+        heads = ()
+        if never:
+            from corpus.diacritics import get_model
+
+            uni = get_model().unigrams
+            heads = term_heads(never, restored(reading.query), lambda x: uni.get(x, 0))
+        return replace(focus, terms=terms, heads=heads)
 
     def on_focus(self, reading: "Reading") -> list[bool]:
         """For each scored unit of ``reading``: does it concern the entities its

@@ -88,6 +88,9 @@ class Focus:
     names: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    #: ``(term, syllable)``: for a subject term the corpus never writes, its rarest syllable as the question
+    #: writes it, with its diacritics (:func:`term_heads`); a unit writing that syllable covers the term
+    heads: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.numbers or self.names or self.years or self.terms)
@@ -167,6 +170,44 @@ def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(
         read = [folded_words(p) for p in passages]
         out = [t for t in out if not any(_term_in(h, t, aliases) or _split_in(h, t) for h in read)]
     return tuple(dict.fromkeys(out))
+
+
+_SYLLABLE = re.compile(r"[^\W\d_]+")
+
+
+def accented_syllables(text: str) -> list[str]:
+    """The lower-case NFC syllables of ``text``, diacritics kept ("Định lề trang" → ``["định", "lề", "trang"]``)."""
+    import unicodedata
+
+    return _SYLLABLE.findall(unicodedata.normalize("NFC", text or "").lower())
+
+
+def term_heads(terms, text: str, count) -> tuple[tuple[str, str], ...]:
+    """For each of ``terms`` (space-joined folded syllables: subject terms the
+    corpus never writes as one word, "can le", "lam du"), its rarest syllable
+    as ``text`` (the question, accented or diacritic-restored) writes it:
+    ``("can le", "lề")`` from "căn lề trái lề phải bao nhiêu mm". ``count(s)``:
+    how often the accented syllable ``s`` occurs in Vietnamese text (the
+    diacritic model's unigram counts: corpus + VLSP 2013 + Viet74K). A staff
+    word the corpus never uses is often its own word for a thing the corpus
+    names with the same rare syllable ("căn lề" for "Định lề trang", "canh đều
+    cả hai lề", NĐ 30/2020/NĐ-CP Phụ lục I); a syllable written without
+    diacritics, or shared by many words, is no head. Returns ``(term, syllable)``
+    pairs, in ``terms`` order; a term not written in ``text`` has none."""
+    from corpus.diacritics import has_diacritics
+
+    sylls = accented_syllables(text)
+    folded = [fold(x) for x in sylls]
+    out: list[tuple[str, str]] = []
+    for t in terms:
+        words = t.split()
+        for i in range(len(folded) - len(words) + 1):
+            if folded[i:i + len(words)] == words:
+                written = [x for x in sylls[i:i + len(words)] if has_diacritics(x)]
+                if written:
+                    out.append((t, min(written, key=count)))
+                break
+    return tuple(out)
 
 
 def _split_in(hay: str, term: str) -> bool:
@@ -266,7 +307,9 @@ class FocusCheck:
         if focus.terms and not (dense is not None and self.paraphrase_cosine is not None
                                 and dense >= self.paraphrase_cosine):
             aliases = self.aliases()
-            if not all(_term_in(hay, t, aliases) for t in focus.terms):
+            heads = dict(focus.heads)
+            own = set(accented_syllables(f"{unit.lead_in or ''} {unit.text}")) if heads else set()
+            if not all(_term_in(hay, t, aliases) or heads.get(t) in own for t in focus.terms):
                 return False
         own = folded_words(m.number or "")
         named_doc = bool(m.number) and any(has_term(own, n) for n in focus.numbers)

@@ -192,3 +192,31 @@ def test_a_subject_term_is_covered_by_its_abbreviation_or_the_other_i_y_spelling
     u, h = _unit_with(full_service, "nd-106-2020-nd-cp", "tỷ lệ", "tỉ lệ")
     assert "tỉ lệ" not in f"{u.lead_in} {h.meta.title}".lower()
     assert check.covered(Focus(terms=("ti le",)), u, h)
+
+
+def test_a_staff_word_the_corpus_never_writes_is_covered_by_its_rare_syllable(full_service):
+    from assistant.coverage import Focus, term_heads
+
+    q = "soạn công văn thì căn lề trái lề phải bao nhiêu mm"
+    reading = full_service.answerer.prepare(q)
+    assert isinstance(reading, Reading)
+    focus = full_service.answerer.focus_of(reading)
+    # "căn lề" is a word no văn bản writes; its rarer syllable is "lề" ("căn" is also căn cứ, căn hộ)
+    assert focus.terms == ("can le",) and focus.heads == (("can le", "lề"),)
+    check = full_service.answerer.focus_check
+    # NĐ 30/2020/NĐ-CP Phụ lục I mục I: "3. Định lề trang: Cách mép trên … cách mép trái 30 - 35 mm …"
+    u, h = _unit_with(full_service, "nd-30-2020-nd-cp-phu-luc-i", "Định lề trang", "căn lề")
+    assert check.covered(focus, u, h)
+    assert not check.covered(Focus(terms=("can le",)), u, h)  # the word alone is not there
+    ans = full_service.ask(q)
+    assert not ans.abstained and "30 - 35 mm" in ans.answer and "15 - 20 mm" in ans.answer
+    # the syllable must be written with its diacritics: folded "le" is also lệ (lệ phí), lễ, lê
+    u, h = _unit_with(full_service, "nd-118-2025-nd-cp", "lệ phí", "lề")
+    assert not check.covered(focus, u, h)
+    # "khai giảng" (never written) keeps its rarer syllable "giảng": a NĐ 118/2025 unit on thời hạn lacks it
+    count = {"khai": 900, "giảng": 40}.get
+    assert term_heads(("khai giang",), "Lễ khai giảng năm học tổ chức ngày nào", lambda s: count(s, 0)) == (
+        ("khai giang", "giảng"),)
+    assert term_heads(("khai giang",), "le khai giang nam hoc", lambda s: 0) == ()  # no diacritics, no head
+    u, h = _unit_with(full_service, "nd-118-2025-nd-cp", "thời hạn", "giảng")
+    assert not check.covered(Focus(terms=("khai giang",), heads=(("khai giang", "giảng"),)), u, h)
