@@ -45,6 +45,7 @@ from functools import lru_cache
 
 from corpus.glossary import ABBREVIATIONS
 from corpus.legal_refs import fold
+from corpus.textnorm import accented_words
 from index.lexical_tokens import compound_tokens, folded_words, has_term
 from index.question_forms import IN_CONTEXT, SHORTHAND
 
@@ -172,16 +173,6 @@ def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(
     return tuple(dict.fromkeys(out))
 
 
-_SYLLABLE = re.compile(r"[^\W\d_]+")
-
-
-def accented_syllables(text: str) -> list[str]:
-    """The lower-case NFC syllables of ``text``, diacritics kept ("Định lề trang" → ``["định", "lề", "trang"]``)."""
-    import unicodedata
-
-    return _SYLLABLE.findall(unicodedata.normalize("NFC", text or "").lower())
-
-
 def term_heads(terms, text: str, count) -> tuple[tuple[str, str], ...]:
     """For each of ``terms`` (space-joined folded syllables: subject terms the
     corpus never writes as one word, "can le", "lam du"), its rarest syllable
@@ -196,7 +187,7 @@ def term_heads(terms, text: str, count) -> tuple[tuple[str, str], ...]:
     pairs, in ``terms`` order; a term not written in ``text`` has none."""
     from corpus.diacritics import has_diacritics
 
-    sylls = accented_syllables(text)
+    sylls = accented_words(text)
     folded = [fold(x) for x in sylls]
     out: list[tuple[str, str]] = []
     for t in terms:
@@ -308,8 +299,8 @@ class FocusCheck:
                                 and dense >= self.paraphrase_cosine):
             aliases = self.aliases()
             heads = dict(focus.heads)
-            own = set(accented_syllables(f"{unit.lead_in or ''} {unit.text}")) if heads else set()
-            if not all(_term_in(hay, t, aliases) or heads.get(t) in own for t in focus.terms):
+            written = set(accented_words(f"{unit.lead_in or ''} {unit.text}")) if heads else set()
+            if not all(_term_in(hay, t, aliases) or heads.get(t) in written for t in focus.terms):
                 return False
         own = folded_words(m.number or "")
         named_doc = bool(m.number) and any(has_term(own, n) for n in focus.numbers)

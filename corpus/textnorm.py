@@ -129,6 +129,12 @@ _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def accented_words(text: str) -> list[str]:
+    """The lower-case NFC words (runs of letters) of ``text``, diacritics kept:
+    ``accented_words("Định lề trang 03")`` → ``["định", "lề", "trang"]``."""
+    return _WORD.findall(nfc(text or "").lower())
+
+
 def is_ocr_damaged(text: str) -> bool:
     """True if ``text`` looks like Vietnamese whose diacritics were destroyed by OCR.
 
