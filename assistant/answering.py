@@ -105,10 +105,11 @@ class Answerer:
         self.documents, self.graph = documents, graph
         # the focus check reads the validity index and the glossary; a failing view is logged and read as absent
         self.focus_check = FocusCheck(guarded_view(graph, "validity", log), guarded_view(graph, "glossary", log),
-                                      settings.subject_cosine)
+                                      settings.subject_cosine, doc_text=self.doc_text)
         # what follow-up rewriting looks up: full số hiệu, successors, guiding văn bản, an answer's source
         self.followup_knowledge = CorpusKnowledge(retriever, graph, settings.as_of_date)
         self._names: tuple[object, frozenset[str]] = (None, frozenset())
+        self._texts: tuple[object, dict[str, str]] = (None, {})
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
         """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
@@ -219,6 +220,24 @@ class Answerer:
         if docs is not self._names[0]:
             self._names = (docs, frozenset(n for n in (unit_name(d.meta.unit) for d in docs) if n))
         return self._names[1]
+
+    def doc_text(self, doc_id: str) -> str | None:
+        """Folded words (``index.lexical_tokens.folded_words``) of the indexed văn
+        bản ``doc_id``: its text, trích yếu, cơ quan ban hành, unit, quận and địa
+        danh; None when it is not indexed. Built once per set of documents."""
+        try:
+            docs = self.documents.parsed_documents()
+        except Exception:
+            log.exception("documents unavailable")
+            return None
+        if docs is not self._texts[0]:
+            texts = {}
+            for d in docs:
+                m = d.meta
+                texts[m.doc_id] = folded_words(" ".join(x or "" for x in (
+                    d.text, m.title, m.issuer, m.unit, m.district, m.governing_body, m.place)))
+            self._texts = (docs, texts)
+        return self._texts[1].get(doc_id)
 
     def focus_of(self, reading: "Reading") -> "Focus":
         """The :class:`assistant.coverage.Focus` of ``reading``'s question: the

@@ -46,7 +46,7 @@ from functools import lru_cache
 from corpus.glossary import ABBREVIATIONS
 from corpus.legal_refs import fold
 from corpus.textnorm import accented_words
-from index.lexical_tokens import compound_tokens, folded_words, has_term
+from index.lexical_tokens import compound_tokens, folded_words, has_term, named_places, place_in
 from index.question_forms import IN_CONTEXT, SHORTHAND
 
 #: leading words of a unit's name that give its type, not its name ("Trường Mầm non Hoa Phượng" → "hoa phuong")
@@ -92,9 +92,11 @@ class Focus:
     #: ``(term, syllable)``: for a subject term the corpus never writes, its rarest syllable as the question
     #: writes it, with its diacritics (:func:`term_heads`); a unit writing that syllable covers the term
     heads: tuple[tuple[str, str], ...] = ()
+    #: places the question asks about (``index.lexical_tokens.named_places``: ``"ho chi minh"``, ``"quan 1"``)
+    places: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.numbers or self.names or self.years or self.terms)
+        return bool(self.numbers or self.names or self.years or self.terms or self.places)
 
 
 @lru_cache(maxsize=1024)
@@ -105,7 +107,9 @@ def question_focus(texts: tuple[str, ...], names: frozenset[str]) -> Focus:
     numbers: list[str] = []
     years: list[str] = []
     found: list[str] = []
+    places: list[str] = []
     for text in texts:
+        places += named_places(text or "")
         for _s, _e, tok in compound_tokens(text or ""):
             if "/" in tok and not _DATE_LIKE.match(tok):
                 numbers.append(tok)
@@ -115,7 +119,10 @@ def question_focus(texts: tuple[str, ...], names: frozenset[str]) -> Focus:
         for _s, _e, tok in compound_tokens(text or ""):
             plain = plain.replace(fold(tok), " ")
         years += _YEAR_RE.findall(plain)
-    return Focus(tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(found)), tuple(dict.fromkeys(years)))
+    # a place that is an indexed unit's name ("phường Bến Thành") is the unit's own rule
+    places = [p for p in places if p not in found]
+    return Focus(tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(found)), tuple(dict.fromkeys(years)),
+                 places=tuple(dict.fromkeys(places)))
 
 
 def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(),
@@ -245,11 +252,15 @@ class FocusCheck:
     (``KnowledgeGraph.glossary``), read as aliases of subject terms
     (:func:`alias_pairs`). ``paraphrase_cosine``: a unit whose dense cosine to
     the question reaches it covers the subject terms it does not contain
-    (a paraphrase); ``None`` = never."""
+    (a paraphrase); ``None`` = never. ``doc_text(doc_id)`` (optional): the
+    folded words (``index.lexical_tokens.folded_words``) of a whole văn bản
+    with its metadata, where the places a question asks about are looked up;
+    ``None`` = places are not checked."""
 
-    def __init__(self, validity, glossary=None, paraphrase_cosine: float | None = None):
+    def __init__(self, validity, glossary=None, paraphrase_cosine: float | None = None, doc_text=None):
         self._validity = validity
         self._glossary = glossary
+        self._doc_text = doc_text
         self.paraphrase_cosine = paraphrase_cosine
         self._aliases: tuple[object, tuple[tuple[str, str], ...]] = (False, ())
 
@@ -289,10 +300,21 @@ class FocusCheck:
         số hiệu ("Kế hoạch của trường X nhắc NĐ 61/2018; nghị định đó quy định
         gì?" is answered from NĐ 61/2018), and every subject term (or an alias
         of it, :meth:`aliases`) unless ``dense`` (the unit's cosine to the
-        question) reaches ``paraphrase_cosine``."""
+        question) reaches ``paraphrase_cosine``, and every place it asks about
+        (``Focus.places``) when its văn bản names that place anywhere (text,
+        địa danh, quận): "TP.HCM phải giảm bao nhiêu trường" is not answered
+        by the national rule of a Công văn of the Bộ that never names the
+        city, nor "tỷ lệ của TP.HCM năm 2025" by a Thông tư's scoring scale."""
         if not focus:
             return True
         m = hit.meta
+        if focus.places and self._doc_text is not None:
+            try:
+                whole = self._doc_text(m.doc_id)
+            except Exception:
+                whole = None
+            if whole is not None and not all(place_in(whole, p) for p in focus.places):
+                return False
         hay = folded_words(f"{unit.lead_in} {unit.text} {hit.chunk.heading} {m.number or ''} {m.unit or ''} "
                            f"{m.title or ''}")
         if focus.terms and not (dense is not None and self.paraphrase_cosine is not None

@@ -305,3 +305,73 @@ def named_entities(text: str) -> list[str]:
         if len(words) >= 2:
             out.append(" ".join(words))
     return list(dict.fromkeys(out))
+
+
+#: Thành phố Hồ Chí Minh as staff write it ("TP.HCM", "tphcm", "tp hcm", "Sài Gòn"), on folded words
+_HCM_RE = re.compile(r" (?:(?:tp|thanh pho) )?(?:hcm|ho chi minh) | tphcm | sai gon ")
+#: a district or ward named by its number ("Quận 1", "Q.1", "q1", "phường 14"), on folded words
+_NUMBERED_PLACE_RE = re.compile(r" (quan|phuong|q) ?(\d{1,2}) ")
+#: the words before a place that make it part of an organisation's name ("UBND Quận 1", "Phòng Giáo dục và
+#: Đào tạo Quận 8", "pgd q8", "Sở GDĐT TP.HCM", "Thành ủy"), folded words: the place then names who issued
+#: or receives a văn bản, not what the question is about
+_ORG_BEFORE_RE = re.compile(
+    r" (?:ubnd|uy ban(?: nhan dan)?|hdnd|hoi dong nhan dan|pgd(?: ?dt)?|thanh uy|quan uy"
+    r"|(?:phong|so) (?:giao duc(?: va dao tao)?|gd(?: ?dt)?|noi vu|tu phap|tai chinh|[a-z]+ [a-z]+))(?: cua)? $")
+
+
+def named_places(text: str) -> tuple[str, ...]:
+    """Places a question asks about (folded canonical forms): Thành phố Hồ
+    Chí Minh in its short forms (``"ho chi minh"``), a quận or phường by
+    number (``"quan 1"`` from "Q.1", "q1", "Quận 1"; ``"phuong 14"``) and a
+    capitalised name after tỉnh/thành phố/quận/huyện/phường/xã ("quận Gò
+    Vấp" → ``"go vap"``). A place that is part of an organisation's name
+    ("UBND Quận 1", "Phòng GD&ĐT Quận 8", "pgd q8") is left out: it says who
+    issued or receives a văn bản the question names, not what the question is
+    about. Returns the places in question order, each once."""
+    text = unicodedata.normalize("NFC", text or "")
+
+    def words(t: str) -> str:
+        return f" {' '.join(_WORD_RE.findall(fold(t)))} "
+
+    def free(before: str) -> bool:  # the folded words before the place end no organisation's name
+        return _ORG_BEFORE_RE.search(before) is None
+
+    hay = words(text)
+    found: list[tuple[int, str]] = []
+
+    for m in _HCM_RE.finditer(hay):
+        if free(hay[:m.start() + 1]):
+            found.append((m.start(), "ho chi minh"))
+    for m in _NUMBERED_PLACE_RE.finditer(hay):
+        if free(hay[:m.start() + 1]):
+            kind = "quan" if m.group(1) in ("quan", "q") else m.group(1)
+            found.append((m.start(), f"{kind} {int(m.group(2))}"))
+    for m in _PLACE_RE.finditer(text):
+        if fold(m.group(0)).startswith("truong"):
+            continue
+        name = " ".join(_WORD_RE.findall(fold(m.group(1))))
+        for p in _NAME_PREFIXES:
+            if name.startswith(p):
+                name = name[len(p):]
+        name = " ".join(re.split(r" (?:quan|huyen|tinh|xa|nam) ", f" {name} ")[0].split())
+        if not name or name[0].isdigit() or name in ("ho chi minh", "hcm"):
+            continue
+        before = words(text[:m.start()])
+        if free(before.rstrip() + " "):
+            found.append((len(before), name))
+    found.sort()
+    return tuple(dict.fromkeys(p for _i, p in found))
+
+
+def place_in(hay: str, place: str) -> bool:
+    """Does ``hay`` (a :func:`folded_words` string) name ``place`` (a
+    :func:`named_places` form), in any of the forms staff and văn bản write it
+    ("Quận 1", "Q.1", "Q1"; "Thành phố Hồ Chí Minh", "TP.HCM")."""
+    if place == "ho chi minh":
+        return _HCM_RE.search(hay) is not None
+    m = re.fullmatch(r"(quan|phuong) (\d{1,2})", place)
+    if m:
+        n = int(m.group(2))
+        forms = [f" {m.group(1)} 0?{n} "] + ([f" q ?0?{n} "] if m.group(1) == "quan" else [])
+        return any(re.search(f, hay) for f in forms)
+    return f" {place} " in hay

@@ -220,3 +220,19 @@ def test_a_staff_word_the_corpus_never_writes_is_covered_by_its_rare_syllable(fu
     assert term_heads(("khai giang",), "le khai giang nam hoc", lambda s: 0) == ()  # no diacritics, no head
     u, h = _unit_with(full_service, "nd-118-2025-nd-cp", "thời hạn", "giảng")
     assert not check.covered(Focus(terms=("khai giang",), heads=(("khai giang", "giảng"),)), u, h)
+
+
+def test_a_place_the_van_ban_never_names_is_not_answered_from_it(full_service):
+    # CV 4054/BGDĐT-GDPT gives the national rule (at least one school per xã), never a figure for TP.HCM
+    q = "cv 4054 yêu cầu TP.HCM sáp nhập bao nhiêu trường tiểu học"
+    assert _focus(full_service, q).places == ("ho chi minh",)
+    units = _units(full_service, q)
+    assert any(h.meta.doc_id == "cv-4054-bgddt-gdpt-2026" for _, _, h in units)
+    assert not any(f for f, _, h in units if h.meta.doc_id == "cv-4054-bgddt-gdpt-2026")
+    assert full_service.ask(q).abstained
+    a = full_service.ask("theo cv 4054 mỗi xã phải có tối thiểu mấy trường tiểu học")
+    assert not a.abstained and "01 trường" in a.answer
+    # Bến Thành's plan (UBND Quận 1) names Quận 1, not Quận 8
+    a = full_service.ask("phần mềm quản lý văn bản bên Q1 phải kết nối liên thông thế nào theo kh Bến Thành")
+    assert not a.abstained and "Bến Thành" in a.answer
+    assert full_service.ask("ở quận 8 trường bến thành giải quyết hồ sơ đúng hạn bao nhiêu %").abstained

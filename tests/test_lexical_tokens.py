@@ -130,3 +130,24 @@ def test_a_figure_of_the_question_is_found_in_the_band_of_a_rule_that_holds_it()
     assert has_term(folded_words(nd60), "50") and not has_term(folded_words(nd60), "80")
     # a year or a số hiệu is never read as a figure in a band
     assert not has_term(folded_words("từ 2021 đến 2025"), "2024")
+
+
+def test_named_places_reads_staff_forms_and_skips_organisation_names():
+    from index.lexical_tokens import named_places, place_in
+
+    assert named_places("theo cv 4054 thì tp hcm phải sáp nhập mấy trường") == ("ho chi minh",)
+    assert named_places("TP.HCM và tphcm") == ("ho chi minh",)
+    assert named_places("phần mềm bên Q1 kết nối tới mấy phường") == ("quan 1",)
+    assert named_places("Năm 2022 quận 8 giải quyết đúng hạn bao nhiêu %") == ("quan 8",)
+    assert named_places("Quận Gò Vấp năm 2024 xếp hạng thứ mấy") == ("go vap",)
+    # the place names who issued or receives a văn bản the question names: not what it asks about
+    assert named_places("Quyết định số 2844 của UBND TP.HCM ban hành ngày nào") == ()
+    assert named_places("gửi kế hoạch về Phòng Giáo dục và Đào tạo Quận 8 trước ngày nào") == ()
+    assert named_places("nộp về pgd q8 trước ngày mấy") == ()
+    assert named_places("Công văn số 12/UBND của UBND quận Gò Vấp hướng dẫn gì") == ()
+    assert named_places("Bộ phận Một cửa cấp xã, phường có nhiệm vụ gì") == ()
+    # the forms văn bản write them in
+    assert place_in(folded_words("ỦY BAN NHÂN DÂN QUẬN 1"), "quan 1")
+    assert place_in(folded_words("UBND Q.1"), "quan 1") and not place_in(folded_words("Quận 10"), "quan 1")
+    assert place_in(folded_words("Thành phố Hồ Chí Minh, ngày 5 tháng 1"), "ho chi minh")
+    assert not place_in(folded_words("Ủy ban nhân dân Thành phố"), "ho chi minh")
