@@ -109,7 +109,7 @@ class Answerer:
         # what follow-up rewriting looks up: full số hiệu, successors, guiding văn bản, an answer's source
         self.followup_knowledge = CorpusKnowledge(retriever, graph, settings.as_of_date)
         self._names: tuple[object, frozenset[str]] = (None, frozenset())
-        self._texts: tuple[object, dict[str, str]] = (None, {})
+        self._texts: dict[tuple, str] = {}
 
     def ask(self, question: str, k: int = 5, history: list[tuple[str, str]] | None = None) -> Answer:
         """Answer ``question`` with ``[n]`` citations, or abstain; ``history``:
@@ -224,20 +224,19 @@ class Answerer:
     def doc_text(self, doc_id: str) -> str | None:
         """Folded words (``index.lexical_tokens.folded_words``) of the indexed văn
         bản ``doc_id``: its text, trích yếu, cơ quan ban hành, unit, quận and địa
-        danh; None when it is not indexed. Built once per set of documents."""
-        try:
-            docs = self.documents.parsed_documents()
-        except Exception:
-            log.exception("documents unavailable")
+        danh; None when it is not indexed. Cached per văn bản and content."""
+        du = self.reader.doc_units(doc_id)
+        if du is None:
             return None
-        if docs is not self._texts[0]:
-            texts = {}
-            for d in docs:
-                m = d.meta
-                texts[m.doc_id] = folded_words(" ".join(x or "" for x in (
-                    d.text, m.title, m.issuer, m.unit, m.district, m.governing_body, m.place)))
-            self._texts = (docs, texts)
-        return self._texts[1].get(doc_id)
+        d = du.doc
+        m = d.meta
+        key = (doc_id, m.content_hash, len(d.text))
+        if key not in self._texts:
+            if len(self._texts) > 4096:
+                self._texts.clear()
+            self._texts[key] = folded_words(" ".join(x or "" for x in (
+                d.text, m.title, m.issuer, m.unit, m.district, m.governing_body, m.place)))
+        return self._texts[key]
 
     def focus_of(self, reading: "Reading") -> "Focus":
         """The :class:`assistant.coverage.Focus` of ``reading``'s question: the
