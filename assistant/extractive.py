@@ -327,7 +327,7 @@ def _of_asked_kind(qa, typed: list) -> list:
     from corpus.legal_refs import canonical_number
 
     kept = [s for s in typed if any(of_kind(canonical_number(sp.text, ocr=True), qa.doc_kind) for sp in s.spans)]
-    return kept or typed
+    return kept
 
 
 def _signer(qa, ranked: list, typed: list):
@@ -662,16 +662,16 @@ def _decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=N
     ranked = sorted(scored, key=lambda s: -s.score)
     best = ranked[0].score
     if _hard(qa):
-        typed = in_provision_context([s for s in ranked if s.spans], ranked)
+        typed = _of_asked_kind(qa, in_provision_context([s for s in ranked if s.spans], ranked))
         dated = _date_line(qa, typed)
         if dated is not None and dated.score >= params.answer_threshold:
             return Decision("answer", [dated], best=dated.score)
         if typed and typed[0].score >= params.typed_threshold:
-            return Decision("answer", _pick(_of_asked_kind(qa, typed), params, standing, qa.focus, qa),
+            return Decision("answer", _pick(typed, params, standing, qa.focus, qa),
                             best=typed[0].score)
         tied = _tied(qa, typed, params)
         if tied:
-            return Decision("answer", _pick(_of_asked_kind(qa, tied), params, standing, qa.focus, qa),
+            return Decision("answer", _pick(tied, params, standing, qa.focus, qa),
                             best=tied[0].score)
         signer = _signer(qa, ranked, typed)
         if signer is not None and best >= params.answer_threshold:

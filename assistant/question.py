@@ -228,7 +228,7 @@ _LIST_COUNT = re.compile(r"\b(?:gom|co|chia (?:thanh|lam)) (?:bao nhieu|may) (?:
 
 
 #: kind of văn bản → its code in a số hiệu (NĐ 30/2020/NĐ-CP, Phụ lục III: "NĐ", "TT", "QĐ", …; a luật's is "QH…")
-_KIND_CODES = {"nghi dinh": "NĐ", "nd": "NĐ", "thong tu": "TT", "tt": "TT", "quyet dinh": "QĐ", "qd": "QĐ",
+KIND_CODES = {"nghi dinh": "NĐ", "nd": "NĐ", "thong tu": "TT", "tt": "TT", "quyet dinh": "QĐ", "qd": "QĐ",
                "nghi quyet": "NQ", "nq": "NQ", "ke hoach": "KH", "kh": "KH", "chi thi": "CT", "luat": "QH"}
 _ASKED_KIND = re.compile(r"\b(nghi dinh|thong tu|quyet dinh|nghi quyet|ke hoach|chi thi|luat|nd|tt|qd|nq|kh)\b"
                          r"(?: (?:so|la))? (?:nao|may|so may|so bao nhieu|so gi)\b")
@@ -313,7 +313,7 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
     doc_kind = None
     if atype == DOCUMENT:
         m = _ASKED_KIND.search(norm)
-        doc_kind = _KIND_CODES[m.group(1)] if m else None
+        doc_kind = KIND_CODES[m.group(1)] if m else None
     numbers = tuple(dict.fromkeys(n.lstrip("0") or "0" for n in _NUM.findall(norm)))
     issued = atype == TIME and all(re.fullmatch(r"(?:19|20)\d\d", n) for n in numbers) and bool(re.search(r"\b(?:ban hanh|duoc ky|ky ban hanh|ky ngay|ngay ky)\b", norm))
     return QuestionAnalysis(question=question or "", normalized=norm, answer_type=atype, focus=focus, unit=unit,

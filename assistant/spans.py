@@ -260,7 +260,29 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
                 out += _spans(_TITLE_RE, PERSON, sentence, folded)
         elif kind == DEFINITION:
             out += _spans(_DEF_RE, DEFINITION, sentence, folded)
-    return [s for s in out if _new(s.text, qa)]
+    return [s for s in out if _new(s.text, qa) or _named_partly(s, qa)]
+
+
+def _named_partly(span: Span, qa: QuestionAnalysis) -> bool:
+    """A số hiệu of the kind the question asks for ("… là quyết định số mấy",
+    :attr:`QuestionAnalysis.doc_kind`) whose figures the question writes, but
+    not as that văn bản: "đề án 06 … là quyết định số mấy" is answered by
+    "Quyết định số 06/QĐ-TTg" (the figure named the đề án); "NĐ 60/2021 được
+    thay bằng nghị định nào" is not answered by 60/2021/NĐ-CP (the question
+    writes the kind before the figure)."""
+    if span.kind != DOCUMENT or not qa.doc_kind:
+        return False
+    from assistant.question import KIND_CODES
+    from corpus.legal_refs import canonical_number
+
+    number = canonical_number(span.text, ocr=True)
+    if not number or not of_kind(number, qa.doc_kind):
+        return False
+    figure = number.split("/")[0].lstrip("0") or "0"
+    if not figure.isdigit():
+        return False
+    words = "|".join(w for w, code in KIND_CODES.items() if code == qa.doc_kind)
+    return re.search(rf"\b(?:{words})(?: so)? 0*{figure}\b", qa.normalized) is None
 
 
 #: a question about when a văn bản was signed or issued ("ban hành ngày nào", "ký ngày nào")
