@@ -156,9 +156,39 @@ class Answerer:
             return answer
         n = max(k, self.settings.reading_candidates if candidates is None else candidates)
         # the law in force at the as-of date: a replaced văn bản gives way to its successor's matching Điều
-        hits, in_force = self.inforce.choose(query, self.retriever.search(query, k=n), n)
+        hits, in_force = self.inforce.choose(query, self._named_unit_hits(query, self.retriever.search(query, k=n)), n)
         qa, scored = self.read(query, hits) if hits else (analyze(query), [])
         return Reading(question, query, history, hits, qa, scored, in_force)
+
+    #: passages of a named unit's own văn bản put in the tail of the hits when retrieval found none of them
+    NAMED_UNIT_PASSAGES = 2
+
+    def _named_unit_hits(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with, when ``query`` names an indexed unit ("Tuổi Hồng tự
+        chủ tài chính theo NĐ 60/2021 và thông tư nào …") and none of ``hits``
+        is from a văn bản of that unit, the best passages of its văn bản
+        (``Retriever.search`` restricted to them, :data:`NAMED_UNIT_PASSAGES`)
+        in place of the last hits: a question about a school is read in the
+        school's plan as well as in the decree it names. Same length."""
+        if not hits:
+            return hits
+        names = question_focus((query, restored(query)), self.unit_names()).names
+        if not names:
+            return hits
+        try:
+            docs = self.documents.parsed_documents()
+        except Exception:
+            return hits
+        own = {d.meta.doc_id for d in docs if unit_name(d.meta.unit) in names}
+        if not own or any(h.meta.doc_id in own for h in hits):
+            return hits
+        try:
+            extra = self.retriever.search(query, k=self.NAMED_UNIT_PASSAGES, doc_ids=own)
+        except Exception:
+            log.exception("named-unit search failed")
+            return hits
+        extra = extra[:max(0, len(hits) - 1)]
+        return hits[:len(hits) - len(extra)] + extra if extra else hits
 
     def reanalyze(self, reading: "Reading") -> "Reading":
         """``reading`` with its question analysis and typed spans recomputed
