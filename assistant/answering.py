@@ -105,7 +105,7 @@ class Answerer:
         self.documents, self.graph = documents, graph
         # the focus check reads the validity index and the glossary; a failing view is logged and read as absent
         self.focus_check = FocusCheck(guarded_view(graph, "validity", log), guarded_view(graph, "glossary", log),
-                                      settings.subject_cosine, doc_text=self.doc_text)
+                                      settings.subject_cosine, doc_text=self.doc_text, as_of=settings.as_of_date)
         # what follow-up rewriting looks up: full số hiệu, successors, guiding văn bản, an answer's source
         self.followup_knowledge = CorpusKnowledge(retriever, graph, settings.as_of_date)
         self._names: tuple[object, frozenset[str]] = (None, frozenset())

@@ -255,9 +255,15 @@ class FocusCheck:
     (a paraphrase); ``None`` = never. ``doc_text(doc_id)`` (optional): the
     folded words (``index.lexical_tokens.folded_words``) of a whole văn bản
     with its metadata, where the places a question asks about are looked up;
-    ``None`` = places are not checked."""
+    ``None`` = places are not checked. ``as_of()`` (optional): the day the
+    answers speak for (``Settings.as_of_date``); a year after it is not covered by a văn bản merely
+    being in force now (nothing in the corpus says what will be in force in
+    2028: "dự kiến năm 2028 lương cơ sở bao nhiêu" is not answered by the
+    2026 rule)."""
 
-    def __init__(self, validity, glossary=None, paraphrase_cosine: float | None = None, doc_text=None):
+    def __init__(self, validity, glossary=None, paraphrase_cosine: float | None = None, doc_text=None,
+                 as_of=None):
+        self._as_of = as_of
         self._validity = validity
         self._glossary = glossary
         self._doc_text = doc_text
@@ -332,10 +338,11 @@ class FocusCheck:
             extra = folded_words(self._replaced(m.number)) if m.kind == "legal" else ""
             if not all(has_term(hay, n) or (extra and has_term(extra, n)) for n in focus.numbers):
                 return False
+        now = self._as_of() if self._as_of is not None else None
         for y in focus.years:
             if has_term(hay, y) or y == str(m.year or "") or (m.date or "").startswith(y):
                 continue
-            if m.kind == "legal" and self._in_force_in(m.number, y):
+            if m.kind == "legal" and (now is None or int(y) <= now.year) and self._in_force_in(m.number, y):
                 continue
             return False
         return True

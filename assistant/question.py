@@ -84,7 +84,7 @@ _PERSON_NOUNS = (r"(?:hieu truong|pho hieu truong|bo truong|thu truong|chu tich|
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     (RATIO, re.compile(rf"\b{_Q} ?(?:%|phan tram)|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,16}}?\s+(?:la |dat |o muc )?{_Q}\s*(?:\?|$)"
                        rf"|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,3}}\s+(?:la |dat )?(?:bao nhieu|may)\b")),
-    (MONEY, re.compile(rf"\b{_Q} ?{_MONEY_UNITS}\b|\b{_MONEY_NOUNS}\b(?:\s+\S+){{0,8}}?\s+(?:la |toi da |toi thieu )?bao nhieu\b")),
+    (MONEY, re.compile(rf"\b{_Q} ?{_MONEY_UNITS}\b|\b{_MONEY_NOUNS}\b(?:(?:\s+[^\w\s])*\s+\w+){{0,8}}?(?:\s+[^\w\s])*\s+(?:la |toi da |toi thieu )?bao nhieu\b")),
     (TIME, re.compile(rf"\b(?:ngay|thang|nam|quy|thoi diem|thoi gian|luc|hom) (?:nao|may|bao nhieu)\b|\bkhi nao\b(?! thi)|\bbao gio\b"
                       rf"|\bhan (?:chot|cuoi)\b|\bcham nhat (?:la )?(?:ngay|khi|luc)\b|\bbao lau\b"
                       rf"|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:luong|tuoi|truong|lop))"
@@ -106,8 +106,30 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                        r"|\bco (?:duoc|phai|bat buoc|can)\b")),
 ]
 
+#: titles one person holds ("trưởng ban chỉ đạo", "chủ tịch công đoàn", "phó hiệu trưởng phụ trách CCHC"), folded:
+#: "ai là <title>" / "<title> … là ai" asks who holds it, a name; "ai là người trực tiếp chỉ đạo" asks a role
+_HOLDER_TITLES = (r"(?:pho )?(?:hieu truong|truong ban|chu tich|giam doc|truong phong|to truong|bi thu|bo truong"
+                  r"|truong bo phan|truong khoa)|pho ban|to pho|ke toan truong")
 _NAME_Q = re.compile(rf"\bten (?:la )?gi\b|\bho ten\b|\bten (?:ai|nguoi|day du)\b|\b(?:do )?ai ky\b|\bky\b.*\bai\b"
                      rf"|\bla (?:ong|ba) nao\b|\bten\b.*\bla ai\b")
+_HOLDER_Q = re.compile(rf"\bai (?:la|lam) (?:\w+ )?(?:{_HOLDER_TITLES})\b(?P<a>.*)$"
+                       rf"|\b(?:{_HOLDER_TITLES})\b(?P<b>(?:\s+\S+){{0,10}})\s+la ai\b(?!\s+(?:dam|giu|lam|phu trach))")
+#: a named school or office after the title: its holder is a person; a level ("cấp xã") is answered by a title
+_OF_UNIT = re.compile(r"\b(?:truong|mam non|mn|tieu hoc|thcs|thpt|ubnd|uy ban|phong|so)\b")
+_OF_LEVEL = re.compile(r"\bcap (?:xa|tinh|huyen|bo|trung uong)\b")
+
+
+def _asks_holder(norm: str) -> bool:
+    """"ai là trưởng ban chỉ đạo CCHC của trường MN Bến Thành", "chủ tịch công
+    đoàn trường … là ai": the name of the one person who holds a title at a
+    named school or office. "Giám đốc trung tâm … cấp xã là ai (đảm nhiệm)" asks
+    which office holds it (NĐ 118/2025 Điều 7: "01 Phó Chủ tịch Ủy ban nhân dân
+    cấp xã"), "ai là người trực tiếp chỉ đạo" a role."""
+    m = _HOLDER_Q.search(norm)
+    if m is None:
+        return False
+    after = m.group("a") if m.group("a") is not None else m.group("b")
+    return bool(_OF_UNIT.search(after or "")) and not _OF_LEVEL.search(norm)
 _PERSON_SUBJECT = re.compile(rf"\b{_PERSON_NOUNS}\b")
 #: the words of the PERSON rule that ask for a person whatever noun "tên" names
 _ASKS_PERSON = re.compile(r"\bai\b|\bnguoi nao\b|\bho ten\b|\bten (?:ai|nguoi)\b|\bla (?:ong|ba) nao\b|(?<!dang )\bky\b")
@@ -272,7 +294,7 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
             break
     if atype == MONEY and _SCORE.search(norm) and not re.search(rf"\b{_Q} ?{_MONEY_UNITS}\b", norm):
         atype = COUNT  # "học phí được chấm bao nhiêu điểm": a score, not an amount
-    needs_name = bool(_NAME_Q.search(norm))
+    needs_name = bool(_NAME_Q.search(norm)) or _asks_holder(norm)
     if atype == PERSON and not _ASKS_PERSON.search(norm) and not _PERSON_SUBJECT.search(norm):
         # "công trình thi đua … tên là gì": "tên" is the name of the thing before it, a person's only when a
         # person is asked ("hiệu trưởng … tên gì", "ai", "người ký")

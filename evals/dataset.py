@@ -31,7 +31,10 @@ unanswerable, over every bundled document), ``dev_inforce.jsonl``
 (questions on the documents in force in 2026: validity, "hiện nay" and
 "năm 2024" questions) and ``dev_staff2.jsonl`` (a second staff-worded set,
 ids ``s2-``/``su2-``, written from the corpus text alone, so that each half of
-the staff-worded questions is large enough to tune and to measure on) and
+the staff-worded questions is large enough to tune and to measure on),
+``dev_staff3.jsonl`` (a third staff-worded set, ids ``s3-``/``su3-``, written
+blind: from the corpus text alone, by a writer who never ran the assistant, so
+its test half had never been seen when its first figures were reported) and
 ``dev_offtopic.jsonl`` (ids ``ot-``: questions staff might type into a work
 chat that no CCHC document answers — weather, recipes, prices, traffic
 fines, IT help — all to be refused; the in-domain unanswerable questions of
@@ -82,7 +85,7 @@ COPY_SUFFIXES = ("-unacc", "-alt")
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 EVALS_DIR = Path(__file__).resolve().parent
 EVAL_SETS = tuple(EVALS_DIR / n for n in ("dev.jsonl", "dev_unaccented.jsonl", "dev_staff.jsonl", "dev_inforce.jsonl",
-                                           "dev_staff2.jsonl", "dev_offtopic.jsonl"))
+                                           "dev_staff2.jsonl", "dev_staff3.jsonl", "dev_offtopic.jsonl"))
 
 
 def base_id(item_id: str) -> str:

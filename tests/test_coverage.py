@@ -236,3 +236,14 @@ def test_a_place_the_van_ban_never_names_is_not_answered_from_it(full_service):
     a = full_service.ask("phần mềm quản lý văn bản bên Q1 phải kết nối liên thông thế nào theo kh Bến Thành")
     assert not a.abstained and "Bến Thành" in a.answer
     assert full_service.ask("ở quận 8 trường bến thành giải quyết hồ sơ đúng hạn bao nhiêu %").abstained
+
+
+def test_a_year_after_the_as_of_date_is_not_covered_by_the_rule_in_force_now(full_service):
+    # NĐ 161/2026 (lương cơ sở 2.530.000 đồng from 01/7/2026) answers for 2026; what 2029 brings no văn bản says
+    a = full_service.ask("năm 2026 mức lương cơ sở là bao nhiêu tiền một tháng")
+    assert not a.abstained and "2.530.000" in a.answer
+    later = str(max(full_service.settings.as_of_date().year, 2026) + 3)
+    q = f"năm {later} mức lương cơ sở là bao nhiêu tiền một tháng"
+    assert _focus(full_service, q).years == (later,)
+    assert not any(f for f, _, h in _units(full_service, q) if h.meta.doc_id == "nd-161-2026-nd-cp")
+    assert full_service.ask(q).abstained

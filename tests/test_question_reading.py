@@ -250,3 +250,22 @@ def test_thong_tu_nao_is_answered_by_a_thong_tu_from_the_named_schools_plan(full
     # a thông tư asked where the corpus cites none for it: no decree sentence is passed off as one
     a = full_service.ask("NĐ 106/2020 về vị trí việc làm được hướng dẫn bởi thông tư nào của Bộ Tài chính?")
     assert a.abstained and a.answer.startswith("Tài liệu không nêu số hiệu văn bản")
+
+
+@pytest.mark.parametrize("question, name", [
+    ("ai là trưởng ban chỉ đạo CCHC của trường MN Hoa Phượng", True),
+    ("chủ tịch công đoàn trường mầm non Tuổi Hồng năm 2023 là ai", True),
+    # a title at a level of government is held by an office, a role question is answered by a title
+    ("Giám đốc trung tâm phục vụ hành chính công cấp tỉnh là ai vậy", False),
+    ("ở trường Bến Thành ai là người trực tiếp chỉ đạo CCHC", False),
+    ("phó hiệu trưởng trường Hòa Bình là ai đảm nhiệm", False),
+])
+def test_who_holds_a_title_at_a_named_school_asks_a_name(question, name):
+    qa = analyze(question)
+    assert qa.answer_type == PERSON and qa.needs_name is name
+
+
+def test_an_aside_in_brackets_does_not_hide_the_money_noun():
+    qa = analyze("mức lương cơ sở (áp dụng từ tháng 7/2026) hiện giờ là bao nhiêu một tháng")
+    assert qa.answer_type == MONEY
+    assert analyze("số lượng người làm việc (tối thiểu) là bao nhiêu").answer_type == COUNT
