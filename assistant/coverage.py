@@ -310,7 +310,9 @@ class FocusCheck:
         (``Focus.places``) when its văn bản names that place anywhere (text,
         địa danh, quận): "TP.HCM phải giảm bao nhiêu trường" is not answered
         by the national rule of a Công văn of the Bộ that never names the
-        city, nor "tỷ lệ của TP.HCM năm 2025" by a Thông tư's scoring scale."""
+        city, nor "tỷ lệ của TP.HCM năm 2025" by a Thông tư's scoring scale. A
+        legal văn bản (``kind == "legal"``) names the place in the unit, its
+        khoản lead-in or heading: it applies nationwide."""
         if not focus:
             return True
         m = hit.meta
@@ -319,6 +321,10 @@ class FocusCheck:
                 whole = self._doc_text(m.doc_id)
             except Exception:
                 whole = None
+            if whole is not None and m.kind == "legal":
+                # a decree or thông tư applies nationwide: it speaks of a place where its own provision names it
+                # ("Đại học Quốc gia thành phố Hồ Chí Minh" in NĐ 106/2020 Điều 5 is not about the city's schools)
+                whole = folded_words(f"{unit.lead_in} {unit.text} {hit.chunk.heading} {m.title or ''} {m.place or ''}")
             if whole is not None and not all(place_in(whole, p) for p in focus.places):
                 return False
         hay = folded_words(f"{unit.lead_in} {unit.text} {hit.chunk.heading} {m.number or ''} {m.unit or ''} "

@@ -165,6 +165,12 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
                 continue  # "một đơn vị sự nghiệp công lập có thể …": the article "a", not the count one
             if free(m.start(), m.end()) or "ñ" in m.group(0):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
+    # a fraction of the counted noun: "trùm lên khoảng 1/3 chữ ký" (NĐ 30/2020/NĐ-CP Điều 33 khoản 1 điểm b) for
+    # "dấu trùm khoảng bao nhiêu chữ ký"; followed by the noun, "1/3" is no date
+    for m in re.finditer(rf"\b(\d{{1,2}})/(\d{{1,2}})(?!/)\s+{u}\b", folded):
+        if 1 < int(m.group(2)) <= 10 and int(m.group(1)) < int(m.group(2)) \
+                and not folded[:m.start()].rstrip().endswith("ngay"):
+            out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
     return out
 
 
@@ -246,6 +252,9 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
                 times = [t for t in times if not _EVENT_ONLY.match(fold(t.text))]
             if not asks_issue_date(qa):
                 times = [t for t in times if not _others_issue_date(sentence, t, qa)]
+            if _ASKS_DAY.search(qa.normalized) and not _ASKS_WHEN.search(qa.normalized):
+                # "từ ngày nào" asks a day: "sau khi được Bộ Tư pháp tiếp nhận" tells an event, no day
+                times = [t for t in times if re.search(r"\d|ngày", t.text.lower())]
             out += times
         elif kind == COUNT:
             out += _counts(sentence, folded, qa.unit if qa.answer_type == COUNT else None)
@@ -261,6 +270,11 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
         elif kind == DEFINITION:
             out += _spans(_DEF_RE, DEFINITION, sentence, folded)
     return [s for s in out if _new(s.text, qa) or _named_partly(s, qa)]
+
+
+#: a day asked ("ngày nào", "ngày mấy") / a time asked more loosely ("khi nào", "lúc nào", "bao giờ"), folded
+_ASKS_DAY = re.compile(r"\bngay (?:nao|may|bao nhieu)\b")
+_ASKS_WHEN = re.compile(r"\b(?:khi nao|luc nao|bao gio|thoi diem nao|han chot)\b")
 
 
 def _named_partly(span: Span, qa: QuestionAnalysis) -> bool:

@@ -247,3 +247,14 @@ def test_a_year_after_the_as_of_date_is_not_covered_by_the_rule_in_force_now(ful
     assert _focus(full_service, q).years == (later,)
     assert not any(f for f, _, h in _units(full_service, q) if h.meta.doc_id == "nd-161-2026-nd-cp")
     assert full_service.ask(q).abstained
+
+
+def test_a_decree_names_a_place_in_its_provision_not_anywhere_in_its_text(full_service):
+    # NĐ 106/2020 and NĐ 120/2020 name "Đại học Quốc gia Thành phố Hồ Chí Minh" among the bodies they bind;
+    # that says nothing about how many schools of the city are self-financed
+    q = "tp.hcm hiện có mấy trường công lập tự bảo đảm chi thường xuyên và chi đầu tư"
+    assert _focus(full_service, q).places == ("ho chi minh",)
+    units = _units(full_service, q)
+    assert any(h.meta.kind == "legal" for _, _, h in units)
+    assert not any(f for f, _, h in units if h.meta.kind == "legal")
+    assert full_service.ask(q).abstained

@@ -269,3 +269,16 @@ def test_an_aside_in_brackets_does_not_hide_the_money_noun():
     qa = analyze("mức lương cơ sở (áp dụng từ tháng 7/2026) hiện giờ là bao nhiêu một tháng")
     assert qa.answer_type == MONEY
     assert analyze("số lượng người làm việc (tối thiểu) là bao nhiêu").answer_type == COUNT
+
+
+def test_a_fraction_of_the_counted_noun_is_a_count_and_an_event_is_no_day():
+    # NĐ 30/2020/NĐ-CP Điều 33 khoản 1 điểm b
+    sentence = "b) Khi đóng dấu lên chữ ký, dấu đóng phải trùm lên khoảng 1/3 chữ ký về phía bên trái."
+    qa = analyze("dấu đóng trùm lên khoảng bao nhiêu chữ ký vậy")
+    assert qa.answer_type == COUNT and [s.text for s in find_spans(sentence, qa)] == ["1/3 chữ ký"]
+    assert find_spans("Hồ sơ gửi trước ngày 1/3 chữ ký đầy đủ.", qa) == []
+    # TT 09/2026/TT-BTP Điều 11 khoản 6: "sau khi được Bộ Tư pháp tiếp nhận" answers "khi nào", not "ngày nào"
+    line = ("6. Kết quả thực hiện chế độ báo cáo về kiểm soát thủ tục hành chính của các bộ, cơ quan, địa phương "
+            "trên Hệ thống sau khi được Bộ Tư pháp tiếp nhận, tổng hợp được đồng bộ theo thời gian thực")
+    assert find_spans(line, analyze("hệ thống báo cáo kiểm soát tthc được đồng bộ từ ngày nào")) == []
+    assert find_spans(line, analyze("kết quả báo cáo được đồng bộ khi nào")) != []
