@@ -51,20 +51,20 @@ from corpus.diacritics import is_unaccented
 from corpus.legal_refs import fold
 from index.question_forms import message_words, shorthand
 
-COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, OTHER = (
+COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, COLOUR, OTHER = (
     "so_luong", "ty_le", "so_tien", "thoi_gian", "van_ban", "co_quan", "nguoi", "danh_sach", "co_khong",
-    "dinh_nghia", "khac")
-TYPES = (COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, OTHER)
+    "dinh_nghia", "mau_sac", "khac")
+TYPES = (COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, COLOUR, OTHER)
 
 #: what an answer of each type gives, for "Tài liệu không nêu …" (partial answers)
 TYPE_LABELS = {
     COUNT: "con số", RATIO: "tỷ lệ", MONEY: "số tiền", TIME: "thời gian/thời hạn", DOCUMENT: "số hiệu văn bản",
     ORG: "cơ quan, đơn vị", PERSON: "người, chức danh", LIST: "danh sách", YESNO: "câu trả lời có/không",
-    DEFINITION: "định nghĩa", OTHER: "nội dung",
+    DEFINITION: "định nghĩa", COLOUR: "màu", OTHER: "nội dung",
 }
 
 #: types whose answer must contain a typed span (the others are judged on the sentence alone)
-SPAN_TYPES = frozenset({COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, DEFINITION})
+SPAN_TYPES = frozenset({COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, DEFINITION, COLOUR})
 
 _Q = r"(?:bao nhieu|may)"  # the quantity question words ("may" only where it is "mấy", see _words)
 #: (folded "lượng" is "luong" too: "số lượng", "chất lượng", "định lượng", "khối lượng" are no lương; "hệ số lương" is)
@@ -82,6 +82,8 @@ _PERSON_NOUNS = (r"(?:hieu truong|pho hieu truong|bo truong|thu truong|chu tich|
                  r"nguoi|ong|ba|co|thay|can bo|to truong|thu tuong|ke toan|van thu|nguoi ky|nguoi dung dau)")
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
+    # "đóng dấu bằng mực màu gì", "phông chữ màu nào": a colour (NĐ 30/2020/NĐ-CP writes "màu đỏ", "màu đen")
+    (COLOUR, re.compile(r"\bmau (?:sac )?(?:gi|nao|j)\b")),
     (RATIO, re.compile(rf"\b{_Q} ?(?:%|phan tram)|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,16}}?\s+(?:la |dat |o muc )?{_Q}\s*(?:\?|$)"
                        rf"|\b(?:ty le|phan tram)\b(?:\s+\w+){{0,3}}\s+(?:la |dat )?(?:bao nhieu|may)\b")),
     (MONEY, re.compile(rf"\b{_Q} ?{_MONEY_UNITS}\b|\b{_MONEY_NOUNS}\b(?:(?:\s+[^\w\s])*\s+\w+){{0,8}}?(?:\s+[^\w\s])*\s+(?:la |toi da |toi thieu )?bao nhieu\b")),
@@ -110,6 +112,18 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 #: "ai là <title>" / "<title> … là ai" asks who holds it, a name; "ai là người trực tiếp chỉ đạo" asks a role
 _HOLDER_TITLES = (r"(?:pho )?(?:hieu truong|truong ban|chu tich|giam doc|truong phong|to truong|bi thu|bo truong"
                   r"|truong bo phan|truong khoa)|pho ban|to pho|ke toan truong")
+#: the colour word written with its tone ("màu", "mầu"); typed without tones, "mau" is a colour unless the
+#: question speaks of a form ("mau so 04", "bieu mau", "… la mau gi")
+_COLOUR_ASKED = re.compile(r"\bm[àầ]u\b")
+_FORM_WORDS = re.compile(r"\b(?:mau so|bieu mau|mau don|mau phieu|theo mau|la mau)\b")
+
+
+def _asks_colour(question: str, norm: str) -> bool:
+    if is_unaccented(question):
+        return not _FORM_WORDS.search(norm)
+    return bool(_COLOUR_ASKED.search(question.lower()))
+
+
 _NAME_Q = re.compile(rf"\bten (?:la )?gi\b|\bho ten\b|\bten (?:ai|nguoi|day du)\b|\b(?:do )?ai ky\b|\bky\b.*\bai\b"
                      rf"|\bla (?:ong|ba) nao\b|\bten\b.*\bla ai\b")
 _HOLDER_Q = re.compile(rf"\bai (?:la|lam) (?:\w+ )?(?:{_HOLDER_TITLES})\b(?P<a>.*)$"
@@ -290,6 +304,8 @@ def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:
     atype = OTHER
     for name, rx in _RULES:
         if rx.search(norm):
+            if name == COLOUR and not _asks_colour(question or "", norm):
+                continue  # folded "mau" is also mẫu: "mẫu số 04 là mẫu gì" asks a form
             atype = name
             break
     if atype == MONEY and _SCORE.search(norm) and not re.search(rf"\b{_Q} ?{_MONEY_UNITS}\b", norm):

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.question import COUNT, MONEY, RATIO, TIME, QuestionAnalysis
+from assistant.question import COLOUR, COUNT, MONEY, RATIO, TIME, QuestionAnalysis
 from corpus.legal_refs import fold
 
 NEAR = 8  # words: a focus term this close to the span is fully tied
@@ -50,6 +50,7 @@ _TYPE_TERMS = {
     RATIO: frozenset("ty_le phan_tram %".split()),
     MONEY: frozenset("tien muc so_tien dong trieu ty".split()),
     COUNT: frozenset("so so_luong lan".split()),
+    COLOUR: frozenset("mau mau_sac".split()),
 }
 
 _WORD = re.compile(r"[\w%]+")

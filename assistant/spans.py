@@ -35,7 +35,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.question import (COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME, QuestionAnalysis)
+from assistant.question import (COLOUR, COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME,
+                                QuestionAnalysis)
 from corpus.dates import DATE_MENTION
 from corpus.legal_refs import find_numbers, fold, parse_number
 
@@ -78,6 +79,10 @@ _FOLDED_SURNAMES = frozenset(fold(x) for x in _SURNAMES)
 _NOT_NAME = frozenset("nội phòng bản chí minh nam giang tĩnh long".split())
 _UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _NAME_RE = re.compile(rf"\b[{_UP}][\wÀ-ỹ]*(?:[ \t]+[{_UP}][\wÀ-ỹ]*){{1,7}}\b")
+#: colour words, matched with their diacritics on the sentence (folded "do", "den", "vang" are also "do" = by,
+#: "đến", "vắng"), with a shade after them ("đỏ tươi", "xanh lam")
+COLOUR_RE = re.compile(r"(?<!\w)(?:đỏ|xanh|vàng|đen|trắng|tím|nâu|hồng|cam|xám|bạc)(?: (?:tươi|thẫm|đậm|nhạt|lam|"
+                       r"lá cây|dương|sẫm))?(?!\w)", re.IGNORECASE)
 _DEF_RE = re.compile(r"\b(?:la|duoc hieu la|bao gom|gom|nghia la|viet tat cua|la viec|la hinh thuc)\b|:")
 
 
@@ -269,6 +274,8 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
                 out += _spans(_TITLE_RE, PERSON, sentence, folded)
         elif kind == DEFINITION:
             out += _spans(_DEF_RE, DEFINITION, sentence, folded)
+        elif kind == COLOUR:
+            out += [Span(COLOUR, m.group(0), m.start(), m.end()) for m in COLOUR_RE.finditer(sentence)]
     return [s for s in out if _new(s.text, qa) or _named_partly(s, qa)]
 
 

@@ -282,3 +282,24 @@ def test_a_fraction_of_the_counted_noun_is_a_count_and_an_event_is_no_day():
             "trên Hệ thống sau khi được Bộ Tư pháp tiếp nhận, tổng hợp được đồng bộ theo thời gian thực")
     assert find_spans(line, analyze("hệ thống báo cáo kiểm soát tthc được đồng bộ từ ngày nào")) == []
     assert find_spans(line, analyze("kết quả báo cáo được đồng bộ khi nào")) != []
+
+
+def test_a_colour_asked_needs_a_colour_word_and_mau_so_is_a_form():
+    from assistant.question import COLOUR
+
+    qa = analyze("đóng dấu cơ quan thì dùng mực màu gì")
+    assert qa.answer_type == COLOUR
+    # NĐ 30/2020/NĐ-CP Điều 33 khoản 1 điểm a
+    spans = find_spans("a) Dấu đóng phải rõ ràng, ngay ngắn, đúng chiều và dùng đúng mực dấu màu đỏ theo quy định.", qa)
+    assert [s.text for s in spans] == ["đỏ"]
+    assert find_spans("e) Mặc đồng phục hoặc trang phục ngành theo quy định, đeo Thẻ công chức", qa) == []
+    assert analyze("nhan vien bp mot cua mac dong phuc mau gi").answer_type == COLOUR
+    assert analyze("Theo Thông tư 01/2018/TT-VPCP, mẫu số 04 là mẫu gì?").answer_type != COLOUR
+    assert analyze("theo tt 01/2018 mau so 04 la mau gi").answer_type != COLOUR
+
+
+def test_a_colour_the_van_ban_never_gives_is_not_answered(full_service):
+    a = full_service.ask("cán bộ ở bộ phận một cửa phải mặc đồng phục màu nào")
+    assert a.abstained
+    a = full_service.ask("đóng dấu lên văn bản dùng mực màu gì theo nghị định 30")
+    assert not a.abstained and "màu đỏ" in a.answer
