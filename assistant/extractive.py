@@ -236,9 +236,9 @@ def score_units(scored: list, n_hits: int, params: ReadingParams, qa) -> None:
 
 
 def _hard(qa) -> bool:
-    from assistant.question import COLOUR, COUNT, DOCUMENT, MONEY, PERSON, RATIO, TIME
+    from assistant.question import COLOUR, CONTACT, COUNT, DOCUMENT, MONEY, PERSON, RATIO, TIME
 
-    return qa.answer_type in (COUNT, RATIO, MONEY, TIME, DOCUMENT, COLOUR) or (qa.answer_type == PERSON and qa.needs_name)
+    return qa.answer_type in (COUNT, RATIO, MONEY, TIME, DOCUMENT, COLOUR, CONTACT) or (qa.answer_type == PERSON and qa.needs_name)
 
 
 #: a defining sentence: "“Văn thư cơ quan” là bộ phận …", "4. Văn bản điện tử là …", "X được hiểu là …"

@@ -51,20 +51,20 @@ from corpus.diacritics import is_unaccented
 from corpus.legal_refs import fold
 from index.question_forms import message_words, shorthand
 
-COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, COLOUR, OTHER = (
+COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, COLOUR, CONTACT, OTHER = (
     "so_luong", "ty_le", "so_tien", "thoi_gian", "van_ban", "co_quan", "nguoi", "danh_sach", "co_khong",
-    "dinh_nghia", "mau_sac", "khac")
-TYPES = (COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, COLOUR, OTHER)
+    "dinh_nghia", "mau_sac", "lien_he", "khac")
+TYPES = (COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, LIST, YESNO, DEFINITION, COLOUR, CONTACT, OTHER)
 
 #: what an answer of each type gives, for "Tài liệu không nêu …" (partial answers)
 TYPE_LABELS = {
     COUNT: "con số", RATIO: "tỷ lệ", MONEY: "số tiền", TIME: "thời gian/thời hạn", DOCUMENT: "số hiệu văn bản",
     ORG: "cơ quan, đơn vị", PERSON: "người, chức danh", LIST: "danh sách", YESNO: "câu trả lời có/không",
-    DEFINITION: "định nghĩa", COLOUR: "màu", OTHER: "nội dung",
+    DEFINITION: "định nghĩa", COLOUR: "màu", CONTACT: "địa chỉ thư điện tử hoặc số điện thoại", OTHER: "nội dung",
 }
 
 #: types whose answer must contain a typed span (the others are judged on the sentence alone)
-SPAN_TYPES = frozenset({COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, DEFINITION, COLOUR})
+SPAN_TYPES = frozenset({COUNT, RATIO, MONEY, TIME, DOCUMENT, ORG, PERSON, DEFINITION, COLOUR, CONTACT})
 
 _Q = r"(?:bao nhieu|may)"  # the quantity question words ("may" only where it is "mấy", see _words)
 #: (folded "lượng" is "luong" too: "số lượng", "chất lượng", "định lượng", "khối lượng" are no lương; "hệ số lương" is)
@@ -96,6 +96,9 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                           rf"|\b(?:luat|quyet dinh|nghi dinh|thong tu|nghi quyet|ke hoach|cong van|chi thi|qd|nd|tt|kh|cv)"
                           rf"\b(?:\s+\w+){{0,12}}\s+(?:la |co )?so (?:may|bao nhieu|gi)\b"
                           rf"|\bso hieu\b|\bcan cu (?:vao )?(?:van ban|dau|gi)\b")),
+    # "email công vụ của trường … là gì", "số điện thoại đường dây nóng là bao nhiêu": an address or a number to call
+    (CONTACT, re.compile(r"\b(?:email|e mail|mail|hop thu|dia chi thu|so dien thoai|sdt|hotline|duong day nong)\b"
+                         r"(?:\s+\w+){0,8}?\s+la\s+(?:gi|so nao|so may|bao nhieu)\b")),
     (COUNT, re.compile(rf"\b{_LABEL_NOUNS} (?:so )?(?:nao|may|bao nhieu)\b|\b{_Q}\s+\w+|\b\w+\s+(?:so )?(?:may|bao nhieu)\b|\bthu (?:may|bao nhieu)\b|\bhang (?:may|bao nhieu)\b")),
     (LIST, re.compile(r"\bgom (?:nhung |cac |co )?(?:gi|nao|nhung gi|cai gi|nhung \w+ nao)\b|\bbao gom (?:nhung )?(?:gi|nao)\b"
                       r"|\bnhung (?:(?:\w+|,) ){1,8}(?:nao|gi)\b|\bcac (?:\w+ ){1,4}nao\b|\b(?:nhiem vu|trach nhiem|quyen|quyen han|"

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.question import (COLOUR, COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME,
+from assistant.question import (COLOUR, CONTACT, COUNT, DEFINITION, DOCUMENT, MONEY, ORG, PERSON, RATIO, TIME,
                                 QuestionAnalysis)
 from corpus.dates import DATE_MENTION
 from corpus.legal_refs import find_numbers, fold, parse_number
@@ -79,6 +79,8 @@ _FOLDED_SURNAMES = frozenset(fold(x) for x in _SURNAMES)
 _NOT_NAME = frozenset("nội phòng bản chí minh nam giang tĩnh long".split())
 _UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _NAME_RE = re.compile(rf"\b[{_UP}][\wÀ-ỹ]*(?:[ \t]+[{_UP}][\wÀ-ỹ]*){{1,7}}\b")
+#: an e-mail address or a Vietnamese telephone number ("028 3829 1234", "0903.123.456", "+84 28 …")
+CONTACT_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d/])(?:\+84|0)\d{1,3}(?:[ .]?\d){6,9}(?![\d/])")
 #: colour words, matched with their diacritics on the sentence (folded "do", "den", "vang" are also "do" = by,
 #: "đến", "vắng"), with a shade after them ("đỏ tươi", "xanh lam")
 COLOUR_RE = re.compile(r"(?<!\w)(?:đỏ|xanh|vàng|đen|trắng|tím|nâu|hồng|cam|xám|bạc)(?: (?:tươi|thẫm|đậm|nhạt|lam|"
@@ -274,6 +276,8 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
                 out += _spans(_TITLE_RE, PERSON, sentence, folded)
         elif kind == DEFINITION:
             out += _spans(_DEF_RE, DEFINITION, sentence, folded)
+        elif kind == CONTACT:
+            out += [Span(CONTACT, m.group(0), m.start(), m.end()) for m in CONTACT_RE.finditer(sentence)]
         elif kind == COLOUR:
             out += [Span(COLOUR, m.group(0), m.start(), m.end()) for m in COLOUR_RE.finditer(sentence)]
     return [s for s in out if _new(s.text, qa) or _named_partly(s, qa)]

@@ -303,3 +303,18 @@ def test_a_colour_the_van_ban_never_gives_is_not_answered(full_service):
     assert a.abstained
     a = full_service.ask("đóng dấu lên văn bản dùng mực màu gì theo nghị định 30")
     assert not a.abstained and "màu đỏ" in a.answer
+
+
+def test_an_email_or_phone_asked_needs_one_written():
+    from assistant.question import CONTACT
+
+    qa = analyze("email công vụ của trường mn Bến Thành là gì vậy")
+    assert qa.answer_type == CONTACT
+    spans = find_spans("Liên hệ: mnbenthanh.q1@hcm.edu.vn, điện thoại 028 3829 1234; Quyết định số 1234/QĐ-UBND", qa)
+    assert [s.text for s in spans] == ["mnbenthanh.q1@hcm.edu.vn", "028 3829 1234"]
+    # Bến Thành's plan asks staff to use the e-mail system; it gives no address
+    line = " ".join((PLANS / "2024-mn-ben-thanh-q1-cchc.txt").read_text(encoding="utf-8").split())
+    assert "thư điện tử" in line and find_spans(line, qa) == []
+    # the e-mail system asked by its văn bản or its share of users stays a DOCUMENT / RATIO question
+    assert analyze("hệ thống thư điện tử công vụ được sử dụng theo quyết định nào").answer_type == DOCUMENT
+    assert analyze("Bến Thành bắt bao nhiêu % cán bộ xài mail công vụ?").answer_type == RATIO
