@@ -94,6 +94,9 @@ class Focus:
     heads: tuple[tuple[str, str], ...] = ()
     #: places the question asks about (``index.lexical_tokens.named_places``: ``"ho chi minh"``, ``"quan 1"``)
     places: tuple[str, ...] = ()
+    #: the question asks what its số hiệu is about ("QĐ 187/QĐ-UBND … là quy định về việc gì"): an answering
+    #: unit writes the number with its trích yếu (:func:`writes_subject`)
+    about: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.numbers or self.names or self.years or self.terms or self.places)
@@ -121,8 +124,36 @@ def question_focus(texts: tuple[str, ...], names: frozenset[str]) -> Focus:
         years += _YEAR_RE.findall(plain)
     # a place that is an indexed unit's name ("phường Bến Thành") is the unit's own rule
     places = [p for p in places if p not in found]
+    about = bool(numbers) and any(_ASKS_SUBJECT.search(folded_words(t or "")) for t in texts)
     return Focus(tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(found)), tuple(dict.fromkeys(years)),
-                 places=tuple(dict.fromkeys(places)))
+                 places=tuple(dict.fromkeys(places)), about=about)
+
+
+#: "… là (quy định) về việc gì", "nói về chuyện gì", "nội dung là gì" (folded words)
+_ASKS_SUBJECT = re.compile(r" (?:(?:la|quy dinh|noi|de cap) )?ve (?:viec|chuyen|van de|noi dung|cai)? ?gi "
+                           r"| noi dung (?:la )?gi | ve gi ")
+#: what follows a cited số hiệu before its trích yếu: its date and issuer ("ngày 31/5/2022 (31/5/2022) của Thành ủy")
+_DATE_AFTER = re.compile(r"^[\s,.-]*(?:ngay [^,;:()]*?\d{4}[\s,]*|\(\s*\d[^)]*\)[\s,]*)*")
+_SUBJECT_START = re.compile(r"^(?:cua [^;.:]{0,90}? )?(?:ve|ban hanh|quy dinh|huong dan|phe duyet|trien khai|thuc hien"
+                            r"|sua doi|kien toan|tang cuong|day manh|nang cao)\b")
+
+
+def writes_subject(text: str, numbers) -> bool:
+    """Does ``text`` write one of ``numbers`` (folded, possibly partial số hiệu:
+    ``"187/qd-ubnd"``) with its trích yếu after it ("Kế hoạch số 124-KH/TU ngày
+    31/5/2022 của Thành ủy về chủ trương khuyến khích …")? "Tuyên truyền …
+    Quyết định số 187/QĐ-UBND." names the văn bản but not what it is about."""
+    from corpus.legal_refs import find_numbers
+
+    for n in find_numbers(text, ocr=True):
+        own = folded_words(n.raw)
+        if not any(has_term(own, x) for x in numbers):
+            continue
+        rest = fold(text[n.end:n.end + 300]).strip()
+        rest = _DATE_AFTER.sub("", rest).strip(" ,")
+        if _SUBJECT_START.search(rest):
+            return True
+    return False
 
 
 def subject_terms(terms, idf, min_idf: float, focus: Focus = Focus(), passages=(),
@@ -338,6 +369,9 @@ class FocusCheck:
                 return False
         own = folded_words(m.number or "")
         named_doc = bool(m.number) and any(has_term(own, n) for n in focus.numbers)
+        if focus.about and focus.numbers and not named_doc and not writes_subject(
+                f"{unit.lead_in or ''} {unit.text}", focus.numbers):
+            return False
         if focus.names and not named_doc and not any(has_term(hay, n) for n in focus.names):
             return False  # (a văn bản the question names by số hiệu is about itself, not about the school)
         if focus.numbers:

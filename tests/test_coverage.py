@@ -258,3 +258,17 @@ def test_a_decree_names_a_place_in_its_provision_not_anywhere_in_its_text(full_s
     assert any(h.meta.kind == "legal" for _, _, h in units)
     assert not any(f for f, _, h in units if h.meta.kind == "legal")
     assert full_service.ask(q).abstained
+
+
+def test_what_a_cited_van_ban_is_about_needs_its_trich_yeu(full_service):
+    from assistant.coverage import writes_subject
+
+    # Hương Sen's plan names QĐ 187/QĐ-UBND without saying what it is about
+    assert not writes_subject("Tuyên truyền, quán triệt và triển khai thực hiện Quyết định số 187/QĐ- UBND.",
+                              ["187/qd-ubnd"])
+    assert writes_subject("5.8. Triển khai thực hiện Kế hoạch số 124-KH/TU ngày 31/5/2022 (31/5/2022) của Thành ủy "
+                          "về chủ trương khuyến khích và bảo vệ cán bộ", ["124-kh/tu"])
+    assert _focus(full_service, "qđ 187/QĐ-UBND trong kh của trường Hương Sen nói về chuyện gì").about
+    assert full_service.ask("qđ 187/QĐ-UBND trong kh của trường Hương Sen nói về chuyện gì").abstained
+    a = full_service.ask("kh 124-KH/TU của thành ủy trong kế hoạch trường Hoa Phượng nói về vấn đề gì")
+    assert not a.abstained and "khuyến khích" in a.answer
