@@ -288,7 +288,14 @@ def focus_terms(text: str) -> tuple[str, ...]:
         terms = query_terms(expand_shorthand(text or ""))
     except Exception:  # the segmenter must never break analysis
         terms = [w for w in _words(text or "").split() if w.isalnum()]
-    return tuple(t for t in terms if t not in TYPE_WORDS and t != "may")
+    terms = [t for t in terms if t not in TYPE_WORDS and t != "may"]
+    # a figure with its bound ("dưới 10%", "từ 30%"): the band a rule writes ("… dưới 10%" is nhóm 4, "từ 10% đến
+    # dưới 30%" is not; NĐ 60/2021/NĐ-CP Điều 9), read as one term beside the figure itself
+    terms += [f"{m.group(1)}_{m.group(2)}" for m in _FIGURE_BOUND.finditer(_words(text or ""))]
+    return tuple(dict.fromkeys(terms))
+
+
+_FIGURE_BOUND = re.compile(r"\b(duoi|tren|tu) (\d{1,3})(?= ?%| |$)")
 
 
 def analyze(question: str, terms_text: str | None = None) -> QuestionAnalysis:

@@ -318,3 +318,11 @@ def test_an_email_or_phone_asked_needs_one_written():
     # the e-mail system asked by its văn bản or its share of users stays a DOCUMENT / RATIO question
     assert analyze("hệ thống thư điện tử công vụ được sử dụng theo quyết định nào").answer_type == DOCUMENT
     assert analyze("Bến Thành bắt bao nhiêu % cán bộ xài mail công vụ?").answer_type == RATIO
+
+
+def test_a_figure_with_its_bound_picks_the_band_of_the_rule(full_service):
+    qa = analyze("đơn vị tự bảo đảm dưới 10% chi thường xuyên là nhóm mấy")
+    assert "duoi_10" in qa.focus and "10" in qa.focus
+    # NĐ 60/2021/NĐ-CP Điều 9 khoản 4: "… dưới 10%" is nhóm 4; khoản 3 ("từ 10% đến dưới 100%") is nhóm 3
+    a = full_service.ask("theo nđ 60 đơn vị sự nghiệp tự bảo đảm chi thường xuyên dưới 10% thì xếp nhóm mấy")
+    assert not a.abstained and a.answer.split("\n")[0].count("nhóm 4") >= 1
