@@ -34,7 +34,10 @@ ids ``s2-``/``su2-``, written from the corpus text alone, so that each half of
 the staff-worded questions is large enough to tune and to measure on),
 ``dev_staff3.jsonl`` (a third staff-worded set, ids ``s3-``/``su3-``, written
 blind: from the corpus text alone, by a writer who never ran the assistant, so
-its test half had never been seen when its first figures were reported) and
+its test half had never been seen when its first figures were reported),
+``dev_staff4.jsonl`` (a fourth set written blind the same way, ids
+``s4-``/``su4-``, after the fixes made on dev_staff3's calibration half, so its
+first figures measure whether those fixes carry to unseen wording) and
 ``dev_offtopic.jsonl`` (ids ``ot-``: questions staff might type into a work
 chat that no CCHC document answers — weather, recipes, prices, traffic
 fines, IT help — all to be refused; the in-domain unanswerable questions of
@@ -85,7 +88,8 @@ COPY_SUFFIXES = ("-unacc", "-alt")
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 EVALS_DIR = Path(__file__).resolve().parent
 EVAL_SETS = tuple(EVALS_DIR / n for n in ("dev.jsonl", "dev_unaccented.jsonl", "dev_staff.jsonl", "dev_inforce.jsonl",
-                                           "dev_staff2.jsonl", "dev_staff3.jsonl", "dev_offtopic.jsonl"))
+                                           "dev_staff2.jsonl", "dev_staff3.jsonl", "dev_staff4.jsonl",
+                                           "dev_offtopic.jsonl"))
 
 
 def base_id(item_id: str) -> str:
