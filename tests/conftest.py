@@ -34,6 +34,17 @@ ND61 = DECREES / "nd-61-2018-nd-cp.txt"
 FAKE_READING = {"answer_threshold": 0.3}
 
 
+def multipart_file(filename: bytes, body: list[bytes],
+                   content_type: bytes = b"application/octet-stream") -> tuple[list[bytes], bytes]:
+    """A multipart/form-data request body with one ``file`` field, as chunks, and its boundary:
+    ``filename`` goes on the wire as given (bytes, so a test can send what a broken client would),
+    ``body`` are the file's chunks."""
+    boundary = b"cchc-test-boundary"
+    head = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="' + filename
+            + b'"\r\nContent-Type: ' + content_type + b"\r\n\r\n")
+    return [head, *body, b"\r\n--" + boundary + b"--\r\n"], boundary
+
+
 def make_service(data_dir: Path, **overrides) -> CCHCService:
     """A service with the fake embedder over ``data_dir`` (reading thresholds :data:`FAKE_READING`
     unless ``overrides`` sets them)."""

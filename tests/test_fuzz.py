@@ -32,7 +32,7 @@ from corpus.injection import instruction_spans
 from corpus.loaders import SUPPORTED_SUFFIXES, decode_bytes, load_text
 from corpus.models import DocumentError
 from corpus.pipeline import parse_text
-from tests.conftest import HUONG_SEN, ND61, make_service
+from tests.conftest import HUONG_SEN, ND61, make_service, multipart_file
 
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
@@ -152,27 +152,17 @@ def test_fuzz_path_parameters(client, ident):
             assert r.status_code in (404, 405, 422), (ident, r.status_code)
 
 
-_BOUNDARY = "cchc-fuzz-boundary-7f3a"
-
-
-def _multipart(name: str, data: bytes) -> bytes:
-    """A multipart/form-data body with one ``file`` field, built by hand: the
-    file name goes on the wire as its raw bytes (lone surrogates as
-    ``surrogatepass`` bytes, i.e. invalid UTF-8, which an HTTP client library
-    refuses to encode), with only ``"``, CR and LF escaped as the HTML5 form
-    encoding does, so the server sees what a broken client could send."""
-    raw = name.encode("utf-8", "surrogatepass")
-    raw = raw.replace(b'"', b"%22").replace(b"\r", b"%0D").replace(b"\n", b"%0A")
-    return (f"--{_BOUNDARY}\r\n".encode() + b'Content-Disposition: form-data; name="file"; filename="' + raw
-            + b'"\r\nContent-Type: application/octet-stream\r\n\r\n' + data + f"\r\n--{_BOUNDARY}--\r\n".encode())
-
-
 @FUZZ
 @given(name=st.text(any_char, max_size=40) | st.sampled_from([f"ke-hoach{s}" for s in SUPPORTED_SUFFIXES]),
        data=st.binary(max_size=2000) | vi_text.map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_fuzz_uploads(client, name, data):
-    r = client.post("/v1/documents", content=_multipart(name, data),
-                    headers={"Content-Type": f"multipart/form-data; boundary={_BOUNDARY}"})
+    # built by hand (tests.conftest.multipart_file): the name goes on the wire as raw bytes, a lone
+    # surrogate as invalid UTF-8 (which an HTTP client library refuses to encode), with only '"', CR
+    # and LF escaped as the HTML5 form encoding does: what a broken client could send
+    raw = name.encode("utf-8", "surrogatepass").replace(b'"', b"%22").replace(b"\r", b"%0D").replace(b"\n", b"%0A")
+    chunks, boundary = multipart_file(raw, [data])
+    r = client.post("/v1/documents", content=b"".join(chunks),
+                    headers={"Content-Type": f"multipart/form-data; boundary={boundary.decode()}"})
     _check("/v1/documents", r)
     if r.status_code == 202:
         job = client.app.state.jobs.wait(r.json()["job_id"], timeout=120)

@@ -22,7 +22,7 @@ from assistant.llm_answer import build_messages
 from bot.api import create_app
 from corpus.pipeline import parse_file
 from index.embeddings import FakeEmbeddings
-from tests.conftest import BEN_THANH, HUONG_SEN, ND61
+from tests.conftest import BEN_THANH, HUONG_SEN, ND61, multipart_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SURROGATE_BODIES = [
@@ -132,12 +132,9 @@ def _asgi_post(app, path: str, chunks: list[bytes], headers: list[tuple[bytes, b
 
 
 def _multipart_chunks(name: str, total_mib: int) -> tuple[list[bytes], bytes]:
-    boundary = b"cchc-test-boundary"
-    head = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="' + name.encode()
-            + b'"\r\nContent-Type: text/plain\r\n\r\n')
     line = "Kế hoạch cải cách hành chính năm 2024 của trường.\n".encode()
     mib = line * (2**20 // len(line))
-    return [head] + [mib] * total_mib + [b"\r\n--" + boundary + b"--\r\n"], boundary
+    return multipart_file(name.encode(), [mib] * total_mib, b"text/plain")
 
 
 def test_chunked_upload_without_key_is_refused_before_one_byte_is_read(api_service):
