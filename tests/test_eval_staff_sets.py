@@ -15,11 +15,11 @@ import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-
 import pytest
 
 from evals.dataset import (
     EVAL_SETS,
+    EVALS_DIR,
     corpus_texts,
     kind_counts,
     load_dataset,
@@ -27,9 +27,8 @@ from evals.dataset import (
     validity_table_text,
     verify_gold,
 )
+from evals.metrics import fold
 from evals.split import assign, sourced_items
-
-EVALS = Path(__file__).resolve().parent.parent / "evals"
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,14 @@ class StaffSet:
 
 
 SETS = [
-    StaffSet(EVALS / "dev_staff2.jsonl", "s2", 50, 30, 40,
+    StaffSet(EVALS_DIR / "dev_staff2.jsonl", "s2", 50, 30, 40,
              frozenset({"paraphrase", "list", "document", "leadin", "glossary", "followup", "cross", "validity",
                         "unanswerable"}),
              frozenset({"nd-61-2018-nd-cp", "nd-120-2020-nd-cp"})),
-    StaffSet(EVALS / "dev_staff3.jsonl", "s3", 80, 40, 40,
+    StaffSet(EVALS_DIR / "dev_staff3.jsonl", "s3", 80, 40, 40,
              frozenset({"paraphrase", "list", "document", "glossary", "validity", "cross", "unanswerable"}),
              frozenset({"nd-30-2020-nd-cp", "nd-30-2020-nd-cp-phu-luc-i", "nd-61-2018-nd-cp", "nd-120-2020-nd-cp"})),
-    StaffSet(EVALS / "dev_staff4.jsonl", "s4", 60, 30, 30,
+    StaffSet(EVALS_DIR / "dev_staff4.jsonl", "s4", 60, 30, 30,
              frozenset({"paraphrase", "list", "document", "glossary", "validity", "cross", "leadin", "unanswerable"}),
              frozenset({"nd-30-2020-nd-cp", "nd-30-2020-nd-cp-phu-luc-i", "nd-61-2018-nd-cp", "nd-120-2020-nd-cp"})),
 ]
@@ -65,10 +64,6 @@ def texts() -> dict[str, str]:
 @pytest.fixture(scope="module", params=SETS, ids=lambda s: s.path.stem)
 def staff(request):
     return request.param, load_dataset(request.param.path)
-
-
-def _norm(q: str) -> str:
-    return " ".join(strip_diacritics(q).lower().split())
 
 
 def test_is_a_shipped_set_with_expected_ids(staff):
@@ -121,9 +116,9 @@ def test_questions_are_new(staff):
     """No question repeats one of another shipped set (compared accent- and case-insensitively), nor an id."""
     spec, items = staff
     others = [it for p in EVAL_SETS if p != spec.path and p.is_file() for it in load_dataset(p)]
-    seen = {_norm(it.question) for it in others}
-    assert not [it.id for it in items if _norm(it.question) in seen]
-    assert len({_norm(it.question) for it in items}) == len(items)
+    seen = {fold(it.question) for it in others}
+    assert not [it.id for it in items if fold(it.question) in seen]
+    assert len({fold(it.question) for it in items}) == len(items)
     assert not {it.id for it in others} & {it.id for it in items}
 
 
