@@ -20,12 +20,12 @@ from assistant.intents import IntentRouter
 from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found, shown_text,
                                   prompt_passages, verify_answer)
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever, guarded_view
-from assistant.question import QuestionAnalysis, analyze, split_glued
+from assistant.question import QuestionAnalysis, analyze, content_asked, split_glued
 from assistant.reading import Reader, Scored
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from corpus.diacritics import restore_unaccented
-from index.lexical_tokens import folded_words
+from index.lexical_tokens import folded_words, has_term
 from index.types import Hit
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,19 @@ def partial_text(qa: QuestionAnalysis, quoted: str) -> str:
     what is missing, then quotes the closest passage."""
     return (f"Tài liệu không nêu {qa.label} mà câu hỏi cần; đoạn gần nhất là:\n{quoted}\n"
             "Anh/chị có thể bổ sung văn bản có thông tin này vào kho tài liệu.")
+
+
+def cited_only_text(numbers: list[str], citing: list[str]) -> str:
+    """The answer when a question asks what a văn bản says and the corpus
+    knows that văn bản only from its citations in others (``numbers``: as the
+    question writes them; ``citing``: labels of the indexed văn bản that cite
+    it, possibly empty). A citation gives the cited văn bản's tên loại, số, ký
+    hiệu, ngày ban hành, cơ quan ban hành and trích yếu (NĐ 30/2020/NĐ-CP Phụ
+    lục I), not its content."""
+    where = f" ({'; '.join(citing)})" if citing else ""
+    return (f"Không tìm thấy trong tài liệu: kho tài liệu không có văn bản {', '.join(numbers)}. Các văn bản trong kho"
+            f"{where} chỉ viện dẫn văn bản này (số hiệu, ngày ban hành, cơ quan ban hành, trích yếu), không nêu nội dung"
+            " mà câu hỏi cần. Anh/chị có thể bổ sung văn bản này vào kho tài liệu.")
 
 
 def restored(query: str) -> str:
@@ -274,6 +287,9 @@ class Answerer:
         terms (``subject_terms`` of its focus terms, rarer than
         ``Settings.subject_idf``, that none of the retrieved passages contains)."""
         focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
+        cited_only = self.cited_only(content_asked(reading.query, focus.numbers))
+        if cited_only:
+            focus = replace(focus, content_of=cited_only)
         # the passages read, as shown and as indexed (the repaired text of a scan)
         passages = [f"{h.chunk.heading}\n{h.chunk.text}\n{h.chunk.index_text}\n{h.meta.title or ''}"
                     for h in reading.hits]
@@ -290,6 +306,29 @@ class Answerer:
             uni = get_model().unigrams
             heads = term_heads(never, restored(reading.query), lambda x: uni.get(x, 0))
         return replace(focus, terms=terms, heads=heads)
+
+    def cited_only(self, numbers: tuple[str, ...]) -> tuple[str, ...]:
+        """Those of ``numbers`` (folded số hiệu as a question writes them) that
+        no indexed văn bản bears (``corpus.validity.ValidityIndex.resolve`` then
+        ``in_corpus``): văn bản the corpus knows only from their citations in
+        others. ``()`` when the validity index is unavailable."""
+        if not numbers:
+            return ()
+        vx = self.focus_check.validity()
+        if vx is None:
+            return ()
+        out = []
+        for n in numbers:
+            try:
+                canonical = vx.resolve(n)
+                known = (bool(canonical) and vx.in_corpus(canonical)) or any(
+                    has_term(folded_words(k), n) for k in vx.documents)
+            except Exception:
+                log.exception("số hiệu look-up failed")
+                known = True
+            if not known:
+                out.append(n)
+        return tuple(out)
 
     def on_focus(self, reading: "Reading") -> list[bool]:
         """For each scored unit of ``reading``: does it concern the entities its
@@ -323,7 +362,7 @@ class Answerer:
             reading.standing = self.inforce.standing(reading.query, reading.hits)
         decision = decide(qa, scored, len(hits), params, self.reader.provision_of, reading.standing)
         if decision.kind == "abstain":
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="extractive")
+            return Answer(question=question, answer=self._abstain_text(reading), abstained=True, mode="extractive")
         text, citations = render(decision, hits, qa, self.reader.doc_text)
         if decision.kind == "partial":
             partial = Answer(question=question, answer=partial_text(qa, text), citations=citations, abstained=True,
@@ -337,6 +376,24 @@ class Answerer:
             return extractive
         return self._llm(question, query, self._prompt_passages(hits, scored), history,
                          extractive)
+
+    def _abstain_text(self, reading: "Reading") -> str:
+        """:data:`ABSTAIN_TEXT`, or :func:`cited_only_text` when the question asks what a văn bản says that the
+        corpus knows only by citation (``Focus.content_of``), naming the retrieved văn bản that cite it."""
+        focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
+        numbers = self.cited_only(content_asked(reading.query, focus.numbers))
+        if not numbers:
+            return ABSTAIN_TEXT
+        from assistant.extractive import document_label
+        from index.lexical_tokens import compound_tokens
+
+        written = [reading.query[s:e].upper() for n in numbers for s, e, tok in compound_tokens(reading.query)
+                   if has_term(folded_words(tok), n)]
+        citing = [document_label(h) for h in reading.hits
+                  if any(has_term(folded_words(f"{h.chunk.text} {h.chunk.index_text}"), n) for n in numbers)]
+        if not citing:  # no retrieved passage writes it: name no number the passages do not hold
+            return ABSTAIN_TEXT
+        return cited_only_text(list(dict.fromkeys(written or [n.upper() for n in numbers])), list(dict.fromkeys(citing))[:3])
 
     def _prompt_passages(self, hits: list[Hit], scored: list[Scored]) -> list[Hit]:
         return prompt_passages(hits, scored, self.settings.llm_passages, self.settings.llm_passage_chars)

@@ -97,6 +97,10 @@ class Focus:
     #: the question asks what its số hiệu is about ("QĐ 187/QĐ-UBND … là quy định về việc gì"): an answering
     #: unit writes the number with its trích yếu (:func:`writes_subject`)
     about: bool = False
+    #: those of ``numbers`` whose content the question asks ("NĐ 93/2026 cho điều động … bao lâu",
+    #: ``assistant.question.content_asked``) and that no indexed văn bản bears: the corpus knows them only by
+    #: citation, so only a unit that relays what they say covers them (:func:`relays_content`)
+    content_of: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.numbers or self.names or self.years or self.terms or self.places)
@@ -275,6 +279,39 @@ def _term_in(hay: str, term: str, aliases: tuple[tuple[str, str], ...]) -> bool:
     return False
 
 
+#: a văn bản's words relayed after its số hiệu: "… Nghị định số 93/2026/NĐ-CP quy định: “Trường hợp …”",
+#: "… 93/2026/NĐ-CP: “…”", "… 93/2026/NĐ-CP nêu rõ …" (on ``corpus.legal_refs.fold`` text, the số hiệu cut out)
+_RELAY_AFTER = re.compile(r"^[^.;:\n]{0,40}?(?:\b(?:quy dinh|neu ro|neu|xac dinh|yeu cau|huong dan)\b\s*:|:\s*[\"“'‘]|\s*[\"“])")
+#: "Theo Nghị định số 93/2026/NĐ-CP, …" / "Tại khoản 1 Điều 25 Nghị định 93/2026, …" opening the sentence
+_RELAY_BEFORE = re.compile(r"(?:^|[.;:\n]\s*|\]\s*)(?:theo|tai)\s+(?:quy dinh (?:tai|cua)\s+)?[^.;,\n]{0,60}$")
+
+
+def relays_content(text: str, number: str) -> bool:
+    """Does ``text`` (a reading unit: its lead-in and text) relay what the văn
+    bản ``number`` (folded số hiệu, possibly partial) says, rather than only
+    cite it? It does when the number is followed by its words in quotation or
+    after "quy định:" / "nêu rõ:" (:data:`_RELAY_AFTER`), or opens a sentence
+    "Theo …, " / "Tại …, " (:data:`_RELAY_BEFORE`) whose rest is then the văn
+    bản's rule. A căn cứ or "Thực hiện Công văn số … về …" line, or "… theo
+    quy định tại khoản 12 Điều 5 Thông tư số 08/2023/TT-BGDĐT." at the end of
+    a sentence, names the văn bản without saying what it says: the form of a
+    first citation (NĐ 30/2020/NĐ-CP Phụ lục I: tên loại, số, ký hiệu, ngày
+    ban hành, cơ quan ban hành, trích yếu). Never raises on a str."""
+    hay = fold(text or "")
+    n = fold(number or "")
+    if not n:
+        return False
+    at = hay.find(n)
+    while at >= 0:
+        end = at + len(n)
+        while end < len(hay) and (hay[end].isalnum() or hay[end] in "/-"):
+            end += 1  # the rest of the số hiệu ("93/2026" written "93/2026/nd-cp")
+        if _RELAY_AFTER.match(hay[end:]) or _RELAY_BEFORE.search(hay[:at]):
+            return True
+        at = hay.find(n, at + 1)
+    return False
+
+
 class FocusCheck:
     """Judges units against a question's :class:`Focus`. ``validity()``
     returns the ``corpus.validity.ValidityIndex`` (or None): it tells which
@@ -300,6 +337,13 @@ class FocusCheck:
         self._doc_text = doc_text
         self.paraphrase_cosine = paraphrase_cosine
         self._aliases: tuple[object, tuple[tuple[str, str], ...]] = (False, ())
+
+    def validity(self):
+        """The ``corpus.validity.ValidityIndex`` of the indexed văn bản, or None when unavailable."""
+        try:
+            return self._validity() if self._validity is not None else None
+        except Exception:
+            return None
 
     def aliases(self) -> tuple[tuple[str, str], ...]:
         """:func:`alias_pairs` of the current glossary (rebuilt when it changes)."""
@@ -372,6 +416,9 @@ class FocusCheck:
         if focus.about and focus.numbers and not named_doc and not writes_subject(
                 f"{unit.lead_in or ''} {unit.text}", focus.numbers):
             return False
+        if focus.content_of and not named_doc and not all(
+                relays_content(f"{unit.lead_in or ''}\n{unit.text}", n) for n in focus.content_of):
+            return False  # a văn bản known only by citation: only a unit relaying its words says what it says
         if focus.names and not named_doc and not any(has_term(hay, n) for n in focus.names):
             return False  # (a văn bản the question names by số hiệu is about itself, not about the school)
         if focus.numbers:

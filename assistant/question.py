@@ -422,6 +422,48 @@ def asked_particular(normalized: str) -> str | None:
     return None
 
 
+#: verbs that ask what a văn bản itself says ("NĐ 93/2026 cho điều động …", "CV 442 … yêu cầu các trường …"),
+#: folded, after its số hiệu and an optional qualifier ("của quận Gò Vấp", "về phòng chống tham nhũng")
+_CONTENT_VERBS = (r"(?:quy dinh|yeu cau|cho phep|cho|huong dan|kien nghi|giao|de ra|dat ra|neu|bat buoc|bat|chi dao"
+                  r"|sua doi|sua|bo sung|noi|ghi|viet)")
+#: the qualifier between the số hiệu and the verb: up to ten words, none of which turns the question to what another
+#: văn bản does with it ("… mà trường căn cứ", "… nhắc trong kế hoạch", "… được trường nào lấy làm căn cứ")
+_CONTENT_AFTER = re.compile(rf"^(?:(?!(?:ma|nhac|duoc|trong|thi)\b)\S+ ){{0,10}}?{_CONTENT_VERBS}\b")
+#: "theo NĐ 93/2026 (thì) …": the question asks what the văn bản says
+_CONTENT_BEFORE = re.compile(r"(?:^|[,:;?.] )(?:theo|tai) (?:\S+ ){0,3}$")
+
+
+def content_asked(question: str, numbers: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``numbers`` (folded số hiệu tokens the question writes,
+    ``"93/2026"``, ``"08/2023/tt-bgddt"``) whose *content* the question asks:
+    "NĐ 93/2026 cho điều động giáo viên tối đa bao lâu", "công văn 442/UBND-CCHC
+    của quận yêu cầu nộp trước ngày nào", "theo TT 08/2023 thì …". Not a
+    question on one of its particulars (ngày ban hành, cơ quan ban hành, người
+    ký, trích yếu: :func:`asked_particular`), which its citation in another
+    văn bản answers: NĐ 30/2020/NĐ-CP Phụ lục I requires that a văn bản cited
+    for the first time be written with its tên loại, số, ký hiệu, ngày ban
+    hành, cơ quan ban hành and trích yếu — and with nothing of what it says.
+    Order kept; ``()`` when none. Never raises on a str."""
+    norm = _words(question)
+    if not numbers or asked_particular(norm) is not None:
+        return ()
+    out = []
+    for n in numbers:
+        token = " ".join(_WORD.findall(fold(n)))
+        at = norm.find(token)
+        while at >= 0:
+            if at and norm[at - 1] != " ":
+                at = norm.find(token, at + 1)
+                continue
+            # past the rest of the số hiệu the question wrote ("93/2026/nđ-cp"), the words after it
+            before, after = norm[:at], re.sub(r"^(?:\s*[/-]\s*\w+)*\s*", "", norm[at + len(token):])
+            if _CONTENT_AFTER.match(after + " ") or _CONTENT_BEFORE.search(before):
+                out.append(n)
+                break
+            at = norm.find(token, at + 1)
+    return tuple(out)
+
+
 def split_glued(terms: tuple[str, ...], idf, texts=()) -> tuple[str, ...]:
     """``index.lexical_tokens.split_glued`` of the focus ``terms`` against the
     passages ``texts`` (``folded_words`` strings, or a function returning them), question words

@@ -274,3 +274,52 @@ def test_what_a_cited_van_ban_is_about_needs_its_trich_yeu(full_service):
     assert full_service.ask("qđ 187/QĐ-UBND trong kh của trường Hương Sen nói về chuyện gì").abstained
     a = full_service.ask("kh 124-KH/TU của thành ủy trong kế hoạch trường Hoa Phượng nói về vấn đề gì")
     assert not a.abstained and "khuyến khích" in a.answer
+
+
+def _corpus_line(path: str, *words: str) -> str:
+    from pathlib import Path
+
+    import corpus
+
+    text = (Path(corpus.__file__).parent / "documents" / path).read_text(encoding="utf-8")
+    return next(ln for ln in text.splitlines() if all(w in ln for w in words))
+
+
+def test_a_question_asking_what_a_van_ban_says_is_told_from_one_asking_its_particulars():
+    from assistant.question import content_asked
+
+    # its content: a verb of what it says after the số hiệu and a qualifier, or "theo N … thì"
+    assert content_asked("cv 442/UBND-CCHC cua quan go vap bat truong nop gi", ("442/ubnd-cchc",)) == ("442/ubnd-cchc",)
+    assert content_asked("Nghị định 93/2026/NĐ-CP quy định gì về tuyển dụng giáo viên", ("93/2026",)) == ("93/2026",)
+    assert content_asked("theo tt 08/2023 thi giao vien hang III xep luong the nao", ("08/2023",)) == ("08/2023",)
+    # its particulars (ngày ban hành, cơ quan ban hành, trích yếu), or what another văn bản does with it
+    assert content_asked("cv 442/UBND-CCHC của quận gò vấp ký ngày nào", ("442/ubnd-cchc",)) == ()
+    assert content_asked("tt 08/2023 do co quan nao ban hanh", ("08/2023",)) == ()
+    assert content_asked("cv 1228/UBND-NCPC noi ve viec gi", ("1228/ubnd-ncpc",)) == ()
+    assert content_asked("qđ 1076/QĐ-UBND mà trường Hương Sen căn cứ quy định gì", ("1076/qd-ubnd",)) == ()
+    assert content_asked("kh 175/KH-UBND được trường nào lấy làm căn cứ", ("175/kh-ubnd",)) == ()
+
+
+def test_a_unit_relays_a_cited_van_ban_only_when_it_gives_its_words():
+    from assistant.coverage import relays_content
+
+    # CV 5243/BGDĐT-NGCBQLGD quotes khoản 1 Điều 25 NĐ 93/2026/NĐ-CP in its footnote [11]
+    quote = _corpus_line("guidance/cv-5243-bgddt-ngcbqlgd-2026.txt", "[11] Khoản 1 Điều 25")
+    assert relays_content(quote, "93/2026")
+    # … but only names khoản 12 Điều 5 TT 08/2023/TT-BGDĐT, and Hương Sen's plan only cites CV 442/UBND-CCHC
+    assert not relays_content(_corpus_line("guidance/cv-5243-bgddt-ngcbqlgd-2026.txt", "khoản 12 Điều 5"),
+                              "08/2023/tt-bgddt")
+    assert not relays_content(_corpus_line("plans/2024-mn-huong-sen-go-vap-cai-cach-tthc.txt", "442/UBND-CCHC"),
+                              "442/ubnd-cchc")
+    assert relays_content("Theo Nghị định số 93/2026/NĐ-CP, thời hạn điều động không quá 03 năm.", "93/2026")
+
+
+def test_what_a_van_ban_known_only_by_citation_says_is_not_answered_from_its_citation(full_service):
+    q = "cv 442/UBND-CCHC của quận gò vấp bắt các trường làm những việc gì"
+    assert _focus(full_service, q).numbers == ("442/ubnd-cchc",)
+    assert full_service.answerer.cited_only(("442/ubnd-cchc", "118/2025")) == ("442/ubnd-cchc",)
+    a = full_service.ask(q)
+    assert a.abstained and "không có văn bản 442/UBND-CCHC" in a.answer and "Hương Sen" in a.answer
+    # its particulars are what the citation gives: still answered from Hương Sen's plan
+    a = full_service.ask("công văn 442/UBND-CCHC mà trường Hương Sen thực hiện ban hành ngày nào")
+    assert not a.abstained and "24" in a.answer
