@@ -153,11 +153,12 @@ _ASKS_PERSON = re.compile(r"\bai\b|\bnguoi nao\b|\bho ten\b|\bten (?:ai|nguoi)\b
 _ORG_OR_PERSON = re.compile(r"\b(?:cho|voi|len|ve|boi|do) ai\b|\bai (?:chiu trach nhiem|phu trach|duyet|quyet dinh|thuc hien|"
                             r"to chuc|chu tri|dam nhiem|lam|quan ly|kiem tra|giam sat|cap|tham muu)\b")
 
-#: question words, chat fillers and type words that are not focus terms (folded, ``_`` joins a word)
+#: question words, chat fillers and type words that are not focus terms (folded, ``_`` joins a word); "phần trăm"
+#: names the ``ty_le`` answer itself, which the documents write "%" ("bao nhiêu phần trăm" → "từ 98% trở lên")
 TYPE_WORDS = frozenset(
     "bao_nhieu bao nhieu may nao gi ai khi_nao bao_gio bao_lau lau ten ho_ten la_gi nghia dinh_nghia khai_niem viet_tat "
     "khong chua hay phai_khong vay a a_a nhe oi ha the_nao nhu_the_nao ra_sao sao nhi u uh ak ah voi_lai "
-    "gom bao_gom nhung cac dau o_dau noi_nao han_chot cham_nhat muc_nao so_may".split()
+    "gom bao_gom nhung cac dau o_dau noi_nao han_chot cham_nhat muc_nao so_may phan_tram".split()
 )
 
 _WORD = re.compile(r"[\w%]+|[^\w\s]", re.UNICODE)
