@@ -37,7 +37,10 @@ blind: from the corpus text alone, by a writer who never ran the assistant, so
 its test half had never been seen when its first figures were reported),
 ``dev_staff4.jsonl`` (a fourth set written blind the same way, ids
 ``s4-``/``su4-``, after the fixes made on dev_staff3's calibration half, so its
-first figures measure whether those fixes carry to unseen wording) and
+first figures measure whether those fixes carry to unseen wording),
+``dev_staff5.jsonl`` (a fifth blind set, ids ``s5-``/``su5-``, written while the
+fixes tuned on dev_staff4's calibration half were made; its first figures were
+taken before anything was tuned on it) and
 ``dev_offtopic.jsonl`` (ids ``ot-``: questions staff might type into a work
 chat that no CCHC document answers — weather, recipes, prices, traffic
 fines, IT help — all to be refused; the in-domain unanswerable questions of
@@ -89,6 +92,7 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "documents"
 EVALS_DIR = Path(__file__).resolve().parent
 EVAL_SETS = tuple(EVALS_DIR / n for n in ("dev.jsonl", "dev_unaccented.jsonl", "dev_staff.jsonl", "dev_inforce.jsonl",
                                            "dev_staff2.jsonl", "dev_staff3.jsonl", "dev_staff4.jsonl",
+                                           "dev_staff5.jsonl",
                                            "dev_offtopic.jsonl"))
 
 

@@ -1,5 +1,5 @@
-"""evals/dev_staff2.jsonl, dev_staff3.jsonl and dev_staff4.jsonl, the staff-worded
-question sets written after the first (dev_staff3 and dev_staff4 written blind,
+"""evals/dev_staff2.jsonl … dev_staff5.jsonl, the staff-worded question sets
+written after the first (dev_staff3, dev_staff4 and dev_staff5 written blind,
 from the corpus text alone): each is a shipped set, validates, has gold strings that occur in the
 real corpus text, covers every bundled document, repeats no question of another
 set, and splits into two balanced halves.
@@ -52,6 +52,9 @@ SETS = [
              frozenset({"nd-30-2020-nd-cp", "nd-30-2020-nd-cp-phu-luc-i", "nd-61-2018-nd-cp", "nd-120-2020-nd-cp"})),
     StaffSet(EVALS_DIR / "dev_staff4.jsonl", "s4", 60, 30, 30,
              frozenset({"paraphrase", "list", "document", "glossary", "validity", "cross", "leadin", "unanswerable"}),
+             frozenset({"nd-30-2020-nd-cp", "nd-30-2020-nd-cp-phu-luc-i", "nd-61-2018-nd-cp", "nd-120-2020-nd-cp"})),
+    StaffSet(EVALS_DIR / "dev_staff5.jsonl", "s5", 60, 30, 40,
+             frozenset({"paraphrase", "ocr", "list", "document", "glossary", "validity", "cross", "unanswerable"}),
              frozenset({"nd-30-2020-nd-cp", "nd-30-2020-nd-cp-phu-luc-i", "nd-61-2018-nd-cp", "nd-120-2020-nd-cp"})),
 ]
 
