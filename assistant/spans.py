@@ -258,7 +258,9 @@ def find_spans(sentence: str, qa: QuestionAnalysis) -> list[Span]:
                 # or "ngay" (at once)
                 times = [t for t in times if not _EVENT_ONLY.match(fold(t.text))]
             if not asks_issue_date(qa):
-                times = [t for t in times if not _others_issue_date(sentence, t, qa)]
+                cited = [t for t in times if _others_issue_date(sentence, t, qa)]
+                # and what lies inside such a date ("30 tháng" of "ngày 30 tháng 12 năm 2020")
+                times = [t for t in times if not any(t.start < c.end and c.start < t.end for c in cited)]
             if _ASKS_DAY.search(qa.normalized) and not _ASKS_WHEN.search(qa.normalized):
                 # "từ ngày nào" asks a day: "sau khi được Bộ Tư pháp tiếp nhận" tells an event, no day
                 times = [t for t in times if re.search(r"\d|ngày", t.text.lower())]
@@ -328,8 +330,20 @@ def issue_date_of(sentence: str, span: Span):
     for happens."""
     if not fold(span.text).startswith("ngay"):
         return None
-    return next((n for n in find_numbers(sentence[:span.start + 1], ocr=True)
-                 if 0 <= span.start - n.end <= 3 and not sentence[n.end:span.start].strip(" ,")), None)
+    found = next((n for n in find_numbers(sentence[:span.start + 1], ocr=True)
+                  if 0 <= span.start - n.end <= 3 and not sentence[n.end:span.start].strip(" ,")), None)
+    if found is None:
+        # a số hiệu the grammar cannot read (a scan's "số 05-Có/QU"), still written "số …/… ngày"
+        m = _SO_BEFORE.search(sentence, 0, span.start)
+        if m and ("/" in m.group(1) or "-" in m.group(1)):
+            from corpus.legal_refs import NumberMatch
+
+            found = NumberMatch(start=m.start(1), end=m.end(1), raw=m.group(1), canonical=m.group(1))
+    return found
+
+
+#: "số <token>" right before a date: the citation form "… số 05-CTr/QU ngày 30 tháng …" (NĐ 30/2020/NĐ-CP Phụ lục I)
+_SO_BEFORE = re.compile(r"\b[sS][ốo]\s+(\S*\w)[\s,]*$")
 
 
 def _others_issue_date(sentence: str, span: Span, qa: QuestionAnalysis) -> bool:

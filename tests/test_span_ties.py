@@ -164,3 +164,18 @@ def test_mot_before_a_noun_is_the_article_unless_a_limit_is_put_on_it():
     nd118 = (DECREES / "nd-118-2025-nd-cp.txt").read_text(encoding="utf-8")
     once = next(ln for ln in nd118.splitlines() if "bổ sung một lần đầy đủ" in ln)
     assert any("một lần" in s.text for s in find_spans(once, analyze("cán bộ được yêu cầu dân bổ sung mấy lần")))
+
+
+def test_a_citations_date_is_no_span_even_when_the_scan_garbled_its_so_hieu():
+    # Hòa Bình's PAPI plan (an OCR scan), as the project repairs it: "Chương trình hành động số 05-Cơ/QU ngày 30
+    # tháng 10 năm 2020" — the grammar cannot read "05-Cơ/QU", but "số …/… ngày …" is still the citation form
+    # (NĐ 30/2020/NĐ-CP Phụ lục I), so the date tells when that programme was issued, not when a meeting is held
+    from evals.dataset import corpus_texts
+
+    text = corpus_texts()["2024-th-hoa-binh-q1-papi"]
+    line = next(ln for ln in text.splitlines() if "số 05-" in ln and "ngày 30 tháng 10" in ln)
+    qa = analyze("th hoa binh hop tong ket papi vao ngay nao")
+    assert not find_spans(line, qa)
+    # the same date written as an event's date is a span
+    event = line.replace("số 05-", "tổ chức hội nghị 05-").replace("/QU ngày", " vào ngày")
+    assert [s.text for s in find_spans(event, qa)][:1] == ["ngày 30 tháng 10 năm 2020"]
