@@ -133,6 +133,14 @@ _ONE_AFTER = re.compile(r"ñ+\s*\(\s*0?1\s*\)|ñ+\s+\S+(?:\s+\S+)?\s+duy nhat\b"
 _YEAR_BEFORE = re.compile(r"\b(?:nam|nam hoc|giai doan|den|tu|truoc|sau)\s+(?:\d{4}\s*-\s*)?$")
 
 
+#: "<noun> có / gồm / và <figure>" (folded, the figure at the end): the figure belongs to another noun when one
+#: follows it ("mỗi phân hiệu có 01 phó hiệu trưởng", "03 phân hiệu và 01 điểm trường"), not to the noun asked;
+#: "nhóm 3", "Chỉ số 7:", "số phân hiệu là 05" keep theirs
+_COUNTS_ANOTHER = re.compile(r"\s(?:co|gom|bao gom|gom co|va|voi|cung)\s+\S+$")
+#: a word after the figure (past a number written out, "01 (một)"): what the figure counts
+_NOUN_NEXT = re.compile(r"\s*(?:\(\s*[a-zñ ]+\s*\)\s*)?[^\W\d]{2,}")
+
+
 def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
     taken = [(m.start(), m.end()) for rx in (PERCENT_RE, MONEY_RE, DATE_RE) for m in rx.finditer(folded)]
     taken += [(n.start, n.end) for n in find_numbers(sentence)]
@@ -162,14 +170,21 @@ def _counts(sentence: str, folded: str, unit: str | None) -> list[Span]:
     num = rf"(?:{_NUM}|{_NUMWORD})"
     gap = r"(?:\s*\(\s*[a-zñ ]+\s*\))?(?:\s+[^\W\d]+){0,2}?\s+"
     # "10 phường", "01 (một) Mã số", "200dpi" (a unit written without a space), "nhóm 3"
-    for rx in (re.compile(rf"\b{num}(?:{gap}|(?<=\d)){u}\b"), re.compile(rf"\b{u}(?:\s+[^\W\d]+){{0,2}}?\s+(?:so\s+)?{num}\b")):
+    noun_first = re.compile(rf"\b{u}(?:\s+[^\W\d]+){{0,2}}?\s+(?:so\s+)?{num}\b")
+    number_first = re.compile(rf"\b{num}(?P<gap>{gap}|(?<=\d))(?P<noun>{u})\b")
+    for rx in (number_first, noun_first):
         for m in rx.finditer(folded):
+            if rx is number_first and len(words) > 1 and m.group("noun").split() != words \
+                    and re.search(r"[^\W\d]", m.group("gap")):
+                continue  # "01 bộ phận" for "bao nhiêu phân hiệu": the noun's first syllable ending another word
             if words[0] != "so" and _SOME.match(folded, m.start()) and sentence[m.start():].lower().startswith("một"):
                 continue
             if words[0] != "lan" and sentence[m.start():].lower().startswith("một") \
                     and not _ONE_COUNTED.search(folded, 0, m.start()) \
                     and not _ONE_AFTER.match(folded, m.start()):
                 continue  # "một đơn vị sự nghiệp công lập có thể …": the article "a", not the count one
+            if rx is noun_first and _COUNTS_ANOTHER.search(folded, 0, m.end()) and _NOUN_NEXT.match(folded, m.end()):
+                continue  # "mỗi phân hiệu có 01 phó hiệu trưởng": the figure counts what follows it
             if free(m.start(), m.end()) or "ñ" in m.group(0):
                 out.append(Span(COUNT, sentence[m.start():m.end()], m.start(), m.end()))
     # a fraction of the counted noun: "trùm lên khoảng 1/3 chữ ký" (NĐ 30/2020/NĐ-CP Điều 33 khoản 1 điểm b) for

@@ -326,3 +326,15 @@ def test_a_figure_with_its_bound_picks_the_band_of_the_rule(full_service):
     # NĐ 60/2021/NĐ-CP Điều 9 khoản 4: "… dưới 10%" is nhóm 4; khoản 3 ("từ 10% đến dưới 100%") is nhóm 3
     a = full_service.ask("theo nđ 60 đơn vị sự nghiệp tự bảo đảm chi thường xuyên dưới 10% thì xếp nhóm mấy")
     assert not a.abstained and a.answer.split("\n")[0].count("nhóm 4") >= 1
+
+
+def test_a_figure_after_the_counted_noun_and_co_counts_the_noun_that_follows_it():
+    # CV 4054/BGDĐT-GDPT: "bố trí mỗi phân hiệu có 01 phó hiệu trưởng phụ trách" gives the phó hiệu trưởng per
+    # phân hiệu, not a number of phân hiệu
+    text = (PLANS.parent / "guidance" / "cv-4054-bgddt-gdpt-2026.txt").read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if "mỗi phân hiệu có 01 phó hiệu trưởng" in ln)
+    qa = analyze("truong quy mo lon duoc co bao nhieu phan hieu")
+    assert qa.answer_type == COUNT and qa.unit == "phan hieu"
+    assert not find_spans(line, qa)
+    assert [s.text for s in find_spans("Trường có 03 phân hiệu và 01 điểm trường.", qa)] == ["03 phân hiệu"]
+    assert [s.text for s in find_spans("Tổng số phân hiệu là 05.", qa)] == ["phân hiệu là 05"]
