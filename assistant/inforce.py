@@ -79,6 +79,9 @@ _ASKS_STATUS = re.compile(
     r"|gia\s+tri|hieu\s+luc)\b|\b(?:bi|da\s+bi|da\s+duoc)\s+(?:thay\s+the|bai\s+bo|sua\s+doi|huy\s+bo)\b"
     r"|\bduoc\s+thay\s+the\b|\bco\s+bi\s+(?:sua\s+doi|thay\s+the|bai\s+bo)\b|\bnao\s+thay\s+the\b"
     r"|\bhieu\s+luc\s+(?:den|toi)\s+(?:khi|ngay)\s+nao\b")
+#: "hồi / khi NĐ 120 còn hiệu lực thì …": a time clause, the question is on what the văn bản said then (folded)
+_WHILE_IN_FORCE = re.compile(r"\b(?:hoi|khi|luc|trong\s+thoi\s+gian|thoi\s+ky|thoi)\s+(?:\S+\s+){0,6}?(?:con|dang|van\s+con)"
+                             r"\s+(?:co\s+)?hieu\s+luc(?:\s+thi\s+|\s*,\s*)\w+")
 _ASKS_EFFECTIVE = re.compile(
     r"\b(?:co\s+)?hieu\s+luc\s+(?:thi\s+hanh\s+)?(?:tu|ke\s+tu)\s+(?:ngay|khi|luc|bao\s+gio)\s*(?:nao)?\b"
     r"|\bbat\s+dau\s+(?:co\s+)?hieu\s+luc\b|\bkhi\s+nao\s+co\s+hieu\s+luc\b")
@@ -299,6 +302,8 @@ class InForce:
         f = fold(query)
         kind = ("effective" if _ASKS_EFFECTIVE.search(f) else "predecessors" if _ASKS_PREDECESSORS.search(f)
                 else "status" if _ASKS_STATUS.search(f) else None)
+        if kind == "status" and _WHILE_IN_FORCE.search(f) and not _ASKS_STATUS.search(_WHILE_IN_FORCE.sub(" ", f)):
+            return None  # "hồi NĐ 120 còn hiệu lực thì … có được … không": a question on its content then
         if kind is None:
             return None
         if not (find_references(query) or find_numbers(query, any_case=True)):
