@@ -716,8 +716,20 @@ _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}
 
 def node_location(node, hit: Hit) -> str:
     """Where a unit is, as a clerk reads it: "Điều 8, khoản 1, điểm a" (legal
-    texts) or "mục III > 1 > 1.5" (plans)."""
-    parts = [n for n in node.path() if n.kind not in ("chuong", "muc", "phan", "preamble")] if hasattr(node, "path") else []
+    texts) or "mục III > 1 > 1.5" (plans); inside an attached document (a
+    Kế hoạch, Quy chế, Phụ lục "ban hành kèm theo" the văn bản, NĐ 30/2020/NĐ-CP
+    Phụ lục I, Phần I, mục III, khoản 1) the attachment is named first, then the
+    place in it read in its own numbering: "Kế hoạch kèm theo, mục II > 2 > 2.1",
+    "Quy chế kèm theo, Điều 5, khoản 1"."""
+    path = node.path() if hasattr(node, "path") else []
+    if path and path[0].kind == "attachment":
+        inner = [n for n in path[1:] if n.kind not in ("chuong", "muc", "phan", "preamble")]
+        if not inner:
+            return path[0].label
+        if any(n.kind == "dieu" for n in inner):
+            return ", ".join([path[0].label] + [n.label for n in inner])
+        return f"{path[0].label}, mục {' > '.join(n.label for n in inner)}"
+    parts = [n for n in path if n.kind not in ("chuong", "muc", "phan", "preamble")]
     if hit.meta.kind == "legal" or any(n.kind == "dieu" for n in parts):
         labels = [n.label for n in parts]
         return ", ".join(labels) if labels else hit.chunk.section

@@ -10,7 +10,8 @@ Rules:
 * Units are packed in document order.  Consecutive units merge while the
   passage stays within ``max_chars`` and they belong to the same *boundary
   unit* (an ``Điều`` in legal texts, a top-level ``I.``/``II.`` section in
-  plans); a passage shorter than ``min_chars`` (e.g. a bare heading such as
+  plans; inside an attached document, the same in the attachment's own mode,
+  see :func:`_boundary`); a passage shorter than ``min_chars`` (e.g. a bare heading such as
   ``"3. Cải cách thủ tục hành chính"``) always takes the next unit along, so
   headings travel with their children.
 * A passage longer than ``max_chars`` is cut at paragraph, then line, then
@@ -47,8 +48,9 @@ class _Seg:
 
 
 def short_heading(node: SectionNode, limit: int = 100) -> str:
-    """The heading line of ``node`` cut to ``limit`` characters at a word boundary."""
-    h = node.heading.strip()
+    """The heading line of ``node`` cut to ``limit`` characters at a word boundary
+    (an attachment's title block read as one line)."""
+    h = " ".join(node.heading.split()) if node.kind == "attachment" else node.heading.strip()
     if len(h) <= limit:
         return h
     cut = h[:limit].rsplit(" ", 1)[0].rstrip(",;:")
@@ -56,8 +58,24 @@ def short_heading(node: SectionNode, limit: int = 100) -> str:
 
 
 def _boundary(node: SectionNode, mode: str) -> SectionNode:
-    """The unit a passage may not cross: the Điều (legal) or top-level section (plan)."""
+    """The unit a passage may not cross: the Điều (legal) or top-level section (plan).
+
+    Inside an attached document (an ``attachment`` node: a Kế hoạch, Quy chế,
+    Phụ lục … "ban hành kèm theo" the main văn bản, laid out as NĐ 30/2020/NĐ-CP
+    Phụ lục I, Phần I, mục III, khoản 1 gives it) the same rule is read in the
+    attachment's own mode below it: its Điều, or its ``I.``/``II.`` sections;
+    the attachment's own title block is a unit of its own. A passage thus never
+    runs from the main document into an attachment, nor from one attachment
+    into the next, and its section path starts with the attachment's label:
+    ``"Kế hoạch kèm theo > II > 2.1"``, ``"Phụ lục II > Điều 3 > khoản 1"``.
+    """
     path = node.path()
+    if path and path[0].kind == "attachment":
+        att = path[0]
+        mode = att.mode or mode
+        path = path[1:]
+        if not path:
+            return att
     if not path:
         return node
     if mode == "legal":

@@ -91,7 +91,7 @@ def bundled_ingest_paths() -> list[Path]:
 # Bump when parsing, chunking or OCR repair change what gets indexed: documents indexed by an
 # older pipeline then no longer match their hash and are re-indexed on the next ingest (only
 # chunks whose text changed are re-embedded, thanks to the embedding cache).
-PIPELINE_VERSION = "5"  # 4: instruction_spans on chunks (corpus.injection); 5: crawled .md portal tail cut, English pages not OCR-damaged
+PIPELINE_VERSION = "6"  # 4: instruction_spans on chunks (corpus.injection); 5: crawled .md portal tail cut, English pages not OCR-damaged; 6: attached documents (Phụ lục, Kế hoạch … "kèm theo") parsed as their own top-level nodes (corpus.structure)
 
 
 def bundled_vector_pack() -> Path:

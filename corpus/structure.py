@@ -10,6 +10,19 @@ One job: normalised text → :class:`DocumentTree`.
   ``IIL.``, ``I11.`` read as roman), decimal items ``1.`` › ``1.1.`` ›
   ``1.1.1.``, and short bullet lines ending in ``:`` (``* Ban giám hiệu:``) as
   sub-headings grouping the paragraphs below them.  Other bullets are content.
+* Attached documents (a Kế hoạch / Quy chế / Quy định … "ban hành kèm theo"
+  a Quyết định or Thông tư, a Phụ lục "kèm theo" a Kế hoạch), laid out as NĐ
+  30/2020/NĐ-CP Phụ lục I, Phần I, mục III, khoản 1 ("Phụ lục") gives it: the
+  word "Phụ lục" and its number on a line of their own, the title in capitals
+  (điểm b), then under it the line ``(Kèm theo văn bản số …/…-… ngày … tháng …
+  năm …)`` (điểm c); a văn bản ban hành kèm theo is headed the same way by its
+  tên loại (``KẾ HOẠCH``, ``QUY CHẾ``, ``QUY ĐỊNH`` …) and trích yếu.  From that
+  title line on the text is a new top-level ``attachment`` node: every open
+  node of the main document ends there, and the attachment's body is parsed in
+  its own mode by the same rule (two or more ``Điều N.`` lines in it, the
+  first before any ``I.``/``1.`` heading → legal, else plan), its units being
+  the attachment's children.  See
+  :func:`attachment_starts`.
 
 Lines of provenance that are not part of the legal text — ``SOURCE:``,
 ``ALT_SOURCE``, ``NOTE:`` and ``[pháp điển: …]`` — are listed in
@@ -25,7 +38,7 @@ from typing import Iterator
 
 from corpus.textnorm import fold, is_upper_line
 
-__all__ = ["SectionNode", "DocumentTree", "parse_structure", "roman_to_int", "ocr_roman"]
+__all__ = ["SectionNode", "DocumentTree", "parse_structure", "roman_to_int", "ocr_roman", "attachment_starts"]
 
 
 @dataclass
@@ -34,15 +47,22 @@ class SectionNode:
 
     * ``label`` – short label used in section paths: ``"III"``, ``"3"``,
       ``"3.5"``, ``"Ban giám hiệu"``, ``"Chương II"``, ``"Điều 9"``,
-      ``"khoản 3"``, ``"điểm a"``, ``"Mở đầu"`` (text before the first unit);
+      ``"khoản 3"``, ``"điểm a"``, ``"Mở đầu"`` (text before the first unit),
+      ``"Kế hoạch kèm theo"`` / ``"Phụ lục II"`` (an attached document);
       ``""`` for the root.
     * ``kind`` – ``root``, ``preamble``, ``roman``, ``decimal``, ``group``,
-      ``phan``, ``chuong``, ``muc``, ``dieu``, ``khoan``, ``diem``.
+      ``phan``, ``chuong``, ``muc``, ``dieu``, ``khoan``, ``diem``,
+      ``attachment``.
     * ``heading`` – the heading line as written (``"III. NHIỆM VỤ TRỌNG TÂM"``,
-      ``"Điều 9. Phân loại mức tự chủ …"``); ``""`` for root/preamble.
+      ``"Điều 9. Phân loại mức tự chủ …"``); ``""`` for root/preamble; of an
+      attachment, its title block as written, line breaks included, from the
+      tên loại line to the ``(Kèm theo …)`` line.
     * ``start``/``end`` – character offsets in the document text; ``end`` is
       exclusive and trailing whitespace is trimmed.  Children lie inside.
-    * ``heading_end`` – end offset of the heading line.
+    * ``heading_end`` – end offset of the heading line (of an attachment:
+      of its ``(Kèm theo …)`` line).
+    * ``mode`` – of an ``attachment`` only: ``"legal"`` or ``"plan"``, how its
+      body was parsed; ``""`` for other nodes.
     """
 
     label: str
@@ -54,6 +74,7 @@ class SectionNode:
     level: int = 0
     children: list["SectionNode"] = field(default_factory=list)
     parent: "SectionNode | None" = field(default=None, repr=False, compare=False)
+    mode: str = ""
 
     def path(self) -> list["SectionNode"]:
         """Nodes from the top-level unit down to this one (root excluded)."""
@@ -81,7 +102,9 @@ class DocumentTree:
 
     ``excluded`` holds ``(start, end, kind)`` with kind ``"source"``,
     ``"alt_source"``, ``"note"`` or ``"provenance"`` (``[pháp điển: …]``).
-    ``mode`` is ``"legal"`` or ``"plan"``.
+    ``mode`` is ``"legal"`` or ``"plan"``: that of the main document (the
+    text before its first attachment); an attachment's own mode is
+    :meth:`mode_of` its nodes.
     """
 
     root: SectionNode
@@ -91,6 +114,18 @@ class DocumentTree:
     def nodes(self) -> list[SectionNode]:
         """All nodes except the root, in document order."""
         return list(self.root.walk())[1:]
+
+    def attachments(self) -> list[SectionNode]:
+        """The ``attachment`` nodes (top level), in document order."""
+        return [n for n in self.root.children if n.kind == "attachment"]
+
+    def mode_of(self, node: SectionNode) -> str:
+        """How the part of the document holding ``node`` was parsed: its
+        attachment's mode, else :attr:`mode`."""
+        for n in node.path():
+            if n.kind == "attachment":
+                return n.mode or self.mode
+        return self.mode
 
     def find(self, path_label: str) -> SectionNode | None:
         """The node whose :meth:`SectionNode.path_label` equals ``path_label``."""
@@ -227,23 +262,198 @@ def _classify_plan(fline: str, line: str) -> tuple[str, str, int] | None:
     return None
 
 
-def parse_structure(text: str) -> DocumentTree:
+# -------------------------------------------------------------- attached documents (folded)
+#: the line under an attached document's title: "(Kèm theo Quyết định số …)", "(Ban hành kèm theo Thông
+#: tư số: …)", "Ban hành kem theo Quyết định …" (NĐ 30/2020/NĐ-CP Phụ lục I, Phần I, mục III, khoản 1,
+#: điểm c). The văn bản named is one that issues attachments; a form's "(Kèm theo Tờ trình / Hợp đồng /
+#: Công văn số ….)" inside an attachment is the form's own text, not a new attachment.
+_ATT_REF = re.compile(
+    r"^[-–(\[*\s]*(?:duoc\s+)?(?:ban\s+hanh\s+)?kem\s+(?:theo\s+)?"
+    r"(?:quyet\s+dinh|thong\s+tu|nghi\s+dinh|nghi\s+quyet|ke\s+hoach|thong\s+bao|chi\s+thi|quy\s+che"
+    r"|quy\s+dinh|lenh|luat|phap\s+lenh|van\s+ban)\b"
+)
+#: tên loại of an attached document, first words of its title line (folded) → the word shown in labels
+_ATT_NOUNS = [
+    ("phu luc", "Phụ lục"), ("ke hoach", "Kế hoạch"), ("quy che", "Quy chế"), ("quy dinh", "Quy định"),
+    ("dieu le", "Điều lệ"), ("danh muc", "Danh mục"), ("quy trinh", "Quy trình"),
+    ("chuong trinh", "Chương trình"), ("de an", "Đề án"), ("huong dan", "Hướng dẫn"), ("noi quy", "Nội quy"),
+    ("danh sach", "Danh sách"), ("phuong an", "Phương án"), ("bo tieu chi", "Bộ tiêu chí"),
+    ("tieu chi", "Tiêu chí"), ("quy uoc", "Quy ước"), ("bang", "Bảng"), ("bieu mau", "Biểu mẫu"),
+]
+_ATT_NOUN = re.compile(r"^[-–*\s]*(" + "|".join(re.escape(k) for k, _ in _ATT_NOUNS) + r")\b")
+_PHU_LUC_NO = re.compile(r"^[-–*\s]*phu\s+luc\s*(?:so\s*)?([ivxlc]+|\d{1,2})?\b")
+#: lines of the main document's signature block and closing that never begin an attachment's title
+_SIGN = re.compile(
+    r"^(?:kt|tm|tl|q|tuq)\s*\.|^(?:pho\s+)?(?:chu\s+tich|bo\s+truong|thu\s+truong|giam\s+doc|thu\s+tuong|cuc\s+truong"
+    r"|chu\s+nhiem|hieu\s+truong|vien\s+truong|chanh\s+van\s+phong|truong\s+ban|tong\s+giam\s+doc)\b"
+    r"|^(?:quyet\s+dinh|nghi\s+quyet|quyet\s+nghi)\s*:|^noi\s+nhan\b"
+)
+#: how many lines above its "(Kèm theo …)" line an attachment's title may begin
+_ATT_TITLE_LINES = 5
+
+
+def _title_like(fline: str, line: str) -> bool:
+    """A line that can belong to an attachment's title block (capitals, or a short "Phụ lục I" in
+    lower case as NĐ 30/2020/NĐ-CP Phụ lục I writes it)."""
+    if len(line) > 250 or _SIGN.search(fline) or _DIEU.match(fline) or any(rx.match(fline) for rx, _ in _EXCL):
+        return False
+    return is_upper_line(line, min_letters=3, threshold=0.7) or (len(line) <= 60 and bool(_ATT_NOUN.match(fline)))
+
+
+def attachment_starts(text: str) -> list[tuple[int, int, int]]:
+    """Attached documents found in ``text``: ``(title_start, ref_start, ref_end)`` offsets, in order —
+    where the title block begins, and the ``(Kèm theo …)`` line under it.
+
+    Rule (NĐ 30/2020/NĐ-CP Phụ lục I, Phần I, mục III, khoản 1, điểm b–c): a line matching
+    :data:`_ATT_REF` (≤ 400 chars) whose preceding lines (up to :data:`_ATT_TITLE_LINES`) hold the
+    title: the nearest line opening with a tên loại (:data:`_ATT_NOUNS`: ``KẾ HOẠCH``, ``PHỤ LỤC II``,
+    ``Phụ lục`` …) with only title lines (capitals, :func:`_title_like`) or short lines between, else
+    the run of capitals lines right above it.  Only after the main document has begun: an ``Điều N.``
+    line or a roman heading comes before the first title (a text that *is* the attached Kế hoạch,
+    headed "KẾ HOẠCH … (Kèm theo Quyết định số …)", has no attachment).
+    """
+    lines = list(_line_iter(text))
+    return [(lines[t][0], lines[r][0], lines[r][1]) for t, r in _attachment_lines(lines, [fold(x) for _, _, x in lines])]
+
+
+def _attachment_lines(lines: list[tuple[int, int, str]], flines: list[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    begun = False
+    last = -1
+    for k, (fline, (_, _, line)) in enumerate(zip(flines, lines)):
+        if not begun:
+            if _DIEU.match(fline) or (_classify_plan(fline, line) or ("",))[0] == "roman":
+                begun = True
+            continue
+        if len(line) > 400 or not _ATT_REF.match(fline):
+            continue
+        lo = max(last + 1, k - _ATT_TITLE_LINES)
+        title = None
+        for j in range(k - 1, lo - 1, -1):
+            fj, lj = flines[j], lines[j][2]
+            if _ATT_NOUN.match(fj) and _title_like(fj, lj):
+                title = j
+                break
+            if _SIGN.search(fj) or _DIEU.match(fj) or len(lj) > 250:
+                break
+        if title is not None:  # "PHỤ LỤC I" above "BẢNG PHÂN CÔNG …": the title opens at the topmost tên loại
+            j = title - 1
+            while j >= lo and _title_like(flines[j], lines[j][2]):
+                if _ATT_NOUN.match(flines[j]):
+                    title = j
+                j -= 1
+        if title is None:  # no tên loại: the run of capitals right above ("THỦ TỤC HÀNH CHÍNH NỘI BỘ …")
+            j = k - 1
+            while j >= lo and _title_like(flines[j], lines[j][2]) and is_upper_line(lines[j][2], 3, 0.7):
+                j -= 1
+            title = j + 1 if j + 1 < k else None
+        if title is None:
+            continue
+        out.append((title, k))
+        last = k
+    return out
+
+
+def _attachment_label(fline: str, line: str) -> str:
+    """``"Phụ lục II"``, ``"Phụ lục"``, ``"Kế hoạch kèm theo"``, ``"Quy chế kèm theo"`` …; ``"Văn bản
+    kèm theo"`` for a title without a known tên loại."""
+    m = _PHU_LUC_NO.match(fline)
+    if m:
+        no = m.group(1)
+        if no and not no.isdigit():
+            no = ocr_roman(line[m.start(1):m.end(1)].upper())
+        return f"Phụ lục {no}" if no else "Phụ lục"
+    m = _ATT_NOUN.match(fline)
+    if m:
+        word = dict(_ATT_NOUNS)[" ".join(m.group(1).split())]
+        return f"{word} kèm theo"
+    return "Văn bản kèm theo"
+
+
+def _is_legal(flines: list[str]) -> bool:
+    return sum(1 for f in flines if _DIEU.match(f)) >= 2
+
+
+def _is_legal_attachment(lines: list[tuple[int, int, str]], flines: list[str]) -> bool:
+    """An attachment's body is legal by the same rule (two or more ``Điều N.`` lines), provided its
+    first Điều comes before its first plan heading (``I.``, ``1.``): a Quy chế opens with its Chương
+    and Điều, while a Phụ lục listing thủ tục hành chính ("1. Công nhận kết quả …", "a) Trình tự thực
+    hiện") may carry the template of a Quyết định ("Điều 1. …", "Điều 2. …") deep inside, and is
+    read along its own numbering."""
+    if not _is_legal(flines):
+        return False
+    for (_, _, line), f in zip(lines, flines):
+        if _DIEU.match(f):
+            return True
+        c = _classify_plan(f, line)
+        if c is not None and c[0] in ("roman", "decimal"):
+            return False
+    return True
+
+
+def parse_structure(text: str, attachments: bool = True) -> DocumentTree:
     """Parse ``text`` (normalised document text) into a :class:`DocumentTree`.
 
     Never raises; a text with no recognised units gives a root whose single
-    child is a ``preamble`` node spanning the whole text.
+    child is a ``preamble`` node spanning the whole text.  Attached documents
+    (:func:`attachment_starts`) become top-level ``attachment`` nodes, each
+    parsed in its own mode; the main document's mode is decided on the text
+    before the first of them.  ``attachments=False`` reads the whole text as
+    one document (the parse before attachments were recognised; for
+    comparison, ``evals.structure_attachments``).
     """
     lines = list(_line_iter(text))
     flines = [fold(ln) for _, _, ln in lines]
-    legal = sum(1 for f in flines if _DIEU.match(f)) >= 2
+    atts = _attachment_lines(lines, flines) if attachments else []
+    main_end = atts[0][0] if atts else len(lines)
+    legal = _is_legal(flines[:main_end])
     mode = "legal" if legal else "plan"
 
     root = SectionNode(label="", kind="root", heading="", start=0, end=len(text), heading_end=0, level=0)
-    stack: list[SectionNode] = [root]
     excluded: list[tuple[int, int, str]] = []
+    seg_stop = lines[main_end][0] if atts else len(text)
+    _parse_segment(text, lines[:main_end], flines[:main_end], root, legal, seg_stop, excluded)
+    for i, (t, r) in enumerate(atts):
+        nxt = atts[i + 1][0] if i + 1 < len(atts) else len(lines)
+        stop = lines[nxt][0] if nxt < len(lines) else len(text)
+        body, fbody = lines[r + 1 : nxt], flines[r + 1 : nxt]
+        seg_legal = _is_legal_attachment(body, fbody)
+        att = SectionNode(
+            label=_attachment_label(flines[t], lines[t][2]),
+            kind="attachment",
+            heading=text[lines[t][0] : lines[r][1]],
+            start=lines[t][0],
+            end=stop,
+            heading_end=lines[r][1],
+            level=1,
+            parent=root,
+            mode="legal" if seg_legal else "plan",
+        )
+        root.children.append(att)
+        _parse_segment(text, body, fbody, att, seg_legal, stop, excluded)
+        att.end = _trim_end(text, att.start, stop)
+    _fix_preamble_headings(root)
+    return DocumentTree(root=root, excluded=excluded, mode=mode)
+
+
+def _parse_segment(
+    text: str,
+    lines: list[tuple[int, int, str]],
+    flines: list[str],
+    base: SectionNode,
+    legal: bool,
+    stop: int,
+    excluded: list[tuple[int, int, str]],
+) -> None:
+    """Units of ``lines`` (one part of the document: the main text, or one attachment's body after its
+    title block) as descendants of ``base`` (the root, or the attachment node); every node opened here
+    ends by ``stop``. Text before the first unit is a ``preamble`` under the root, the attachment's own
+    text under an attachment."""
+    stack: list[SectionNode] = [base]
+    top = base.kind == "root"
 
     def close_until(level: int, at: int) -> None:
-        while stack[-1].level >= level and stack[-1] is not root:
+        while stack[-1].level >= level and stack[-1] is not base:
             n = stack.pop()
             n.end = _trim_end(text, n.start, at)
 
@@ -272,19 +482,18 @@ def parse_structure(text: str) -> DocumentTree:
         else:
             cls = _classify_plan(fline, line)
         if cls is None:
-            if len(stack) == 1:
+            if len(stack) == 1 and top:
                 open_node("preamble", "Mở đầu", "", start, start, 1)
             continue
         kind, label, level = cls
         if kind == "diem" and not any(n.kind in ("khoan", "dieu") for n in stack):
             continue
         if kind == "group" and len(stack) == 1:
-            open_node("preamble", "Mở đầu", "", start, start, 1)
+            if top:
+                open_node("preamble", "Mở đầu", "", start, start, 1)
             continue
         open_node(kind, label, line, start, end, level)
-    close_until(1, len(text))
-    _fix_preamble_headings(root)
-    return DocumentTree(root=root, excluded=excluded, mode=mode)
+    close_until(1, stop)
 
 
 def _fix_preamble_headings(root: SectionNode) -> None:
