@@ -169,7 +169,8 @@ class Answerer:
             return answer
         n = max(k, self.settings.reading_candidates if candidates is None else candidates)
         # the law in force at the as-of date: a replaced văn bản gives way to its successor's matching Điều
-        hits, in_force = self.inforce.choose(query, self._named_unit_hits(query, self.retriever.search(query, k=n)), n)
+        hits = self._named_number_hits(query, self._named_unit_hits(query, self.retriever.search(query, k=n)))
+        hits, in_force = self.inforce.choose(query, hits, n)
         qa, scored = self.read(query, hits) if hits else (analyze(query), [])
         return Reading(question, query, history, hits, qa, scored, in_force)
 
@@ -201,6 +202,49 @@ class Answerer:
             log.exception("named-unit search failed")
             return hits
         extra = extra[:max(0, len(hits) - 1)]
+        return hits[:len(hits) - len(extra)] + extra if extra else hits
+
+    #: passages writing a số hiệu the question names put in the tail of the hits when retrieval found none
+    NAMED_NUMBER_PASSAGES = 2
+    #: at most this many văn bản writing the số hiệu are searched
+    NAMED_NUMBER_DOCS = 5
+
+    def _named_number_hits(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with, for each số hiệu ``query`` names (``question_focus``)
+        that none of ``hits`` writes, the best passages that do
+        (``Retriever.search`` restricted to the indexed văn bản writing it,
+        :data:`NAMED_NUMBER_PASSAGES` per number) in place of the last hits:
+        "NĐ 60 bị sửa bởi NĐ 111/2025, NĐ 111 ban hành ngày nào" is read where
+        NĐ 111/2025 is cited with its date, not only in NĐ 60/2021 that the
+        question also names. Same length."""
+        if not hits:
+            return hits
+        numbers = question_focus((query, restored(query)), self.unit_names()).numbers
+        if not numbers:
+            return hits
+
+        def writes(h: Hit, n: str) -> bool:
+            return has_term(folded_words(f"{h.chunk.text} {h.chunk.index_text} {h.meta.number or ''}"), n)
+
+        missing = [n for n in numbers if not any(writes(h, n) for h in hits)]
+        if not missing:
+            return hits
+        try:
+            docs = self.documents.parsed_documents()
+        except Exception:
+            return hits
+        extra: list[Hit] = []
+        for n in missing:
+            own = [d.meta.doc_id for d in docs if has_term(self.doc_text(d.meta.doc_id) or "", n)]
+            found: list[Hit] = []
+            for doc_id in own[:self.NAMED_NUMBER_DOCS]:  # each văn bản apart: one that merely cites it elsewhere
+                try:                                      # must not crowd out the passage that writes it
+                    found += [h for h in self.retriever.search(query, k=10, doc_ids={doc_id}) if writes(h, n)][:1]
+                except Exception:
+                    log.exception("named-number search failed")
+            extra += sorted(found, key=lambda h: -h.confidence)[:self.NAMED_NUMBER_PASSAGES]
+        seen = {(h.meta.doc_id, h.chunk.chunk_id) for h in hits}
+        extra = [h for h in extra if (h.meta.doc_id, h.chunk.chunk_id) not in seen][:max(0, len(hits) - 1)]
         return hits[:len(hits) - len(extra)] + extra if extra else hits
 
     def reanalyze(self, reading: "Reading") -> "Reading":

@@ -323,3 +323,16 @@ def test_what_a_van_ban_known_only_by_citation_says_is_not_answered_from_its_cit
     # its particulars are what the citation gives: still answered from Hương Sen's plan
     a = full_service.ask("công văn 442/UBND-CCHC mà trường Hương Sen thực hiện ban hành ngày nào")
     assert not a.abstained and "24" in a.answer
+
+
+def test_a_so_hieu_no_retrieved_passage_writes_is_read_where_it_is_cited(full_service):
+    # "NĐ 60 … bị sửa bởi NĐ 111/2025": retrieval follows NĐ 60/2021 (named, indexed); NĐ 111/2025 is written
+    # with its date only in NĐ 161/2026/NĐ-CP Điều 5 khoản 4 ("Nghị định số 111/2025/NĐ-CP ngày 22 tháng 5 năm 2025")
+    q = "nd 60/2021 ve tu chu tai chinh duoc sua doi boi nd 111/2025, vay nd 111 ky ngay nao"
+    hits = full_service.answerer.retriever.search(q, k=8)
+    extended = full_service.answerer._named_number_hits(q, hits)
+    assert len(extended) == len(hits)
+    assert any(h.meta.doc_id == "nd-161-2026-nd-cp" and "111/2025" in h.chunk.text for h in extended)
+    a = full_service.ask(q)
+    assert not a.abstained and "22 tháng 5 năm 2025" in a.answer
+    assert any(c.doc_id == "nd-161-2026-nd-cp" for c in a.citations)
