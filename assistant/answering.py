@@ -9,6 +9,7 @@ retriever, the indexed documents and their citation graph.
 from __future__ import annotations
 
 import logging
+import re
 from copy import copy
 from dataclasses import dataclass, replace
 
@@ -41,6 +42,53 @@ def partial_text(qa: QuestionAnalysis, quoted: str) -> str:
     what is missing, then quotes the closest passage."""
     return (f"Tài liệu không nêu {qa.label} mà câu hỏi cần; đoạn gần nhất là:\n{quoted}\n"
             "Anh/chị có thể bổ sung văn bản có thông tin này vào kho tài liệu.")
+
+
+#: a numbered item named by its label in a question (folded words): two to four words, then a number below 100
+#: ("chi so noi dung 5", "nhom 3" with its noun "don vi nhom 3", "bieu mau so 06"); a year, a date or a
+#: figure of a quantity ("05 nam", "98%") is no label
+_ITEM_LABEL = re.compile(r"((?:[a-z]+ ){1,3}[a-z]+) (0?[1-9]\d?)(?= |$)")
+#: label words that say a quantity or a time, not an item ("trong 5", "toi da 3", "ngay 5")
+_NOT_LABEL = frozenset("trong toi da thieu nhat qua duoi tren tu den ngay thang nam gio phut tuan quy lan bao "
+                       "nhieu may khoang gan hon co la va".split())
+
+
+def item_labels(question: str) -> list[str]:
+    """Labels of numbered items a question names, folded: "chỉ số nội dung 5
+    thủ tục hành chính công …" → ``["chi so noi dung 5"]``; "đơn vị nhóm 3
+    được trích lập quỹ bao nhiêu" → ``["don vi nhom 3"]``. The label is the
+    number with the words before it, back to (not past) a word that makes it a
+    quantity or a time (:data:`_NOT_LABEL`: "trong 5 ngày", "tối đa 3 lần");
+    two words at least; not when the question numbers its noun more than once
+    ("đơn vị nhóm 1, nhóm 2": a class of items). ``[]`` when none. Never
+    raises on a str."""
+    words = folded_words(question or "").split()
+    out = []
+    for i, w in enumerate(words):
+        if not (w.isdigit() and 0 < int(w) < 100) or i < 2:
+            continue
+        if i + 1 < len(words) and words[i + 1] in ("nam", "thang", "ngay", "gio", "phut", "%", "lan", "nguoi"):
+            continue  # "5 năm", "3 tháng": a quantity
+        k = i
+        while k > 0 and i - k < 4 and words[k - 1] not in _NOT_LABEL and not words[k - 1].isdigit():
+            k -= 1
+        if i - k >= 2:
+            out.append(" ".join(words[k:i + 1]))
+    # several numbers of one noun ("đơn vị nhóm 1, nhóm 2") name a class of items, not the item to read
+    nouns = [w for i, w in enumerate(words[:-1]) if words[i + 1].isdigit()]
+    return list(dict.fromkeys(lb for lb in out if nouns.count(lb.split()[-2]) == 1))
+
+
+def heads_item(text: str, label: str) -> bool:
+    """Does ``text`` (a unit, its lead-in or its node's heading) open with the
+    item ``label`` (folded, :func:`item_labels`), past its numbering ("5.
+    Chỉ số nội dung 5 “Thủ tục hành chính công”: …")? A label written inside a
+    sentence ("… đối với đơn vị nhóm 1 và nhóm 2, …") names the item, it does
+    not head it."""
+    words = folded_words(text or "").split()
+    while words and (words[0].isdigit() or len(words[0]) == 1 or re.fullmatch(r"[ivxlc]+", words[0])):
+        words.pop(0)  # the item's numbering: "5.", "IV.", "a)", "-"
+    return f"{' '.join(words)} ".startswith(f"{label} ")
 
 
 def cited_only_text(numbers: list[str], citing: list[str]) -> str:
@@ -169,7 +217,8 @@ class Answerer:
             return answer
         n = max(k, self.settings.reading_candidates if candidates is None else candidates)
         # the law in force at the as-of date: a replaced văn bản gives way to its successor's matching Điều
-        hits = self._named_number_hits(query, self._named_unit_hits(query, self.retriever.search(query, k=n)))
+        hits = self._named_unit_hits(query, self.retriever.search(query, k=n))
+        hits = self._named_label_hits(query, self._named_number_hits(query, hits))
         hits, in_force = self.inforce.choose(query, hits, n)
         qa, scored = self.read(query, hits) if hits else (analyze(query), [])
         return Reading(question, query, history, hits, qa, scored, in_force)
@@ -243,6 +292,38 @@ class Answerer:
                 except Exception:
                     log.exception("named-number search failed")
             extra += sorted(found, key=lambda h: -h.confidence)[:self.NAMED_NUMBER_PASSAGES]
+        seen = {(h.meta.doc_id, h.chunk.chunk_id) for h in hits}
+        extra = [h for h in extra if (h.meta.doc_id, h.chunk.chunk_id) not in seen][:max(0, len(hits) - 1)]
+        return hits[:len(hits) - len(extra)] + extra if extra else hits
+
+    #: passages writing an item label the question names put in the tail of the hits when retrieval found none
+    NAMED_LABEL_PASSAGES = 1
+
+    def _named_label_hits(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with, when ``query`` names a numbered item by its label
+        ("chỉ số nội dung 5", "nhóm 3", "biểu mẫu số 06": two or more words
+        and a number below 100, :func:`item_labels`) that none of ``hits``
+        writes, the best passage that writes it (folded phrase match, in its
+        text or indexed text) in place of the last hit: "chỉ số nội dung 5 …
+        giao cho ai" is read in the plan's item "5. Chỉ số nội dung 5 …". Same
+        length."""
+        labels = item_labels(query)
+        if not hits or not labels:
+            return hits
+
+        def writes(h: Hit, label: str) -> bool:
+            return f" {label} " in folded_words(f"{h.chunk.heading} {h.chunk.text} {h.chunk.index_text}")
+
+        extra: list[Hit] = []
+        for label in labels:
+            if any(writes(h, label) for h in hits):
+                continue
+            try:
+                found = self.retriever.search(f"{label} {query}", k=20)
+            except Exception:
+                log.exception("named-label search failed")
+                continue
+            extra += [h for h in found if writes(h, label)][:self.NAMED_LABEL_PASSAGES]
         seen = {(h.meta.doc_id, h.chunk.chunk_id) for h in hits}
         extra = [h for h in extra if (h.meta.doc_id, h.chunk.chunk_id) not in seen][:max(0, len(hits) - 1)]
         return hits[:len(hits) - len(extra)] + extra if extra else hits
@@ -402,6 +483,12 @@ class Answerer:
             reading.on_focus = self.on_focus(reading)
         # only units that concern the school, số hiệu and year the question names are candidates
         scored = [copy(s) for s, ok in zip(reading.scored, reading.on_focus) if ok and s.hit_index < len(hits)]
+        # a numbered item the question names by its label ("chỉ số nội dung 5") is read in that item when one is there
+        labels = item_labels(query)
+        if labels:
+            named = [s for s in scored if any(heads_item(x, lb) for lb in labels
+                                              for x in (s.unit.text, s.unit.lead_in, s.unit.node.heading))]
+            scored = named or scored
         if reading.standing is None:
             reading.standing = self.inforce.standing(reading.query, reading.hits)
         decision = decide(qa, scored, len(hits), params, self.reader.provision_of, reading.standing)

@@ -336,3 +336,19 @@ def test_a_so_hieu_no_retrieved_passage_writes_is_read_where_it_is_cited(full_se
     a = full_service.ask(q)
     assert not a.abstained and "22 tháng 5 năm 2025" in a.answer
     assert any(c.doc_id == "nd-161-2026-nd-cp" for c in a.citations)
+
+
+def test_a_numbered_item_named_by_its_label_is_read_in_that_item(full_service):
+    from assistant.answering import heads_item, item_labels
+
+    assert item_labels("papi của th hòa bình: chỉ số nội dung 5 do bộ phận nào phụ trách") == ["chi so noi dung 5"]
+    assert item_labels("biểu mẫu số 06 in khổ giấy gì") == ["bieu mau so 06"]
+    # a quantity, a Điều reference, or a class of items ("nhóm 1, nhóm 2") is no item label
+    assert item_labels("hồ sơ phải trả trong 5 ngày làm việc") == []
+    assert item_labels("đơn vị nhóm 1, nhóm 2 trích quỹ khen thưởng tối đa bao nhiêu") == []
+    assert heads_item("5. Chỉ số nội dung 5 “Thủ tục hành chính công”: Cán bộ, công chức", "chi so noi dung 5")
+    assert not heads_item("a) Đối với đơn vị nhóm 1 và nhóm 2, số dư được chuyển", "don vi nhom 1")
+    # Hòa Bình's PAPI plan (a scan) gives each chỉ số nội dung to a bộ phận in its part IV
+    a = full_service.ask("chỉ số nội dung 5 trong kế hoạch papi của trường tiểu học hòa bình giao cho ai")
+    assert not a.abstained and "Chỉ số nội dung 5" in a.answer
+    assert all(c.doc_id == "2024-th-hoa-binh-q1-papi" for c in a.citations)
