@@ -9,11 +9,10 @@ retriever, the indexed documents and their citation graph.
 from __future__ import annotations
 
 import logging
-import re
 from copy import copy
 from dataclasses import dataclass, replace
 
-from assistant.coverage import Focus, FocusCheck, question_focus, subject_terms, term_heads, unit_name
+from assistant.coverage import Focus, FocusCheck, heads_item, question_focus, subject_terms, term_heads, unit_name
 from assistant.extractive import DENSE_CENTERS, decide, render
 from assistant.followup import CorpusKnowledge, FollowupKnowledge, rewrite_followup
 from assistant.inforce import Context as InForceContext, InForce
@@ -21,7 +20,7 @@ from assistant.intents import IntentRouter
 from assistant.llm_answer import (CITE_RE, FAILED_NOTE, REJECTED_NOTE, build_messages, generate, is_not_found, shown_text,
                                   prompt_passages, verify_answer)
 from assistant.protocols import DocumentSource, KnowledgeGraph, Retriever, guarded_view
-from assistant.question import QuestionAnalysis, analyze, content_asked, split_glued
+from assistant.question import QuestionAnalysis, analyze, content_asked, item_labels, split_glued
 from assistant.reading import Reader, Scored
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
@@ -42,53 +41,6 @@ def partial_text(qa: QuestionAnalysis, quoted: str) -> str:
     what is missing, then quotes the closest passage."""
     return (f"Tài liệu không nêu {qa.label} mà câu hỏi cần; đoạn gần nhất là:\n{quoted}\n"
             "Anh/chị có thể bổ sung văn bản có thông tin này vào kho tài liệu.")
-
-
-#: a numbered item named by its label in a question (folded words): two to four words, then a number below 100
-#: ("chi so noi dung 5", "nhom 3" with its noun "don vi nhom 3", "bieu mau so 06"); a year, a date or a
-#: figure of a quantity ("05 nam", "98%") is no label
-_ITEM_LABEL = re.compile(r"((?:[a-z]+ ){1,3}[a-z]+) (0?[1-9]\d?)(?= |$)")
-#: label words that say a quantity or a time, not an item ("trong 5", "toi da 3", "ngay 5")
-_NOT_LABEL = frozenset("trong toi da thieu nhat qua duoi tren tu den ngay thang nam gio phut tuan quy lan bao "
-                       "nhieu may khoang gan hon co la va".split())
-
-
-def item_labels(question: str) -> list[str]:
-    """Labels of numbered items a question names, folded: "chỉ số nội dung 5
-    thủ tục hành chính công …" → ``["chi so noi dung 5"]``; "đơn vị nhóm 3
-    được trích lập quỹ bao nhiêu" → ``["don vi nhom 3"]``. The label is the
-    number with the words before it, back to (not past) a word that makes it a
-    quantity or a time (:data:`_NOT_LABEL`: "trong 5 ngày", "tối đa 3 lần");
-    two words at least; not when the question numbers its noun more than once
-    ("đơn vị nhóm 1, nhóm 2": a class of items). ``[]`` when none. Never
-    raises on a str."""
-    words = folded_words(question or "").split()
-    out = []
-    for i, w in enumerate(words):
-        if not (w.isdigit() and 0 < int(w) < 100) or i < 2:
-            continue
-        if i + 1 < len(words) and words[i + 1] in ("nam", "thang", "ngay", "gio", "phut", "%", "lan", "nguoi"):
-            continue  # "5 năm", "3 tháng": a quantity
-        k = i
-        while k > 0 and i - k < 4 and words[k - 1] not in _NOT_LABEL and not words[k - 1].isdigit():
-            k -= 1
-        if i - k >= 2:
-            out.append(" ".join(words[k:i + 1]))
-    # several numbers of one noun ("đơn vị nhóm 1, nhóm 2") name a class of items, not the item to read
-    nouns = [w for i, w in enumerate(words[:-1]) if words[i + 1].isdigit()]
-    return list(dict.fromkeys(lb for lb in out if nouns.count(lb.split()[-2]) == 1))
-
-
-def heads_item(text: str, label: str) -> bool:
-    """Does ``text`` (a unit, its lead-in or its node's heading) open with the
-    item ``label`` (folded, :func:`item_labels`), past its numbering ("5.
-    Chỉ số nội dung 5 “Thủ tục hành chính công”: …")? A label written inside a
-    sentence ("… đối với đơn vị nhóm 1 và nhóm 2, …") names the item, it does
-    not head it."""
-    words = folded_words(text or "").split()
-    while words and (words[0].isdigit() or len(words[0]) == 1 or re.fullmatch(r"[ivxlc]+", words[0])):
-        words.pop(0)  # the item's numbering: "5.", "IV.", "a)", "-"
-    return f"{' '.join(words)} ".startswith(f"{label} ")
 
 
 def cited_only_text(numbers: list[str], citing: list[str]) -> str:

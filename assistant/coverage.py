@@ -312,6 +312,18 @@ def relays_content(text: str, number: str) -> bool:
     return False
 
 
+def heads_item(text: str, label: str) -> bool:
+    """Does ``text`` (a unit, its lead-in or its node's heading) open with the
+    item ``label`` (folded, ``assistant.question.item_labels``), past its numbering ("5.
+    Chỉ số nội dung 5 “Thủ tục hành chính công”: …")? A label written inside a
+    sentence ("… đối với đơn vị nhóm 1 và nhóm 2, …") names the item, it does
+    not head it."""
+    words = folded_words(text or "").split()
+    while words and (words[0].isdigit() or len(words[0]) == 1 or re.fullmatch(r"[ivxlc]+", words[0])):
+        words.pop(0)  # the item's numbering: "5.", "IV.", "a)", "-"
+    return f"{' '.join(words)} ".startswith(f"{label} ")
+
+
 class FocusCheck:
     """Judges units against a question's :class:`Focus`. ``validity()``
     returns the ``corpus.validity.ValidityIndex`` (or None): it tells which

@@ -465,6 +465,39 @@ def content_asked(question: str, numbers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: label words that say a quantity or a time, not an item ("trong 5", "toi da 3", "ngay 5")
+_NOT_LABEL = frozenset("trong toi da thieu nhat qua duoi tren tu den ngay thang nam gio phut tuan quy lan bao "
+                       "nhieu may khoang gan hon co la va".split())
+
+
+def item_labels(question: str) -> list[str]:
+    """Labels of numbered items a question names, folded: "chỉ số nội dung 5
+    thủ tục hành chính công …" → ``["chi so noi dung 5"]``; "đơn vị nhóm 3
+    được trích lập quỹ bao nhiêu" → ``["don vi nhom 3"]``. The label is the
+    number with the words before it, back to (not past) a word that makes it a
+    quantity or a time (:data:`_NOT_LABEL`: "trong 5 ngày", "tối đa 3 lần");
+    two words at least; not when the question numbers its noun more than once
+    ("đơn vị nhóm 1, nhóm 2": a class of items). ``[]`` when none. Never
+    raises on a str."""
+    from index.lexical_tokens import folded_words
+
+    words = folded_words(question or "").split()
+    out = []
+    for i, w in enumerate(words):
+        if not (w.isdigit() and 0 < int(w) < 100) or i < 2:
+            continue
+        if i + 1 < len(words) and words[i + 1] in ("nam", "thang", "ngay", "gio", "phut", "%", "lan", "nguoi"):
+            continue  # "5 năm", "3 tháng": a quantity
+        k = i
+        while k > 0 and i - k < 4 and words[k - 1] not in _NOT_LABEL and not words[k - 1].isdigit():
+            k -= 1
+        if i - k >= 2:
+            out.append(" ".join(words[k:i + 1]))
+    # several numbers of one noun ("đơn vị nhóm 1, nhóm 2") name a class of items, not the item to read
+    nouns = [w for i, w in enumerate(words[:-1]) if words[i + 1].isdigit()]
+    return list(dict.fromkeys(lb for lb in out if nouns.count(lb.split()[-2]) == 1))
+
+
 def split_glued(terms: tuple[str, ...], idf, texts=()) -> tuple[str, ...]:
     """``index.lexical_tokens.split_glued`` of the focus ``terms`` against the
     passages ``texts`` (``folded_words`` strings, or a function returning them), question words

@@ -339,7 +339,8 @@ def test_a_so_hieu_no_retrieved_passage_writes_is_read_where_it_is_cited(full_se
 
 
 def test_a_numbered_item_named_by_its_label_is_read_in_that_item(full_service):
-    from assistant.answering import heads_item, item_labels
+    from assistant.coverage import heads_item
+    from assistant.question import item_labels
 
     assert item_labels("papi của th hòa bình: chỉ số nội dung 5 do bộ phận nào phụ trách") == ["chi so noi dung 5"]
     assert item_labels("biểu mẫu số 06 in khổ giấy gì") == ["bieu mau so 06"]
