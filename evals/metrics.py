@@ -29,7 +29,9 @@ Answers:
 * **citation precision**: share of ``[n]`` markers whose cited passage
   *supports* the sentence that carries it: the passage contains a gold string,
   or the sentence has numbers and every one of them occurs in the passage
-  (numbers compared with leading zeros dropped, so ``21/06/2018`` = ``21/6/2018``).
+  (numbers compared with leading zeros dropped, so ``21/06/2018`` = ``21/6/2018``,
+  and a date the passage writes out, "ngày 22 tháng 9 năm 2021", also read as
+  ``22/9/2021``: the form the answers add beside it).
   A marker pointing at no citation is unsupported;
 * **citation recall**: share of answer sentences (with at least one word of 2+
   letters) that carry at least one supporting marker;
@@ -265,12 +267,17 @@ def _numbers(text: str) -> set[str]:
     return {_norm_number(t) for t in _NUMBER.findall(text)}
 
 
+#: a date written out ("ngày 22 tháng 9 năm 2021", folded), which an answer may also give as "22/9/2021"
+_WRITTEN_DATE = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b")
+
+
 def _supports(sentence: str, passage: str, gold: Sequence[str]) -> bool:
     fp = fold(passage)
     if any(contains(fp, g, folded=True) for g in gold):
         return True
     nums = _numbers(_MARKER.sub(" ", sentence))
-    return bool(nums) and nums <= _numbers(passage)
+    held = _numbers(passage) | {_norm_number("/".join(m.groups())) for m in _WRITTEN_DATE.finditer(fp)}
+    return bool(nums) and nums <= held
 
 
 def citation_precision(answer: str, passages: Mapping[int, str], gold: Sequence[str] = ()) -> float | None:

@@ -126,14 +126,14 @@ def test_citation_precision_and_recall():
         "Kế hoạch cũng nêu nhiều nhiệm vụ khác."
     )
     # marker 1 (sentence 1): gold "Yoyoschool" in passage -> supported
-    # marker 2 (sentence 2): numbers {21/6/2018} -- "21 tháng 6 năm 2018" has no 21/6/2018 token;
-    #   not supported by numbers, and gold given only for Bến Thành -> unsupported
+    # marker 2 (sentence 2): numbers {21/6/2018}, which the passage writes out as "ngày 21 tháng 6 năm 2018"
+    #   -> supported by numbers
     # marker 1 (sentence 3): "99%" not in passage 1, gold present though -> supported via gold
-    assert citation_precision(answer, passages, gold=["Yoyoschool"]) == pytest.approx(2 / 3)
-    # without gold, support comes from numbers only: s1 {100} in BT_35 (3.5, 100) -> yes; s2 no; s3 {99} no
-    assert citation_precision(answer, passages, gold=[]) == pytest.approx(1 / 3)
-    # 4 claim sentences; supported: s1 and s3 (gold) -> 2/4
-    assert citation_recall(answer, passages, gold=["Yoyoschool"]) == pytest.approx(0.5)
+    assert citation_precision(answer, passages, gold=["Yoyoschool"]) == pytest.approx(3 / 3)
+    # without gold, support comes from numbers only: s1 {100} in BT_35 (3.5, 100) -> yes; s2 yes; s3 {99} no
+    assert citation_precision(answer, passages, gold=[]) == pytest.approx(2 / 3)
+    # 4 claim sentences; supported: s1, s2 and s3 (gold) -> 3/4
+    assert citation_recall(answer, passages, gold=["Yoyoschool"]) == pytest.approx(0.75)
     # dangling marker [7] is unsupported
     assert citation_precision("Đạt 100% [7].", passages) == 0.0
     assert citation_precision("Không có trích dẫn.", passages) is None
@@ -211,3 +211,10 @@ def test_retrieval_scores_agree_with_ir_measures_on_a_real_run(small_service):
         dcg = sum(r / math.log2(i + 1) for i, r in enumerate(rels[:10], 1))
         ideal = sum(1 / math.log2(i + 1) for i in range(1, sum(rels[:10]) + 1))
         assert ours["ndcg@10"] == pytest.approx(dcg / ideal if ideal else 0.0)
+
+
+def test_a_date_the_passage_writes_out_supports_its_short_form():
+    # the answers give "(22/9/2021)" beside "ngày 22 tháng 9 năm 2021" (Tuổi Hồng's plan cites Kết luận 14-KL/TW so)
+    passage = "gắn với Kết luận số 14-KL/TW ngày 22 tháng 9 năm 2021 của Bộ Chính trị"
+    assert citation_precision("Kết luận 14-KL/TW ban hành ngày 22/9/2021. [1]", {1: passage}) == 1.0
+    assert citation_precision("Kết luận 14-KL/TW ban hành ngày 23/9/2021. [1]", {1: passage}) == 0.0
