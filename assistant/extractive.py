@@ -4,6 +4,7 @@ short lead-in naming the document and section."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 
@@ -14,8 +15,9 @@ from corpus.units import SENT_SPLIT, split_sentences
 from index.lexical_tokens import folded_words, has_term, query_terms, term_coverage
 from index.types import Hit
 
-_DATE_WORDS = re.compile(WORDED_DATE_ACCENTED, re.IGNORECASE)
+log = logging.getLogger(__name__)
 
+_DATE_WORDS = re.compile(WORDED_DATE_ACCENTED, re.IGNORECASE)
 
 
 @dataclass
@@ -68,6 +70,21 @@ def precise_location(hit: Hit, sentence: str) -> tuple[str, str]:
     if hit.meta.kind == "plan":
         return (f"mục {section} ({label})" if label and not section.endswith(label) else f"mục {section}"), quote
     return section, quote
+
+
+def _repaired(passage: str) -> str:
+    """The cited excerpt of an OCR-damaged scan as the answer quotes it: repaired
+    (``corpus.ocr.repair_text``, cached per text and model); as stored when
+    the repair fails. The prompt, the reply check and the LLM answer's citation show the
+    same repaired text (``assistant.llm_answer.shown_text``); the citation
+    keeps ``ocr_damaged`` so a page can say it comes from a scan."""
+    try:
+        from corpus.ocr import repair_text
+
+        return repair_text(passage)
+    except Exception:
+        log.exception("OCR repair of a cited excerpt failed")
+        return passage
 
 
 def document_label(hit: Hit) -> str:
@@ -768,6 +785,8 @@ def render(decision: Decision, hits: list[Hit], qa, doc_text) -> tuple[str, list
             a, b = _citation_span(by_hit.get(i, []), hit, extra)
             text = doc_text(hit.chunk.doc_id)
             passage = text[a:b] if text and (a, b) != (hit.chunk.start, hit.chunk.end) else hit.chunk.text
+            if hit.meta.ocr_damaged:
+                passage = _repaired(passage)
             numbers[i] = len(citations) + 1
             citations.append(Citation.from_hit(numbers[i], hit, text=passage))
         return numbers[i]

@@ -156,3 +156,13 @@ def unit_spans_of(unit, qa):
     from assistant.spans import find_spans
 
     return find_spans(unit.text, qa)
+
+
+def test_a_scans_cited_excerpt_is_shown_repaired_like_the_quote(full_service):
+    # Tuổi Hồng's plan is an OCR scan: the source under the answer reads as the quote does ("Kết luận số 14-KL/TW
+    # ngày 22 tháng 9 năm 2021"), not as the scan's text layer ("Két ludn sé 14-KL/TW ngay 22 thang 9 nim 2021")
+    a = full_service.ask("bên tuổi hồng phát động thi đua cchc gắn với kết luận nào của bộ chính trị")
+    cited = [c for c in a.citations if c.doc_id == "2023-mn-tuoi-hong-q1-par-index"]
+    assert cited and all(c.ocr_damaged for c in cited)
+    assert any("Kết luận số 14-KL/TW" in c.text for c in cited)
+    assert not any("Két" in c.text for c in cited)
