@@ -453,12 +453,12 @@ class Answerer:
             if not self.settings.llm_base_url:
                 return partial
             return self._llm(question, query, self._prompt_passages(hits, scored), history,
-                             partial)
+                             partial, qa)
         extractive = Answer(question=question, answer=text, citations=citations, mode="extractive")
         if not self.settings.llm_base_url:
             return extractive
         return self._llm(question, query, self._prompt_passages(hits, scored), history,
-                         extractive)
+                         extractive, qa)
 
     def _abstain_text(self, reading: "Reading") -> str:
         """:data:`ABSTAIN_TEXT`, or :func:`cited_only_text` when the question asks what a văn bản says that the
@@ -481,7 +481,7 @@ class Answerer:
     def _prompt_passages(self, hits: list[Hit], scored: list[Scored]) -> list[Hit]:
         return prompt_passages(hits, scored, self.settings.llm_passages, self.settings.llm_passage_chars)
 
-    def _llm(self, question, query, hits, history, fallback: Answer) -> Answer:
+    def _llm(self, question, query, hits, history, fallback: Answer, qa: QuestionAnalysis | None = None) -> Answer:
         # an explicit "không có trong tài liệu" reply (llm_answer.NOT_FOUND_REPLY) becomes the standard abstention
         try:
             reply = generate(self.settings, build_messages(query, hits, history))
@@ -491,7 +491,7 @@ class Answerer:
             return fallback
         if is_not_found(reply):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, mode="llm")
-        problems = verify_answer(reply, hits)
+        problems = verify_answer(reply, hits, qa)
         if problems:
             fallback.notes.append(REJECTED_NOTE + "; ".join(problems))
             return fallback

@@ -158,7 +158,7 @@ def build_messages(question: str, hits: list[Hit], history: list[tuple[str, str]
     return msgs
 
 
-def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
+def verify_answer(answer: str, hits: list[Hit], qa=None) -> list[str]:
     """Problems found in an LLM reply (empty list = accepted).
 
     Checks: at least one ``[n]``; every ``n`` in 1..len(hits); every document
@@ -166,9 +166,21 @@ def verify_answer(answer: str, hits: list[Hit]) -> list[str]:
     cited passage shows (:func:`shown_text`, its document label and section)
     or is the số hiệu of that passage's document; every other figure (%,
     counts, the parts of a date) occurs there too; the
-    reply says something besides its markers.
+    reply says something besides its markers; and, with ``qa`` (the
+    question's ``assistant.question.QuestionAnalysis``) asking for a typed
+    value (``SPAN_TYPES``: a number, a date, a số hiệu, a name …), the reply
+    holds a span of that type which the question does not already write
+    (``assistant.spans.find_spans``): the rule the extractive answer follows,
+    so "Đơn vị hạng I phải có bao nhiêu người làm việc [1]." (the question
+    said back) is no answer.
     """
     problems: list[str] = []
+    if qa is not None:
+        from assistant.question import SPAN_TYPES
+        from assistant.spans import find_spans
+
+        if qa.answer_type in SPAN_TYPES and not find_spans(CITE_RE.sub(" ", answer), qa):
+            problems.append(f"câu trả lời không nêu {qa.label}")
     cited = [int(n) for n in CITE_RE.findall(answer)]
     if not cited:
         problems.append("câu trả lời không có trích dẫn [n]")

@@ -126,3 +126,12 @@ def test_the_check_reads_the_text_the_citation_shows(small_service):
     scan = replace(hidden, meta=replace(hidden.meta, ocr_damaged=True))
     assert "1478/QĐ-UBND" in shown_text(scan)
     assert verify_answer(reply, [scan]) == []
+
+
+def test_a_reply_without_the_value_asked_falls_back_to_the_extractive_answer(small_service, with_llm):
+    # a 1.5B model often says the question back with a marker ("… đạt bao nhiêu phần trăm [1]."): it passes the
+    # citation and figure checks, but a tỷ lệ question is answered only by a percentage, as the extractive reader is
+    with_llm(lambda p: f"Trường đặt chỉ tiêu tỷ lệ phụ huynh thanh toán học phí qua Yoyoschool [{_passage_with(p, 'Yoyoschool')}].")
+    ans = small_service.ask(QUESTION)
+    assert ans.mode == "extractive" and "100%" in ans.answer
+    assert any(n.startswith(REJECTED_NOTE) and "tỷ lệ" in n for n in ans.notes)
