@@ -10,6 +10,7 @@ from assistant.docfacts import DATE, ISSUER, SIGNER, answer_fact, named_document
 from assistant.question import SUBJECT, analyze, asked_particular
 from corpus.citations import build_graph
 from corpus.pipeline import bundled_dir, parse_file, parse_text
+from tests.library_excerpts import QD_2820_CLOSING
 
 #: the header, căn cứ, closing Điều and signature of QĐ 2820/QĐ-UBND as the library crawl gives them
 #: (shortened: the căn cứ lines kept are those whose dates once answered "ban hành ngày nào")
@@ -35,30 +36,7 @@ Căn cứ Quyết định số 06/QĐ-TTg ngày 02 tháng 01 năm 2025 của Th�
 
 Căn cứ Quyết định số 3103/QĐ-BTC ngày 05 tháng 9 năm 2025 của Bộ Tài chính ban hành Kế hoạch tổng thể triển khai Quyết định số 06/QĐ-TTg ngày 02 tháng 01 năm 2025 của Thủ tướng Chính phủ phê duyệt Đề án xây dựng và quản lý Hệ thống thông tin và cơ sở dữ liệu quốc gia về quy hoạch;
 
-Theo đề nghị của Sở Tài chính tại Công văn số 11033/STC-CSTH ngày 29 tháng 10 năm 2025.
-
-QUYẾT ĐỊNH:
-
-Điều 1. Ban hành kèm theo Quyết định này Kế hoạch triển khai Quyết định số 06/QĐ-TTg ngày 02 tháng 01 năm 2025 của Thủ tướng Chính phủ và Quyết định số 3103/QĐ-BTC ngày 05 tháng 9 năm 2025 của Bộ Tài chính.
-
-Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký.
-
-Điều 3. Chánh Văn phòng Ủy ban nhân dân Thành phố, Giám đốc các Sở, Thủ trưởng các cơ quan, đơn vị trực thuộc Ủy ban nhân dân Thành phố, Chủ tịch Ủy ban nhân dân phường, xã, đặc khu và các đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.
-
-Nơi nhận:
-
-- Như Điều 3;
-
-- Thủ tướng Chính phủ (để b/c);
-
-- Lưu: VT, (TH/MT).
-
-KT. CHỦ TỊCH
-
-PHÓ CHỦ TỊCH
-
-Nguyễn Lộc Hà
-"""
+""" + QD_2820_CLOSING
 
 BUNDLED = ("decrees/tt-09-2026-tt-btp.txt", "decrees/nd-118-2025-nd-cp.txt", "decrees/nd-299-2026-nd-cp.txt",
            "decrees/nd-61-2018-nd-cp.txt", "plans/2024-th-hoa-binh-q1-papi.txt",

@@ -7,6 +7,7 @@ import pytest
 from corpus.loaders import load_text
 from corpus.pipeline import bundled_dir, bundled_paths
 from corpus.structure import ocr_roman, parse_structure, roman_to_int
+from tests.library_excerpts import QD_2820_CLOSING
 
 
 def tree_of(rel: str):
@@ -123,30 +124,7 @@ BAN HÀNH KẾ HOẠCH TRIỂN KHAI QUYẾT ĐỊNH SỐ 06/QĐ-TTG NGÀY 02 TH�
 
 ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH
 
-Theo đề nghị của Sở Tài chính tại Công văn số 11033/STC-CSTH ngày 29 tháng 10 năm 2025.
-
-QUYẾT ĐỊNH:
-
-Điều 1. Ban hành kèm theo Quyết định này Kế hoạch triển khai Quyết định số 06/QĐ-TTg ngày 02 tháng 01 năm 2025 của Thủ tướng Chính phủ và Quyết định số 3103/QĐ-BTC ngày 05 tháng 9 năm 2025 của Bộ Tài chính.
-
-Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký.
-
-Điều 3. Chánh Văn phòng Ủy ban nhân dân Thành phố, Giám đốc các Sở, Thủ trưởng các cơ quan, đơn vị trực thuộc Ủy ban nhân dân Thành phố, Chủ tịch Ủy ban nhân dân phường, xã, đặc khu và các đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.
-
-Nơi nhận:
-
-- Như Điều 3;
-
-- Thủ tướng Chính phủ (để b/c);
-
-- Lưu: VT, (TH/MT).
-
-KT. CHỦ TỊCH
-
-PHÓ CHỦ TỊCH
-
-Nguyễn Lộc Hà
-
+""" + QD_2820_CLOSING + """
 KẾ HOẠCH
 
 TRIỂN KHAI QUYẾT ĐỊNH SỐ 06/QĐ-TTG NGÀY 02 THÁNG 01 NĂM 2025 CỦA THỦ TƯỚNG CHÍNH PHỦ VÀ QUYẾT ĐỊNH SỐ 3103/QĐ-BTC NGÀY 05 THÁNG 9 NĂM 2025 CỦA BỘ TÀI CHÍNH VỀ ĐỀ ÁN XÂY DỰNG VÀ QUẢN LÝ HỆ THỐNG THÔNG TIN VÀ CƠ SỞ DỮ LIỆU QUỐC GIA VỀ QUY HOẠCH
