@@ -101,9 +101,12 @@ class Focus:
     #: ``assistant.question.content_asked``) and that no indexed văn bản bears: the corpus knows them only by
     #: citation, so only a unit that relays what they say covers them (:func:`relays_content`)
     content_of: tuple[str, ...] = ()
+    #: the year of the plan the question asks about ("kế hoạch cải cách TTHC năm 2025 của trường …"): a kế hoạch
+    #: of another year does not answer it, whatever years its text mentions ("giai đoạn 2021-2025")
+    plan_year: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.numbers or self.names or self.years or self.terms or self.places)
+        return bool(self.numbers or self.names or self.years or self.terms or self.places or self.plan_year)
 
 
 @lru_cache(maxsize=1024)
@@ -129,8 +132,14 @@ def question_focus(texts: tuple[str, ...], names: frozenset[str]) -> Focus:
     # a place that is an indexed unit's name ("phường Bến Thành") is the unit's own rule
     places = [p for p in places if p not in found]
     about = bool(numbers) and any(_ASKS_SUBJECT.search(folded_words(t or "")) for t in texts)
+    plan = next((m.group(1) for t in texts for m in [_PLAN_YEAR.search(folded_words(t or ""))] if m), "")
     return Focus(tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(found)), tuple(dict.fromkeys(years)),
-                 places=tuple(dict.fromkeys(places)), about=about)
+                 places=tuple(dict.fromkeys(places)), about=about, plan_year=plan)
+
+
+#: "kế hoạch (cải cách TTHC / CCHC …) năm 2025": the plan of that year (folded words; short forms written out by
+#: ``index.question_forms``, "kh" included); "năm học 2026-2027" names a school year, not a plan's year
+_PLAN_YEAR = re.compile(r" (?:ke hoach|kh) (?:[a-z]+ ){0,5}?nam ((?:19|20)\d\d) (?!- ?\d)")
 
 
 #: "… là (quy định) về việc gì", "nói về chuyện gì", "nội dung là gì" (folded words)
@@ -423,6 +432,8 @@ class FocusCheck:
             written = set(accented_words(f"{unit.lead_in or ''} {unit.text}")) if heads else set()
             if not all(_term_in(hay, t, aliases) or heads.get(t) in written for t in focus.terms):
                 return False
+        if focus.plan_year and m.kind == "plan" and m.year and str(m.year) != focus.plan_year:
+            return False  # "kế hoạch … năm 2025 của trường X" is not the school's 2024 plan
         own = folded_words(m.number or "")
         named_doc = bool(m.number) and any(has_term(own, n) for n in focus.numbers)
         if focus.about and focus.numbers and not named_doc and not writes_subject(

@@ -353,3 +353,13 @@ def test_a_numbered_item_named_by_its_label_is_read_in_that_item(full_service):
     a = full_service.ask("chỉ số nội dung 5 trong kế hoạch papi của trường tiểu học hòa bình giao cho ai")
     assert not a.abstained and "Chỉ số nội dung 5" in a.answer
     assert all(c.doc_id == "2024-th-hoa-binh-q1-papi" for c in a.citations)
+
+
+def test_a_plan_named_by_its_year_is_not_answered_from_another_years_plan(full_service):
+    # Hương Sen's bundled plan is its 2024 one; its text names 2025 ("giai đoạn 2021-2025"), which does not make
+    # it the 2025 plan the question asks about
+    assert _focus(full_service, "kh cchc nam 2025 cua truong mn huong sen co nhung nhiem vu nao").plan_year == "2025"
+    assert _focus(full_service, "kế hoạch năm học 2026-2027 có gì mới").plan_year == ""
+    assert full_service.ask("kh cchc nam 2025 cua truong mn huong sen co nhung nhiem vu nao").abstained
+    a = full_service.ask("kh cchc nam 2024 cua truong mn huong sen co nhung nhiem vu nao")
+    assert not a.abstained and any(c.doc_id == "2024-mn-huong-sen-go-vap-cai-cach-tthc" for c in a.citations)
