@@ -104,9 +104,13 @@ class Focus:
     #: the year of the plan the question asks about ("kế hoạch cải cách TTHC năm 2025 của trường …"): a kế hoạch
     #: of another year does not answer it, whatever years its text mentions ("giai đoạn 2021-2025")
     plan_year: str = ""
+    #: the numbered Phụ lục the question asks about, folded ("phu luc iv" for "mẫu sổ … ở phụ lục IV nđ 30"): only a
+    #: unit of that Phụ lục answers it, not the Điều that refers to it ("… theo mẫu tại Phụ lục IV")
+    appendix: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.numbers or self.names or self.years or self.terms or self.places or self.plan_year)
+        return bool(self.numbers or self.names or self.years or self.terms or self.places or self.plan_year
+                    or self.appendix)
 
 
 @lru_cache(maxsize=1024)
@@ -133,8 +137,29 @@ def question_focus(texts: tuple[str, ...], names: frozenset[str]) -> Focus:
     places = [p for p in places if p not in found]
     about = bool(numbers) and any(_ASKS_SUBJECT.search(folded_words(t or "")) for t in texts)
     plan = next((m.group(1) for t in texts for m in [_PLAN_YEAR.search(folded_words(t or ""))] if m), "")
+    appendix = next((f"phu luc {m.group(1)}" for t in texts for m in [_APPENDIX.search(folded_words(t or ""))] if m), "")
     return Focus(tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(found)), tuple(dict.fromkeys(years)),
-                 places=tuple(dict.fromkeys(places)), about=about, plan_year=plan)
+                 places=tuple(dict.fromkeys(places)), about=about, plan_year=plan, appendix=appendix)
+
+
+#: "phụ lục IV", "phụ lục 2" (folded words): a numbered Phụ lục of a văn bản (NĐ 30/2020/NĐ-CP Phụ lục I, Phần I,
+#: mục III: "Phụ lục" and its number, in roman or arabic figures)
+_APPENDIX = re.compile(r" phu luc (?:so )?([ivxl]+|\d{1,2}) ")
+
+
+def in_appendix(unit, hit, appendix: str) -> bool:
+    """Is ``unit`` (read from ``hit``) part of the Phụ lục ``appendix`` (folded, "phu luc iv")? It is when its
+    văn bản is that Phụ lục (``DocumentMeta.appendix``), when a node above it is that Phụ lục (an attached
+    document, ``corpus.structure``), or when its passage's section or heading opens with it."""
+    if folded_words(hit.meta.appendix or "").strip() == appendix:
+        return True
+    node = getattr(unit, "node", None)
+    while node is not None:
+        if node.kind == "attachment" and folded_words(node.label).strip() == appendix:
+            return True
+        node = node.parent
+    return any(folded_words(x or "").strip().startswith(appendix + " ") or folded_words(x or "").strip() == appendix
+               for x in (hit.chunk.section, hit.chunk.heading))
 
 
 #: "kế hoạch (cải cách TTHC / CCHC …) năm 2025": the plan of that year (folded words; short forms written out by
@@ -432,6 +457,8 @@ class FocusCheck:
             written = set(accented_words(f"{unit.lead_in or ''} {unit.text}")) if heads else set()
             if not all(_term_in(hay, t, aliases) or heads.get(t) in written for t in focus.terms):
                 return False
+        if focus.appendix and not in_appendix(unit, hit, focus.appendix):
+            return False  # "… ở phụ lục IV nđ 30" is not answered by the Điều that sends the reader there
         if focus.plan_year and m.kind == "plan" and m.year and str(m.year) != focus.plan_year:
             return False  # "kế hoạch … năm 2025 của trường X" is not the school's 2024 plan
         own = folded_words(m.number or "")

@@ -88,10 +88,15 @@ def _repaired(passage: str) -> str:
 
 
 def document_label(hit: Hit) -> str:
-    """Short human label of the hit's văn bản, e.g. "Nghị định 61/2018/NĐ-CP"
-    or "Kế hoạch 26/KH-MNHgS của Trường Mầm non Hương Sen (2024)"."""
+    """Short human label of the hit's văn bản, e.g. "Nghị định 61/2018/NĐ-CP",
+    "Phụ lục I Nghị định 30/2020/NĐ-CP" or "Kế hoạch 26/KH-MNHgS của Trường Mầm non
+    Hương Sen (2024)"."""
     m = hit.meta
     kind = m.doc_type or ("Kế hoạch" if m.kind == "plan" else "Văn bản")
+    if m.appendix and m.number:  # a Phụ lục issued as its own file: "Phụ lục I Nghị định 30/2020/NĐ-CP"
+        from corpus.validity import doc_name
+
+        return f"{m.appendix} {doc_name(m.number)}"
     if m.kind == "legal" and m.number:
         return f"{kind} {m.number}"
     parts = [kind]

@@ -363,3 +363,15 @@ def test_a_plan_named_by_its_year_is_not_answered_from_another_years_plan(full_s
     assert full_service.ask("kh cchc nam 2025 cua truong mn huong sen co nhung nhiem vu nao").abstained
     a = full_service.ask("kh cchc nam 2024 cua truong mn huong sen co nhung nhiem vu nao")
     assert not a.abstained and any(c.doc_id == "2024-mn-huong-sen-go-vap-cai-cach-tthc" for c in a.citations)
+
+
+def test_a_numbered_phu_luc_is_answered_only_from_that_phu_luc(full_service):
+    # the corpus holds NĐ 30/2020/NĐ-CP and its Phụ lục I, not its Phụ lục IV (the sổ đăng ký forms): the Điều
+    # that sends the reader "theo mẫu tại Phụ lục IV" does not say what the form holds
+    f = _focus(full_service, "so dang ky van ban den o phu luc IV nd 30 co nhung cot gi")
+    assert f.appendix == "phu luc iv"
+    assert full_service.ask("so dang ky van ban den o phu luc IV nd 30 co nhung cot gi").abstained
+    a = full_service.ask("theo phụ lục I nđ 30 thì quốc hiệu trình bày cỡ chữ bao nhiêu")
+    assert not a.abstained
+    assert {c.doc_id for c in a.citations} == {"nd-30-2020-nd-cp-phu-luc-i"}
+    assert "Theo Phụ lục I Nghị định 30/2020/NĐ-CP" in a.answer
