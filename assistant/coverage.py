@@ -101,8 +101,10 @@ class Focus:
     #: ``assistant.question.content_asked``) and that no indexed văn bản bears: the corpus knows them only by
     #: citation, so only a unit that relays what they say covers them (:func:`relays_content`)
     content_of: tuple[str, ...] = ()
-    #: the year of the plan the question asks about ("kế hoạch cải cách TTHC năm 2025 của trường …"): a kế hoạch
-    #: of another year does not answer it, whatever years its text mentions ("giai đoạn 2021-2025")
+    #: the year of the plan the question asks about ("kế hoạch cải cách TTHC năm 2025 của trường …"): with an
+    #: indexed unit named, a kế hoạch of another year does not answer it, whatever years its text mentions
+    #: ("giai đoạn 2021-2025"); without one, the plan may be a cited one ("kế hoạch PAR index năm 2023 của
+    #: thành phố"), which a school's plan of any year may name
     plan_year: str = ""
     #: the numbered Phụ lục the question asks about, folded ("phu luc iv" for "mẫu sổ … ở phụ lục IV nđ 30"): only a
     #: unit of that Phụ lục answers it, not the Điều that refers to it ("… theo mẫu tại Phụ lục IV")
@@ -459,7 +461,7 @@ class FocusCheck:
                 return False
         if focus.appendix and not in_appendix(unit, hit, focus.appendix):
             return False  # "… ở phụ lục IV nđ 30" is not answered by the Điều that sends the reader there
-        if focus.plan_year and m.kind == "plan" and m.year and str(m.year) != focus.plan_year:
+        if focus.plan_year and focus.names and m.kind == "plan" and m.year and str(m.year) != focus.plan_year:
             return False  # "kế hoạch … năm 2025 của trường X" is not the school's 2024 plan
         own = folded_words(m.number or "")
         named_doc = bool(m.number) and any(has_term(own, n) for n in focus.numbers)
