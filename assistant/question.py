@@ -89,12 +89,12 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (MONEY, re.compile(rf"\b{_Q} ?{_MONEY_UNITS}\b|\b{_MONEY_NOUNS}\b(?:(?:\s+[^\w\s])*\s+\w+){{0,8}}?(?:\s+[^\w\s])*\s+(?:la |toi da |toi thieu )?bao nhieu\b")),
     (TIME, re.compile(rf"\b(?:ngay|thang|nam|quy|thoi diem|thoi gian|luc|hom) (?:nao|may|bao nhieu)\b|\bkhi nao\b(?! thi)|\bbao gio\b"
                       rf"|\bhan (?:chot|cuoi)\b|\bcham nhat (?:la )?(?:ngay|khi|luc)\b|\bbao lau\b"
-                      rf"|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:luong|tuoi|truong|lop))"
+                      rf"|\b{_Q} (?:ngay|thang|nam|gio|tuan|phut|quy)\b(?! (?:luong|tuoi|truong|lop|dinh|che|trinh|mo|hoach|uoc))"
                       rf"|\bthoi han\b(?:\s+\w+){{0,6}}\s+(?:la )?(?:bao lau|{_Q})\b")),
     # ("kỷ luật thế nào" asks how, of no luật: "thế nào" is no "… nào" of a văn bản, "kỷ luật" no luật)
     (DOCUMENT, re.compile(rf"\b(?<!ky ){_DOC_NOUNS}\b(?:\s+\w+){{0,2}}?\s+(?:(?<!\bthe )nao|so may|so bao nhieu|so gi)\b"
                           rf"|\b(?:luat|quyet dinh|nghi dinh|thong tu|nghi quyet|ke hoach|cong van|chi thi|qd|nd|tt|kh|cv)"
-                          rf"\b(?:\s+\w+){{0,12}}\s+(?:la |co )?so (?:may|bao nhieu|gi)\b"
+                          rf"\b(?:\s+\w+){{0,20}}\s+(?:la |co )?so (?:may|bao nhieu|gi)\b"
                           rf"|\bso hieu\b|\bcan cu (?:vao )?(?:van ban|dau|gi)\b")),
     # "email công vụ của trường … là gì", "số điện thoại đường dây nóng là bao nhiêu": an address or a number to call
     (CONTACT, re.compile(r"\b(?:email|e mail|mail|hop thu|dia chi thu|so dien thoai|sdt|hotline|duong day nong)\b"

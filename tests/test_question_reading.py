@@ -32,6 +32,10 @@ HOA_PHUONG = PLANS / "2023-mn-hoa-phuong-q8-cchc.txt"
     ("một đợt cử cán bộ ra một cửa tối đa mấy tháng", TIME),
     ("quy chế văn thư ban hành theo quyết định số mấy", DOCUMENT),
     ("thông tư nào quy định về chế độ báo cáo?", DOCUMENT),
+    # "mấy quy định" is no "mấy quý"; the văn bản asked may be named long before "là số mấy"
+    ("nghị định số mấy quy định về cơ chế một cửa", DOCUMENT),
+    ("kế hoạch của ubnd quận về cải thiện chỉ số hài lòng năm 2024 mà trường bến thành căn cứ là số mấy", DOCUMENT),
+    ("mấy quý thì phải báo cáo một lần", TIME),
     ("trung tâm được tối đa mấy phó giám đốc", COUNT),
     ("đơn vị tự bảo đảm 40% chi thường xuyên thuộc nhóm mấy", COUNT),
     ("ai ký kế hoạch này", PERSON),
