@@ -56,6 +56,21 @@ def cited_only_text(numbers: list[str], citing: list[str]) -> str:
             " mà câu hỏi cần. Anh/chị có thể bổ sung văn bản này vào kho tài liệu.")
 
 
+def writes_number(hit: Hit, number: str) -> bool:
+    """Does the passage ``hit`` write the số hiệu ``number`` (folded, possibly partial: ``"111/2025"``), in its
+    text as shown or as indexed (the repaired text of a scan), or as its own văn bản's số hiệu?"""
+    return has_term(folded_words(f"{hit.chunk.text} {hit.chunk.index_text} {hit.meta.number or ''}"), number)
+
+
+def with_tail(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
+    """``hits`` with its last ones given up to the passages ``extra`` (those not already in ``hits``, at most
+    ``len(hits) - 1`` of them, so the best hit stays): same length. What the named-unit, named-number and
+    named-label look-ups of :meth:`Answerer.prepare` add when retrieval missed what the question names."""
+    seen = {(h.meta.doc_id, h.chunk.chunk_id) for h in hits}
+    extra = [h for h in extra if (h.meta.doc_id, h.chunk.chunk_id) not in seen][:max(0, len(hits) - 1)]
+    return hits[:len(hits) - len(extra)] + extra if extra else hits
+
+
 def restored(query: str) -> str:
     """``query`` with diacritics restored when typed without them (else unchanged), with
     the diacritic model in use (``corpus.diacritics.restore_unaccented``, cached per model)."""
@@ -202,8 +217,7 @@ class Answerer:
         except Exception:
             log.exception("named-unit search failed")
             return hits
-        extra = extra[:max(0, len(hits) - 1)]
-        return hits[:len(hits) - len(extra)] + extra if extra else hits
+        return with_tail(hits, extra)
 
     #: passages writing a số hiệu the question names put in the tail of the hits when retrieval found none
     NAMED_NUMBER_PASSAGES = 2
@@ -224,10 +238,7 @@ class Answerer:
         if not numbers:
             return hits
 
-        def writes(h: Hit, n: str) -> bool:
-            return has_term(folded_words(f"{h.chunk.text} {h.chunk.index_text} {h.meta.number or ''}"), n)
-
-        missing = [n for n in numbers if not any(writes(h, n) for h in hits)]
+        missing = [n for n in numbers if not any(writes_number(h, n) for h in hits)]
         if not missing:
             return hits
         try:
@@ -240,13 +251,11 @@ class Answerer:
             found: list[Hit] = []
             for doc_id in own[:self.NAMED_NUMBER_DOCS]:  # each văn bản apart: one that merely cites it elsewhere
                 try:                                      # must not crowd out the passage that writes it
-                    found += [h for h in self.retriever.search(query, k=10, doc_ids={doc_id}) if writes(h, n)][:1]
+                    found += [h for h in self.retriever.search(query, k=10, doc_ids={doc_id}) if writes_number(h, n)][:1]
                 except Exception:
                     log.exception("named-number search failed")
             extra += sorted(found, key=lambda h: -h.confidence)[:self.NAMED_NUMBER_PASSAGES]
-        seen = {(h.meta.doc_id, h.chunk.chunk_id) for h in hits}
-        extra = [h for h in extra if (h.meta.doc_id, h.chunk.chunk_id) not in seen][:max(0, len(hits) - 1)]
-        return hits[:len(hits) - len(extra)] + extra if extra else hits
+        return with_tail(hits, extra)
 
     #: passages writing an item label the question names put in the tail of the hits when retrieval found none
     NAMED_LABEL_PASSAGES = 1
@@ -276,9 +285,7 @@ class Answerer:
                 log.exception("named-label search failed")
                 continue
             extra += [h for h in found if writes(h, label)][:self.NAMED_LABEL_PASSAGES]
-        seen = {(h.meta.doc_id, h.chunk.chunk_id) for h in hits}
-        extra = [h for h in extra if (h.meta.doc_id, h.chunk.chunk_id) not in seen][:max(0, len(hits) - 1)]
-        return hits[:len(hits) - len(extra)] + extra if extra else hits
+        return with_tail(hits, extra)
 
     def reanalyze(self, reading: "Reading") -> "Reading":
         """``reading`` with its question analysis and typed spans recomputed
@@ -364,7 +371,7 @@ class Answerer:
         terms (``subject_terms`` of its focus terms, rarer than
         ``Settings.subject_idf``, that none of the retrieved passages contains)."""
         focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
-        cited_only = self.cited_only(content_asked(reading.query, focus.numbers))
+        cited_only = self.content_of(reading.query)
         if cited_only:
             focus = replace(focus, content_of=cited_only)
         # the passages read, as shown and as indexed (the repaired text of a scan)
@@ -383,6 +390,12 @@ class Answerer:
             uni = get_model().unigrams
             heads = term_heads(never, restored(reading.query), lambda x: uni.get(x, 0))
         return replace(focus, terms=terms, heads=heads)
+
+    def content_of(self, query: str) -> tuple[str, ...]:
+        """The số hiệu ``query`` names whose content it asks (``assistant.question.content_asked``) that the
+        corpus knows only by citation (:meth:`cited_only`): ``Focus.content_of``."""
+        numbers = question_focus((query, restored(query)), self.unit_names()).numbers
+        return self.cited_only(content_asked(query, numbers))
 
     def cited_only(self, numbers: tuple[str, ...]) -> tuple[str, ...]:
         """Those of ``numbers`` (folded số hiệu as a question writes them) that
@@ -463,8 +476,7 @@ class Answerer:
     def _abstain_text(self, reading: "Reading") -> str:
         """:data:`ABSTAIN_TEXT`, or :func:`cited_only_text` when the question asks what a văn bản says that the
         corpus knows only by citation (``Focus.content_of``), naming the retrieved văn bản that cite it."""
-        focus = question_focus((reading.query, restored(reading.query)), self.unit_names())
-        numbers = self.cited_only(content_asked(reading.query, focus.numbers))
+        numbers = self.content_of(reading.query)
         if not numbers:
             return ABSTAIN_TEXT
         from assistant.extractive import document_label
@@ -472,8 +484,7 @@ class Answerer:
 
         written = [reading.query[s:e].upper() for n in numbers for s, e, tok in compound_tokens(reading.query)
                    if has_term(folded_words(tok), n)]
-        citing = [document_label(h) for h in reading.hits
-                  if any(has_term(folded_words(f"{h.chunk.text} {h.chunk.index_text}"), n) for n in numbers)]
+        citing = [document_label(h) for h in reading.hits if any(writes_number(h, n) for n in numbers)]
         if not citing:  # no retrieved passage writes it: name no number the passages do not hold
             return ABSTAIN_TEXT
         return cited_only_text(list(dict.fromkeys(written or [n.upper() for n in numbers])), list(dict.fromkeys(citing))[:3])

@@ -160,8 +160,7 @@ def in_appendix(unit, hit, appendix: str) -> bool:
         if node.kind == "attachment" and folded_words(node.label).strip() == appendix:
             return True
         node = node.parent
-    return any(folded_words(x or "").strip().startswith(appendix + " ") or folded_words(x or "").strip() == appendix
-               for x in (hit.chunk.section, hit.chunk.heading))
+    return any(f"{folded_words(x or '').strip()} ".startswith(f"{appendix} ") for x in (hit.chunk.section, hit.chunk.heading))
 
 
 #: "kế hoạch (cải cách TTHC / CCHC …) năm 2025": the plan of that year (folded words; short forms written out by

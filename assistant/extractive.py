@@ -736,6 +736,10 @@ def _decide(qa, scored: list, n_hits: int, params: ReadingParams, provision_of=N
 _KIND_WORD = {"khoan": "khoản", "diem": "điểm"}
 
 
+#: section kinds a clerk's location leaves out (the Điều or item already says where)
+_UNNAMED = ("chuong", "muc", "phan", "preamble")
+
+
 def node_location(node, hit: Hit) -> str:
     """Where a unit is, as a clerk reads it: "Điều 8, khoản 1, điểm a" (legal
     texts) or "mục III > 1 > 1.5" (plans); inside an attached document (a
@@ -745,13 +749,13 @@ def node_location(node, hit: Hit) -> str:
     "Quy chế kèm theo, Điều 5, khoản 1"."""
     path = node.path() if hasattr(node, "path") else []
     if path and path[0].kind == "attachment":
-        inner = [n for n in path[1:] if n.kind not in ("chuong", "muc", "phan", "preamble")]
+        inner = [n for n in path[1:] if n.kind not in _UNNAMED]
         if not inner:
             return path[0].label
         if any(n.kind == "dieu" for n in inner):
             return ", ".join([path[0].label] + [n.label for n in inner])
         return f"{path[0].label}, mục {' > '.join(n.label for n in inner)}"
-    parts = [n for n in path if n.kind not in ("chuong", "muc", "phan", "preamble")]
+    parts = [n for n in path if n.kind not in _UNNAMED]
     if hit.meta.kind == "legal" or any(n.kind == "dieu" for n in parts):
         labels = [n.label for n in parts]
         return ", ".join(labels) if labels else hit.chunk.section
