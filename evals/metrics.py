@@ -55,6 +55,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from corpus.dates import WORDED_DATE
 from corpus.legal_refs import find_numbers
 from corpus.legal_refs import fold as legal_fold
 
@@ -267,8 +268,9 @@ def _numbers(text: str) -> set[str]:
     return {_norm_number(t) for t in _NUMBER.findall(text)}
 
 
-#: a date written out ("ngày 22 tháng 9 năm 2021", folded), which an answer may also give as "22/9/2021"
-_WRITTEN_DATE = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b")
+#: a date written out ("ngày 22 tháng 9 năm 2021", folded; the date grammar of ``corpus.dates``), which an answer
+#: may also give as "22/9/2021"
+_WRITTEN_DATE = re.compile(rf"\bngay\s+{WORDED_DATE}\b")
 
 
 def _supports(sentence: str, passage: str, gold: Sequence[str]) -> bool:
